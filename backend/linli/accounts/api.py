@@ -1,0 +1,112 @@
+from flask import current_app, request
+from flask_jwt_extended import get_jwt, jwt_required
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint
+
+from linli.accounts import service
+from linli.accounts.models import Role
+from linli.accounts.permissions import require_role
+from linli.accounts.schemas import (
+    LoginIn,
+    LogoutIn,
+    RegisterIn,
+    SessionOut,
+    TokensOut,
+    UserCreateIn,
+    UserOut,
+)
+from linli.accounts.service import current_actor
+from linli.extensions import limiter
+from linli.orgs.service import get_org_or_404
+from linli.routing.service import get_provider_or_404
+
+blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign-up, sign-in and tokens")
+me_blp = Blueprint("me", __name__, url_prefix="", description="The signed-in user; staff accounts")
+
+
+def _login_account_key() -> str:
+    body = request.get_json(silent=True)
+    login = body.get("username") if isinstance(body, dict) else None
+    return f"login-account:{str(login)[:64].strip().lower()}"
+
+
+def _refused(response) -> bool:
+    return response.status_code == 401
+
+
+@blp.route("/register", methods=["POST"])
+@blp.arguments(RegisterIn)
+@blp.response(201, SessionOut)
+def register(data):
+    """A resident registers with a mainland mobile number and is signed in."""
+    org = get_org_or_404(data["org_id"])
+    user = service.register_resident(
+        phone=data["phone"], password=data["password"], display_name=data["display_name"], org=org
+    )
+    return {**service.issue_tokens(user), "user": user}
+
+
+@blp.route("/login", methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_login_account_key,
+    deduct_when=_refused,
+    scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    key_func=get_remote_address,
+    deduct_when=_refused,
+    scope="login-address",
+)
+@blp.arguments(LoginIn)
+@blp.response(200, SessionOut)
+@blp.alt_response(429, description="Too many failed attempts; see Retry-After")
+def login(data):
+    """Sign in with username or phone; failed attempts are rate-limited per account and address."""
+    user = service.authenticate(data["username"].strip(), data["password"])
+    return {**service.issue_tokens(user), "user": user}
+
+
+@blp.route("/refresh", methods=["POST"])
+@jwt_required(refresh=True)
+@blp.response(200, TokensOut)
+def refresh():
+    """Trade a refresh token for a new pair; the old refresh token stops working."""
+    return service.rotate_refresh_token(current_actor(), get_jwt())
+
+
+@blp.route("/logout", methods=["POST"])
+@jwt_required()
+@blp.arguments(LogoutIn, required=False)
+@blp.response(204)
+def logout(data):
+    """Revoke this access token and, if given, the refresh token."""
+    service.logout(current_actor(), get_jwt(), (data or {}).get("refresh_token"))
+
+
+@me_blp.route("/me")
+@jwt_required()
+@me_blp.response(200, UserOut)
+def me():
+    return current_actor()
+
+
+@me_blp.route("/users", methods=["POST"])
+@jwt_required()
+@me_blp.arguments(UserCreateIn)
+@me_blp.response(201, UserOut)
+def create_user(data):
+    """Admins create staff (and resident) accounts."""
+    require_role(current_actor(), Role.ADMIN)
+    org = get_org_or_404(data["org_id"])
+    provider = get_provider_or_404(data["provider_id"]) if data.get("provider_id") else None
+    return service.create_user(
+        username=data["username"],
+        password=data["password"],
+        display_name=data["display_name"],
+        role=data["role"],
+        org=org,
+        phone=data.get("phone"),
+        provider=provider,
+    )

@@ -1,0 +1,51 @@
+"""People who use Linli, their roles, and revoked tokens."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from linli.db import Base, str_enum, utcnow
+from linli.orgs.models import Org
+
+
+class Role(enum.StrEnum):
+    RESIDENT = "resident"
+    GRID_WORKER = "grid_worker"
+    PROVIDER_STAFF = "provider_staff"
+    DISPATCHER = "dispatcher"
+    OFFICER = "officer"
+    PARTY_REVIEWER = "party_reviewer"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    org: Mapped[Org] = relationship(lazy="joined")
+
+
+class RevokedToken(Base):
+    """A JWT that must no longer be accepted (logout, refresh rotation)."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)

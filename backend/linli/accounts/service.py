@@ -1,0 +1,172 @@
+"""Account verbs: register, create staff, authenticate, issue and revoke tokens."""
+
+from datetime import UTC, datetime
+
+import phonenumbers
+from flask_jwt_extended import create_access_token, create_refresh_token, current_user, decode_token
+from sqlalchemy import or_, select
+
+from linli.accounts.models import RevokedToken, Role, User
+from linli.accounts.passwords import dummy_verify, hash_password, verify_password
+from linli.errors import abort
+from linli.extensions import db
+from linli.orgs.models import Org, OrgKind
+
+RESIDENT_HOME_KINDS = (OrgKind.COMMUNITY, OrgKind.GRID)
+
+
+def normalize_mainland_mobile(raw: str) -> str | None:
+    """'+86 138-0000-0001' → '13800000001'; None unless a valid mainland mobile number."""
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        return None
+    return phonenumbers.national_significant_number(number)
+
+
+def _ensure_unique(username: str, phone: str | None) -> None:
+    condition = or_(User.username == username, User.phone == phone) if phone else (
+        User.username == username
+    )
+    clash = db.session.scalar(select(User).where(condition))
+    if clash is not None:
+        field = "phone" if phone and clash.phone == phone else "username"
+        abort(409, f"that {field} is already registered", errors={field: ["already registered"]})
+
+
+def register_resident(*, phone: str, password: str, display_name: str, org: Org) -> User:
+    """A resident signs up with a mainland mobile number; their username is the number."""
+    normalized = normalize_mainland_mobile(phone)
+    if normalized is None:
+        abort(422, "not a mainland mobile number", errors={"phone": ["not a mainland mobile number"]})
+    if org.kind not in RESIDENT_HOME_KINDS:
+        abort(422, "choose a community or grid", errors={"org_id": ["must be a community or grid"]})
+    _ensure_unique(normalized, normalized)
+    user = User(
+        username=normalized,
+        phone=normalized,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=Role.RESIDENT,
+        org_id=org.id,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def create_user(
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    role: Role,
+    org: Org,
+    phone: str | None = None,
+    provider=None,
+) -> User:
+    """An admin creates an account; provider staff must belong to a provider."""
+    if phone is not None:
+        phone = normalize_mainland_mobile(phone)
+        if phone is None:
+            abort(422, "not a mainland mobile number", errors={"phone": ["not a mainland mobile number"]})
+    if (role is Role.PROVIDER_STAFF) != (provider is not None):
+        abort(422, "provider staff, and only they, belong to a provider",
+              errors={"provider_id": ["required for provider_staff, and only for them"]})
+    if role is Role.GRID_WORKER and org.kind not in (OrgKind.GRID, OrgKind.COMMUNITY):
+        abort(422, "a grid worker works a grid or a community's grids",
+              errors={"org_id": ["must be a grid or community"]})
+    _ensure_unique(username, phone)
+    user = User(
+        username=username,
+        phone=phone,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        org_id=org.id,
+        provider_id=provider.id if provider else None,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def find_login_user(login: str) -> User | None:
+    phone = normalize_mainland_mobile(login) if login[:1] in "+0123456789" else None
+    condition = User.phone == phone if phone else User.username == login
+    return db.session.scalar(select(User).where(condition))
+
+
+def authenticate(login: str, password: str) -> User:
+    """The user behind a username or phone and password, or 401 (same answer either way)."""
+    user = find_login_user(login)
+    if user is None:
+        dummy_verify(password)
+    elif verify_password(user.password_hash, password) and user.active:
+        return user
+    abort(401, "wrong username or password")
+
+
+def issue_tokens(user: User) -> dict:
+    claims = {"role": user.role.value}
+    return {
+        "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
+        "refresh_token": create_refresh_token(identity=str(user.id), additional_claims=claims),
+    }
+
+
+def revoke_token(jwt_payload: dict) -> None:
+    """Persist a revocation; revoking twice is harmless."""
+    jti = jwt_payload["jti"]
+    if db.session.get(RevokedToken, jti) is None:
+        db.session.add(
+            RevokedToken(
+                jti=jti,
+                user_id=int(jwt_payload["sub"]),
+                expires_at=datetime.fromtimestamp(jwt_payload["exp"], UTC),
+            )
+        )
+
+
+def rotate_refresh_token(user: User, jwt_payload: dict) -> dict:
+    """Refresh: revoke the presented refresh token and hand out a new pair."""
+    revoke_token(jwt_payload)
+    tokens = issue_tokens(user)
+    db.session.commit()
+    return tokens
+
+
+def logout(user: User, access_payload: dict, refresh_token: str | None) -> None:
+    """Revoke the access token and, when given, the refresh token of the same user."""
+    revoke_token(access_payload)
+    if refresh_token:
+        try:
+            refresh_payload = decode_token(refresh_token)
+        except Exception:  # noqa: BLE001 - any undecodable token is simply not revoked
+            abort(422, "refresh_token is not a valid token",
+                  errors={"refresh_token": ["not a valid token"]})
+        if refresh_payload.get("type") != "refresh" or refresh_payload["sub"] != str(user.id):
+            abort(422, "refresh_token is not yours", errors={"refresh_token": ["not your refresh token"]})
+        revoke_token(refresh_payload)
+    db.session.commit()
+
+
+def is_token_revoked(jwt_payload: dict) -> bool:
+    return db.session.get(RevokedToken, jwt_payload["jti"]) is not None
+
+
+def load_token_user(identity: str) -> User | None:
+    user = db.session.get(User, int(identity))
+    return user if user is not None and user.active else None
+
+
+def current_actor() -> User:
+    """The signed-in user (views only; services take the actor as an argument)."""
+    return current_user

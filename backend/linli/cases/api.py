@@ -1,0 +1,147 @@
+import uuid
+
+from flask import Response
+from flask_jwt_extended import jwt_required
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from linli.accounts.service import current_actor
+from linli.cases import attachments, service
+from linli.cases.lifecycle import Action, VersionConflict
+from linli.cases.schemas import (
+    ActionIn,
+    AttachmentOut,
+    CaseCreate,
+    CaseListArgs,
+    CaseOut,
+    CasePage,
+    EventPage,
+    SimilarArgs,
+    SimilarCaseOut,
+    SupportOut,
+)
+from linli.db import utcnow
+from linli.errors import abort
+from linli.extensions import db
+from linli.idempotency import idempotent
+
+blp = Blueprint("cases", __name__, url_prefix="/cases", description="Service requests (cases)")
+
+
+class UploadIn(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+
+
+def _client_case_key(body: dict) -> str:
+    return f"case:{body['id']}" if isinstance(body.get("id"), str) else ""
+
+
+def conflict(error: VersionConflict):
+    """409 carrying the case as it is now, so the client can show it and decide again."""
+    db.session.rollback()
+    case = service.get_case_for(current_actor(), error.case_id)
+    abort(
+        409,
+        "the case has changed since you loaded it",
+        type_="https://linli.example.org/problems/version-conflict",
+        case=CaseOut().dump(case),
+    )
+
+
+@blp.route("", methods=["POST"])
+@jwt_required()
+@idempotent(fallback_key=_client_case_key)
+@blp.arguments(CaseCreate)
+@blp.response(201, CaseOut)
+@blp.alt_response(200, schema=CaseOut, description="The same client id was reported before")
+def report_case(data):
+    """Report a need. Send an `Idempotency-Key` (or your own `id`) so a retry never makes two."""
+    case, created = service.report_case(current_actor(), data, now=utcnow())
+    return case, 201 if created else 200
+
+
+@blp.route("")
+@jwt_required()
+@blp.arguments(CaseListArgs, location="query")
+@blp.response(200, CasePage)
+def list_cases(args):
+    """Cases in the caller's scope, newest first, with a keyset cursor."""
+    limit, cursor = args.pop("limit"), args.pop("cursor", None)
+    items, next_cursor = service.list_cases(current_actor(), args, limit=limit, cursor=cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@blp.route("/similar")
+@jwt_required()
+@blp.arguments(SimilarArgs, location="query")
+@blp.response(200, SimilarCaseOut(many=True))
+def similar_cases(args):
+    """Open cases of the same category nearby: offer a +1 instead of a new report."""
+    return service.similar_open_cases(current_actor(), args["category"], args["org_id"], now=utcnow())
+
+
+@blp.route("/<uuid:case_id>")
+@jwt_required()
+@blp.response(200, CaseOut)
+def get_case(case_id):
+    return service.get_case_for(current_actor(), case_id)
+
+
+@blp.route("/<uuid:case_id>/events")
+@jwt_required()
+@blp.response(200, EventPage)
+def case_events(case_id):
+    """The case's timeline (residents see its public part)."""
+    actor = current_actor()
+    return {"items": service.case_events(actor, service.get_case_for(actor, case_id))}
+
+
+@blp.route("/<uuid:case_id>/support", methods=["POST"])
+@jwt_required()
+@idempotent()
+@blp.response(200, SupportOut)
+def support_case(case_id):
+    """+1: the caller has the same need."""
+    return service.support_case(current_actor(), case_id, now=utcnow())
+
+
+@blp.route("/<uuid:case_id>/actions/<string:action>", methods=["POST"])
+@jwt_required()
+@idempotent()
+@blp.arguments(ActionIn)
+@blp.response(200, CaseOut)
+@blp.alt_response(409, description="Stale version; the body carries the current `case`")
+def act_on_case(data, case_id, action):
+    """Apply a lifecycle action: assign, accept, return, resolve, reject, reopen, close."""
+    try:
+        parsed = Action(action)
+    except ValueError:
+        abort(404, f"unknown action {action!r}", allowed=[a.value for a in Action])
+    try:
+        return service.act_on_case(current_actor(), case_id, parsed, data, now=utcnow())
+    except VersionConflict as error:
+        conflict(error)
+
+
+@blp.route("/<uuid:case_id>/attachments", methods=["POST"])
+@jwt_required()
+@idempotent()
+@blp.arguments(UploadIn, location="files")
+@blp.response(201, AttachmentOut)
+def upload_attachment(files, case_id):
+    """Add a photo (JPEG, PNG or WebP; checked by content)."""
+    actor = current_actor()
+    case = service.get_case_for(actor, case_id)
+    return attachments.attach_photo(case, files["file"].read(), actor=actor, now=utcnow())
+
+
+@blp.route("/<uuid:case_id>/attachments/<uuid:attachment_id>")
+@jwt_required()
+@blp.response(200, description="The photo's bytes")
+def download_attachment(case_id, attachment_id: uuid.UUID):
+    case = service.get_case_for(current_actor(), case_id)
+    attachment, data = attachments.attachment_of(case, attachment_id)
+    response = Response(data, mimetype=attachment.content_type)
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,151 @@
+"""Cases (service requests), their append-only event log, photos and +1s."""
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+
+from linli.accounts.models import User
+from linli.categories.models import Category
+from linli.db import Base, str_enum, utcnow
+from linli.orgs.models import Household, Org, OrgKind
+from linli.routing.models import Provider
+
+
+class CaseState(enum.StrEnum):
+    SUBMITTED = "submitted"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+OPEN_STATES = (CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS)
+
+
+class Priority(enum.StrEnum):
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class Channel(enum.StrEnum):
+    APP = "app"
+    GRID_VISIT = "grid_visit"
+    HOTLINE = "hotline"
+    SELF_ORG = "self_org"
+
+
+class CaseSupport(Base):
+    """A "+1": another resident has the same need."""
+
+    __tablename__ = "case_supports"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_created_at_id", "created_at", "id"),
+        Index("ix_cases_org_id_state", "org_id", "state"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    priority: Mapped[Priority] = mapped_column(str_enum(Priority, "case_priority"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "case_channel"))
+    # The resident the need belongs to (an account when there is one) …
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    reporter_name: Mapped[str] = mapped_column(String(80), default="")
+    reporter_phone: Mapped[str] = mapped_column(String(20), default="")
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    # … and who typed it in (the resident, or a grid worker on their behalf).
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[CaseState] = mapped_column(str_enum(CaseState, "case_state"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    escalation_level: Mapped[OrgKind] = mapped_column(str_enum(OrgKind, "case_escalation_level"))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    # Each reopen starts a new handling cycle (its own rating, its own clocks).
+    cycle: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    org: Mapped[Org] = relationship(lazy="joined")
+    provider: Mapped[Provider | None] = relationship(lazy="joined")
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    household: Mapped[Household | None] = relationship()
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="case", order_by="Attachment.created_at"
+    )
+
+    supporters: Mapped[int] = column_property(
+        select(func.count(CaseSupport.id))
+        .where(CaseSupport.case_id == id)
+        .correlate_except(CaseSupport)
+        .scalar_subquery(),
+        deferred=False,
+    )
+
+    # Optimistic locking: every UPDATE carries "WHERE version = <loaded>" and bumps it.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseEvent(Base):
+    """One row per change to a case: its timeline and audit trail. Never updated."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[CaseState | None] = mapped_column(str_enum(CaseState, "event_from_state"))
+    to_state: Mapped[CaseState | None] = mapped_column(str_enum(CaseState, "event_to_state"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    public: Mapped[bool] = mapped_column(default=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class ReferenceCounter(Base):
+    """The last number handed out for a year's human references (LL-2026-000123)."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,173 @@
+from flask import url_for
+from flask_jwt_extended import current_user
+from marshmallow import Schema, fields, validate
+from webargs.fields import DelimitedList
+
+from linli.cases.lifecycle import allowed_actions
+from linli.cases.models import CaseState, Channel, Priority
+from linli.cases.service import may_see_reporter
+from linli.common_schemas import Id, PageArgs, Required, Text
+from linli.orgs.models import OrgKind
+
+MAX_DESCRIPTION = 5000
+
+
+class OnBehalfOfIn(Schema):
+    resident_id = Id()
+    name = Text(80)
+    phone = Text(32)
+
+
+class CaseCreate(Schema):
+    id = fields.UUID()
+    category = Required(40)
+    title = Required(200)
+    description = Required(MAX_DESCRIPTION)
+    org_id = Id(required=True)
+    address = Text(300)
+    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
+    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+    priority = fields.Enum(Priority, by_value=True)
+    channel = fields.Enum(Channel, by_value=True)
+    household_id = Id(allow_none=True)
+    on_behalf_of = fields.Nested(OnBehalfOfIn, allow_none=True)
+
+
+class CaseListArgs(PageArgs):
+    state = DelimitedList(fields.Enum(CaseState, by_value=True))
+    category = fields.String(validate=validate.Length(min=1, max=40))
+    org_id = Id(strict=False)
+    mine = fields.Boolean()
+    escalation_level = DelimitedList(fields.Enum(OrgKind, by_value=True))
+
+
+class SimilarArgs(Schema):
+    category = Required(40)
+    org_id = Id(strict=False, required=True)
+
+
+class ActionIn(Schema):
+    version = fields.Integer(strict=True, required=True, validate=validate.Range(1, 2**31 - 1))
+    note = Text(2000)
+    reason = Text(2000)
+    provider_id = Id()
+
+
+class AttachmentOut(Schema):
+    id = fields.UUID()
+    content_type = fields.String()
+    size = fields.Integer()
+    url = fields.Function(
+        lambda a: url_for("cases.download_attachment", case_id=a.case_id, attachment_id=a.id)
+    )
+    created_at = fields.DateTime()
+
+
+class ReporterOut(Schema):
+    id = fields.Integer(attribute="reporter_id", allow_none=True)
+    display_name = fields.String(attribute="reporter_name")
+    phone = fields.String(attribute="reporter_phone")
+
+
+class RatingOut(Schema):
+    resolved = fields.Boolean()
+    stars = fields.Integer()
+    comment = fields.String()
+    created_at = fields.DateTime()
+
+
+class CaseOut(Schema):
+    """A case as the caller sees it: reporter details and allowed actions depend on who asks.
+
+    The actor is the signed-in user of the request unless one is passed in.
+    """
+
+    id = fields.UUID()
+    reference = fields.String()
+    category = fields.Function(lambda c: c.category.code)
+    title = fields.String()
+    description = fields.String()
+    org_id = fields.Integer()
+    org_name = fields.Function(lambda c: c.org.name)
+    address = fields.String()
+    lat = fields.Float(allow_none=True)
+    lon = fields.Float(allow_none=True)
+    priority = fields.Enum(Priority, by_value=True)
+    channel = fields.Enum(Channel, by_value=True)
+    state = fields.Enum(CaseState, by_value=True)
+    version = fields.Integer()
+    escalation_level = fields.Enum(OrgKind, by_value=True)
+    cycle = fields.Integer()
+    provider_id = fields.Integer(allow_none=True)
+    provider_name = fields.Function(lambda c: c.provider.name if c.provider else None)
+    reporter = fields.Method("dump_reporter", allow_none=True)
+    household_id = fields.Integer(allow_none=True)
+    supporters = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    allowed_actions = fields.Method("dump_allowed_actions")
+    rating = fields.Method("dump_rating", allow_none=True)
+    attachments = fields.List(fields.Nested(AttachmentOut))
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._actor = actor
+
+    @property
+    def actor(self):
+        return self._actor or current_user
+
+    def dump_reporter(self, case):
+        if not may_see_reporter(self.actor, case):
+            return None
+        return ReporterOut().dump(case)
+
+    def dump_allowed_actions(self, case):
+        return [a.value for a in allowed_actions(case, self.actor)]
+
+    def dump_rating(self, case):
+        from linli.feedback.service import current_rating
+
+        rating = current_rating(case)
+        return RatingOut().dump(rating) if rating else None
+
+
+class CasePage(Schema):
+    items = fields.List(fields.Nested(CaseOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class SimilarCaseOut(Schema):
+    id = fields.UUID()
+    reference = fields.String()
+    title = fields.String()
+    state = fields.Enum(CaseState, by_value=True)
+    created_at = fields.DateTime()
+    supporters = fields.Integer()
+
+
+class SupportOut(Schema):
+    supporters = fields.Integer()
+
+
+class ActorOut(Schema):
+    id = fields.Integer()
+    display_name = fields.String()
+    role = fields.String(attribute="role.value")
+
+
+class EventOut(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    action = fields.String()
+    from_state = fields.Enum(CaseState, by_value=True, allow_none=True)
+    to_state = fields.Enum(CaseState, by_value=True, allow_none=True)
+    note = fields.String()
+    public = fields.Boolean()
+    actor = fields.Nested(ActorOut, allow_none=True)
+
+
+class EventPage(Schema):
+    items = fields.List(fields.Nested(EventOut))

@@ -1,0 +1,308 @@
+"""Case verbs: report, find, list, act on, +1. Actor and time always come in as arguments."""
+
+import base64
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from linli.accounts.models import Role, User
+from linli.categories.service import category_by_code
+from linli.cases.lifecycle import Action, VersionConflict, apply_transition
+from linli.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    CaseState,
+    CaseSupport,
+    Channel,
+    Priority,
+    ReferenceCounter,
+)
+from linli.errors import abort
+from linli.extensions import db
+from linli.orgs.models import Household, Org, OrgKind
+from linli.orgs.service import subtree_ids_query
+from linli.routing.service import get_provider_or_404
+
+REPORTABLE_KINDS = (OrgKind.COMMUNITY, OrgKind.GRID)
+ON_BEHALF_ROLES = (Role.GRID_WORKER, Role.DISPATCHER, Role.ADMIN)
+CHANNELS_BY_ROLE = {
+    Role.RESIDENT: (Channel.APP, Channel.SELF_ORG),
+    Role.GRID_WORKER: (Channel.GRID_VISIT, Channel.APP, Channel.HOTLINE),
+}
+DEFAULT_CHANNEL = {Role.RESIDENT: Channel.APP, Role.GRID_WORKER: Channel.GRID_VISIT}
+SIMILAR_WINDOW = timedelta(days=30)
+
+
+# --- scope -------------------------------------------------------------------------------
+
+
+def visible_cases(actor: User):
+    """SELECT of the cases `actor` may see: the one definition of case scope."""
+    query = select(Case)
+    if actor.role is Role.ADMIN:
+        return query
+    if actor.role is Role.RESIDENT:
+        supported = select(CaseSupport.case_id).where(CaseSupport.user_id == actor.id)
+        return query.where(
+            or_(Case.reporter_id == actor.id, Case.created_by_id == actor.id, Case.id.in_(supported))
+        )
+    if actor.role is Role.PROVIDER_STAFF:
+        return query.where(Case.provider_id == actor.provider_id)
+    query = query.where(Case.org_id.in_(subtree_ids_query(actor.org)))
+    if actor.role is Role.OFFICER:
+        # Officers see what has climbed to their own rung of the ladder or above.
+        levels = [k for k in OrgKind if k.rank >= actor.org.kind.rank]
+        query = query.where(Case.escalation_level.in_(levels))
+    return query
+
+
+def get_case_for(actor: User, case_id: uuid.UUID) -> Case:
+    """The case if `actor` may see it; 404 otherwise (existence is not leaked)."""
+    case = db.session.scalar(visible_cases(actor).where(Case.id == case_id))
+    if case is None:
+        abort(404, f"case {case_id} not found")
+    return case
+
+
+def may_see_reporter(actor: User, case: Case) -> bool:
+    """A resident's name and phone are for that resident and the people handling the case."""
+    if actor.role is Role.RESIDENT:
+        return actor.id in (case.reporter_id, case.created_by_id)
+    return actor.role is not Role.PARTY_REVIEWER
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+def next_reference(now: datetime) -> str:
+    """LL-<year>-<6-digit sequence>, from a per-year counter row (atomic on both databases)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ReferenceCounter)
+    db.session.execute(insert.values(year=now.year, last=0).on_conflict_do_nothing())
+    number = db.session.scalar(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.year == now.year)
+        .values(last=ReferenceCounter.last + 1)
+        .returning(ReferenceCounter.last)
+    )
+    return f"LL-{now.year}-{number:06d}"
+
+
+def _check_household(household_id: int, org: Org) -> None:
+    household = db.session.get(Household, household_id)
+    grid = db.session.get(Org, household.building.grid_id) if household else None
+    if grid is None or not org.contains(grid):
+        abort(422, "that household is not in this place", errors={"household_id": ["not in org_id"]})
+
+
+def _reporter_fields(actor: User, on_behalf_of: dict | None) -> dict:
+    if on_behalf_of is None:
+        if actor.role is Role.RESIDENT:
+            return {"reporter_id": actor.id, "reporter_name": actor.display_name,
+                    "reporter_phone": actor.phone or ""}
+        return {}
+    if actor.role not in ON_BEHALF_ROLES:
+        abort(422, "only staff report on a resident's behalf",
+              errors={"on_behalf_of": ["not allowed for your role"]})
+    fields = {"reporter_name": on_behalf_of.get("name", ""),
+              "reporter_phone": on_behalf_of.get("phone", "")}
+    if on_behalf_of.get("resident_id"):
+        resident = db.session.get(User, on_behalf_of["resident_id"])
+        if resident is None or resident.role is not Role.RESIDENT:
+            abort(422, "no such resident", errors={"on_behalf_of": {"resident_id": ["no such resident"]}})
+        fields.update(reporter_id=resident.id, reporter_name=fields["reporter_name"] or
+                      resident.display_name, reporter_phone=fields["reporter_phone"] or resident.phone or "")
+    return fields
+
+
+def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
+    """A resident (or staff on their behalf) reports a need. Returns (case, created).
+
+    A client-chosen id makes the report idempotent: the same reporter sending the same
+    id again gets the existing case back, never a second one.
+    """
+    client_id = data.get("id")
+    if client_id is not None:
+        existing = db.session.get(Case, client_id)
+        if existing is not None:
+            if existing.created_by_id != actor.id:
+                abort(409, "that case id is taken", errors={"id": ["already used"]})
+            return existing, False
+
+    category = category_by_code(data["category"])
+    org = db.session.get(Org, data["org_id"])
+    if org is None:
+        abort(422, "unknown org", errors={"org_id": ["no such org"]})
+    if org.kind not in REPORTABLE_KINDS:
+        abort(422, "report to a community or grid", errors={"org_id": ["must be a community or grid"]})
+    if actor.role not in (Role.RESIDENT, Role.ADMIN) and not actor.org.contains(org):
+        abort(422, "that place is outside your area", errors={"org_id": ["outside your area"]})
+    channel = data.get("channel") or DEFAULT_CHANNEL.get(actor.role, Channel.HOTLINE)
+    if channel not in CHANNELS_BY_ROLE.get(actor.role, tuple(Channel)):
+        abort(422, f"a {actor.role} cannot report through {channel}",
+              errors={"channel": ["not allowed for your role"]})
+    if data.get("household_id") is not None:
+        _check_household(data["household_id"], org)
+
+    case = Case(
+        id=client_id or uuid.uuid4(),
+        reference=next_reference(now),
+        category_id=category.id,
+        title=data["title"].strip(),
+        description=data["description"].strip(),
+        org_id=org.id,
+        address=data.get("address") or "",
+        lat=data.get("lat"),
+        lon=data.get("lon"),
+        priority=data.get("priority") or Priority.NORMAL,
+        channel=channel,
+        household_id=data.get("household_id"),
+        created_by_id=actor.id,
+        state=CaseState.SUBMITTED,
+        escalation_level=org.kind,
+        created_at=now,
+        updated_at=now,
+        **_reporter_fields(actor, data.get("on_behalf_of")),
+    )
+    db.session.add(case)
+    db.session.add(
+        CaseEvent(case_id=case.id, at=now, actor_id=actor.id, action="submit",
+                  from_state=None, to_state=CaseState.SUBMITTED, public=True,
+                  data={"channel": channel.value})
+    )
+    db.session.commit()
+    return case, True
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def encode_cursor(case: Case) -> str:
+    raw = f"{case.created_at.isoformat()}|{case.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        created, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(created), uuid.UUID(case_id)
+    except (ValueError, UnicodeDecodeError):
+        abort(422, "bad cursor", errors={"cursor": ["not a cursor this API gave out"]})
+
+
+def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None):
+    """Newest first, keyset-paginated on (created_at, id). Returns (items, next_cursor)."""
+    query = visible_cases(actor)
+    if "state" in filters:
+        query = query.where(Case.state.in_(filters["state"]))
+    if "category" in filters:
+        query = query.where(Case.category_id == category_by_code(filters["category"]).id)
+    if "org_id" in filters:
+        root = db.session.get(Org, filters["org_id"])
+        if root is None:
+            abort(422, "unknown org", errors={"org_id": ["no such org"]})
+        query = query.where(Case.org_id.in_(subtree_ids_query(root)))
+    if filters.get("mine"):
+        query = query.where(_mine(actor))
+    if "escalation_level" in filters:
+        query = query.where(Case.escalation_level.in_(filters["escalation_level"]))
+    if cursor:
+        created, case_id = decode_cursor(cursor)
+        query = query.where(
+            or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id))
+        )
+    rows = list(db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)))
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def _mine(actor: User):
+    """'My cases': what I reported, or what my provider is handling."""
+    if actor.role is Role.PROVIDER_STAFF:
+        return Case.provider_id == actor.provider_id
+    return or_(Case.reporter_id == actor.id, Case.created_by_id == actor.id)
+
+
+def case_events(actor: User, case: Case) -> list[CaseEvent]:
+    """The timeline; residents see the public part only."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
+    if actor.role is Role.RESIDENT:
+        query = query.where(CaseEvent.public.is_(True))
+    return list(db.session.scalars(query))
+
+
+def similar_open_cases(actor: User, category_code: str, org_id: int, *, now: datetime) -> list[Case]:
+    """Open cases of the same category in the same community, recent: candidates for a +1."""
+    category = category_by_code(category_code)
+    org = db.session.get(Org, org_id)
+    if org is None:
+        abort(422, "unknown org", errors={"org_id": ["no such org"]})
+    community = org if org.kind is not OrgKind.GRID else org.parent
+    query = (
+        select(Case)
+        .where(
+            Case.category_id == category.id,
+            Case.state.in_(OPEN_STATES),
+            Case.created_at >= now - SIMILAR_WINDOW,
+            Case.org_id.in_(subtree_ids_query(community)),
+        )
+        .order_by(Case.created_at.desc())
+        .limit(10)
+    )
+    return list(db.session.scalars(query))
+
+
+def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
+    """A resident says "me too" (+1) to an open case; saying it twice counts once."""
+    if actor.role is not Role.RESIDENT:
+        abort(403, "only residents +1 a need")
+    case = db.session.get(Case, case_id)
+    if case is None:
+        abort(404, f"case {case_id} not found")
+    if case.state not in OPEN_STATES:
+        abort(422, f"the case is {case.state}; only open cases take a +1",
+              state=case.state.value)
+    exists = db.session.scalar(
+        select(CaseSupport).where(CaseSupport.case_id == case.id, CaseSupport.user_id == actor.id)
+    )
+    if exists is None and actor.id not in (case.reporter_id, case.created_by_id):
+        db.session.add(CaseSupport(case_id=case.id, user_id=actor.id, created_at=now))
+        db.session.add(CaseEvent(case_id=case.id, at=now, actor_id=actor.id, action="support",
+                                 from_state=case.state, to_state=case.state, public=True))
+        db.session.commit()
+        db.session.refresh(case)
+    return case
+
+
+# --- acting -------------------------------------------------------------------------------
+
+
+def act_on_case(actor: User, case_id: uuid.UUID, action: Action, data: dict, *, now: datetime) -> Case:
+    """Apply one lifecycle action in one transaction; a lost race is a VersionConflict."""
+    case = get_case_for(actor, case_id)
+    provider = get_provider_or_404(data["provider_id"]) if data.get("provider_id") else None
+    note = data.get("reason") or data.get("note") or ""
+    try:
+        apply_transition(
+            case,
+            action,
+            actor=actor,
+            now=now,
+            expected_version=data["version"],
+            note=note,
+            provider=provider,
+            data={"provider_id": provider.id} if provider else None,
+        )
+        db.session.commit()
+    except (StaleDataError, OperationalError) as error:
+        db.session.rollback()
+        if isinstance(error, OperationalError) and "locked" not in str(error):
+            raise
+        # Another request changed the case first (SQLite reports this as a locked database).
+        raise VersionConflict(case_id) from error
+    return case

@@ -1,0 +1,36 @@
+from flask_jwt_extended import jwt_required
+from flask_smorest import Blueprint
+
+from linli.accounts.models import Role
+from linli.accounts.permissions import require_role
+from linli.accounts.service import current_actor
+from linli.categories import service
+from linli.categories.schemas import CategoryIn, CategoryOut, CategoryPatch
+
+blp = Blueprint("categories", __name__, url_prefix="/categories", description="Service categories")
+
+
+@blp.route("")
+@blp.response(200, CategoryOut(many=True))
+def list_categories():
+    """Active categories, in display order (public)."""
+    return service.list_categories()
+
+
+@blp.route("", methods=["POST"])
+@jwt_required()
+@blp.arguments(CategoryIn)
+@blp.response(201, CategoryOut)
+def add_category(data):
+    require_role(current_actor(), Role.ADMIN)
+    return service.add_category(**data)
+
+
+@blp.route("/<string:code>", methods=["PATCH"])
+@jwt_required()
+@blp.arguments(CategoryPatch)
+@blp.response(200, CategoryOut)
+def update_category(data, code):
+    """Deactivate (or reactivate) a category; existing cases keep it."""
+    require_role(current_actor(), Role.ADMIN)
+    return service.set_category_active(code, data["active"])

@@ -1,0 +1,22 @@
+"""The `linli` command: the Flask CLI of the app, with each domain's commands."""
+
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register_domain_commands(app: Flask) -> None:
+    from linli.accounts.cli import accounts_cli
+    from linli.demo.cli import demo_cli
+
+    app.cli.add_command(accounts_cli)
+    app.cli.add_command(demo_cli)
+
+
+def _create_app(*_args, **_kwargs) -> Flask:
+    from linli import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    FlaskGroup(create_app=_create_app, load_dotenv=False, set_debug_flag=False)()

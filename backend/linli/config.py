@@ -1,0 +1,87 @@
+"""Settings from environment variables and the instance folder."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(RuntimeError):
+    """The settings cannot run the app (e.g. production with a generated secret)."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _instance_secret(instance: Path) -> str:
+    # Development keeps one generated secret so tokens survive a restart.
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config; `overrides` (tests) win over the environment."""
+    overrides = dict(overrides or {})
+    env = overrides.get("ENV", _env("LINLI_ENV", "development"))
+    if env not in ("development", "production"):
+        raise ConfigError(f"LINLI_ENV must be development or production, not {env!r}")
+    instance = Path(
+        overrides.get("INSTANCE_PATH") or _env("LINLI_INSTANCE_PATH", str(REPO_ROOT / "instance"))
+    ).resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+
+    secret = overrides.get("SECRET_KEY") or _env("LINLI_SECRET_KEY")
+    secret_generated = secret is None
+    if secret_generated:
+        if env == "production":
+            raise ConfigError("LINLI_SECRET_KEY is required in production")
+        secret = _instance_secret(instance)
+
+    database_url = _env("LINLI_DATABASE_URL", f"sqlite:///{instance / 'linli.sqlite3'}")
+    config = {
+        "ENV": env,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": secret,
+        "SECRET_KEY_GENERATED": secret_generated,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "MAX_CONTENT_LENGTH": int(_env("LINLI_MAX_REQUEST_BYTES", str(12 * 1024 * 1024))),
+        "MAX_UPLOAD_BYTES": int(_env("LINLI_MAX_UPLOAD_BYTES", str(8 * 1024 * 1024))),
+        "TRUST_PROXY": _env("LINLI_TRUST_PROXY", "0") == "1",
+        "PWA_DIST": _env("LINLI_PWA_DIST", str(REPO_ROOT / "pwa" / "dist")),
+        "DEMO_PASSWORD": _env("LINLI_DEMO_PASSWORD", "linli-demo"),
+        "PASSWORD_HASH_PROFILE": _env("LINLI_PASSWORD_HASH_PROFILE", "standard"),
+        # Auth tokens
+        "JWT_SECRET_KEY": secret,
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(
+            minutes=int(_env("LINLI_ACCESS_TOKEN_MINUTES", "15"))
+        ),
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=int(_env("LINLI_REFRESH_TOKEN_DAYS", "30"))),
+        "JWT_TOKEN_LOCATION": ["headers"],
+        # Login rate limits (flask-limiter notation); storage "memory://" or e.g. redis://
+        "RATELIMIT_STORAGE_URI": _env("LINLI_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT_PER_ACCOUNT": _env("LINLI_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
+        "LOGIN_LIMIT_PER_ADDRESS": _env("LINLI_LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
+        # OpenAPI document and interactive docs
+        "API_TITLE": "Linli API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "v1/openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/api/docs/static/",
+    }
+    config.update(overrides)
+    config["JWT_SECRET_KEY"] = config["SECRET_KEY"]
+    if env == "production" and config["SECRET_KEY_GENERATED"]:
+        raise ConfigError("LINLI_SECRET_KEY is required in production")
+    return config

@@ -1,0 +1,18 @@
+"""Extensions, created without an app (bound in create_app)."""
+
+from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+
+from linli.db import Base
+from linli.errors import ProblemApi
+
+db = SQLAlchemy(model_class=Base)
+# Batch mode lets later migrations alter tables on SQLite too.
+migrate = Migrate(render_as_batch=True, compare_type=True)
+jwt = JWTManager()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+api: Api = ProblemApi()

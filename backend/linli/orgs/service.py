@@ -1,0 +1,71 @@
+"""Org tree operations: building the tree and answering subtree questions."""
+
+from sqlalchemy import select
+
+from linli.errors import abort
+from linli.extensions import db
+from linli.orgs.models import Building, Household, Org, OrgKind
+
+
+def create_org(*, kind: OrgKind, code: str, name: str, name_en: str = "", parent: Org | None) -> Org:
+    """Add a node under `parent`; the kind must be the one just below the parent's."""
+    expected_parent = kind.parent_kind()
+    if (parent.kind if parent else None) != expected_parent:
+        raise ValueError(f"a {kind} must sit under a {expected_parent}")
+    org = Org(kind=kind, code=code, name=name, name_en=name_en, parent=parent)
+    db.session.add(org)
+    db.session.flush()
+    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    return org
+
+
+def get_org_or_404(org_id: int) -> Org:
+    org = db.session.get(Org, org_id)
+    if org is None:
+        abort(404, f"org {org_id} does not exist")
+    return org
+
+
+def list_orgs(parent_id: int | None = None) -> list[Org]:
+    query = select(Org).order_by(Org.path)
+    if parent_id is not None:
+        query = query.where(Org.parent_id == parent_id)
+    return list(db.session.scalars(query))
+
+
+def subtree_ids_query(root: Org):
+    """A subquery of the ids of `root` and everything below it."""
+    return select(Org.id).where(Org.path.startswith(root.path, autoescape=True))
+
+
+def org_at_level(org: Org, kind: OrgKind) -> Org | None:
+    """The ancestor (or `org` itself) of the given kind."""
+    ids = org.ancestors_and_self_ids()
+    return db.session.scalar(select(Org).where(Org.id.in_(ids), Org.kind == kind))
+
+
+def add_building(grid: Org, name: str, household_labels: list[str]) -> Building:
+    if grid.kind is not OrgKind.GRID:
+        raise ValueError("buildings belong to grids")
+    building = Building(grid_id=grid.id, name=name)
+    building.households = [Household(label=label) for label in household_labels]
+    db.session.add(building)
+    return building
+
+
+def buildings_of_grid(grid: Org) -> list[Building]:
+    return list(
+        db.session.scalars(select(Building).where(Building.grid_id == grid.id).order_by(Building.name))
+    )
+
+
+def buildings_in_scope(actor, grid_id: int) -> list[Building]:
+    """A grid's buildings, for someone whose scope covers the grid (others get 404)."""
+    from linli.accounts.permissions import org_in_scope
+
+    grid = get_org_or_404(grid_id)
+    if not org_in_scope(actor, grid):
+        abort(404, f"org {grid_id} does not exist")
+    if grid.kind is not OrgKind.GRID:
+        abort(422, "buildings belong to grids", errors={"org_id": ["not a grid"]})
+    return buildings_of_grid(grid)

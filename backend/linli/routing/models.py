@@ -1,0 +1,48 @@
+"""Service providers: who can serve which categories where."""
+
+import enum
+
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from linli.categories.models import Category
+from linli.db import Base, str_enum
+from linli.orgs.models import Org
+
+
+class ProviderType(enum.StrEnum):
+    GOVERNMENT_DEPARTMENT = "government_department"
+    STATE_ENTERPRISE = "state_enterprise"
+    ENTERPRISE = "enterprise"
+    SOCIAL_ORGANISATION = "social_organisation"
+    VOLUNTEER_GROUP = "volunteer_group"
+
+
+provider_categories = Table(
+    "provider_categories",
+    Base.metadata,
+    Column("provider_id", ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("categories.id"), primary_key=True),
+)
+
+# A provider covering a node covers everything below it.
+provider_coverage = Table(
+    "provider_coverage",
+    Base.metadata,
+    Column("provider_id", ForeignKey("providers.id", ondelete="CASCADE"), primary_key=True),
+    Column("org_id", ForeignKey("orgs.id"), primary_key=True, index=True),
+)
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    type: Mapped[ProviderType] = mapped_column(str_enum(ProviderType, "provider_type"))
+    capacity: Mapped[int] = mapped_column(default=50)
+    contact: Mapped[str] = mapped_column(String(120), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    categories: Mapped[list[Category]] = relationship(secondary=provider_categories)
+    coverage: Mapped[list[Org]] = relationship(secondary=provider_coverage)

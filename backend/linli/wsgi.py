@@ -1,0 +1,5 @@
+"""WSGI entry point for gunicorn: `gunicorn linli.wsgi:app`."""
+
+from linli import create_app
+
+app = create_app()
