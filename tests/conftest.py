@@ -12,6 +12,7 @@ import pytest
 from flask_jwt_extended import create_access_token
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from linli import create_app
 from linli.extensions import db, limiter
@@ -62,9 +63,8 @@ def _transaction(request, app):
             return
         connection = db.engine.connect()
         transaction = connection.begin()
-        session = db._make_scoped_session(
-            {"bind": connection, "binds": {}, "join_transaction_mode": "create_savepoint"}
-        )
+        # A plain SQLAlchemy session: Flask-SQLAlchemy's own ignores a session-wide bind.
+        session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
         real_session, db.session = db.session, session
         try:
             yield

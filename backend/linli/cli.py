@@ -13,9 +13,16 @@ def register_domain_commands(app: Flask) -> None:
 
 
 def _create_app(*_args, **_kwargs) -> Flask:
-    from linli import create_app
+    import click
 
-    return create_app()
+    from linli import create_app
+    from linli.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        # A setting the operator must fix: say which, without a traceback.
+        raise click.ClickException(str(error)) from error
 
 
 def main() -> None:

@@ -23,6 +23,15 @@ def Required(max_length: int, *, pattern: str = r"\S", **kwargs) -> fields.Strin
     )
 
 
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false only: not "yes", not 1 (which equals True in a set lookup)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class PageArgs(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     cursor = fields.String(validate=validate.Length(max=200))

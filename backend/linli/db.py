@@ -4,6 +4,7 @@ import enum
 import uuid
 from datetime import UTC, datetime
 
+from flask import has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, Uuid, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -80,4 +81,11 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _in_write_request() else "BEGIN")
+
+
+def _in_write_request() -> bool:
+    # SQLite: a transaction that has already read cannot wait for the write lock (it fails
+    # at once with "database is locked"); one begun IMMEDIATE waits its turn (busy_timeout).
+    # So a write request takes the lock up front, and concurrent writes queue instead of 500.
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")

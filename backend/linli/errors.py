@@ -5,7 +5,7 @@ import logging
 from flask import Flask, json, request
 from flask_smorest import Api
 from flask_smorest import abort as smorest_abort
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,9 @@ def _flatten_webargs_messages(messages: dict) -> dict:
 def problem_body(error: HTTPException) -> tuple[dict, dict]:
     status = error.code or 500
     data = dict(getattr(error, "data", None) or {})
-    headers = dict(data.pop("headers", None) or {})
+    # Keep what the exception itself says in headers (Allow on a 405), but not its HTML type.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update(data.pop("headers", None) or {})
     body = {
         "type": data.pop("type", None) or "about:blank",
         "title": HTTP_STATUS_CODES.get(status, "Error"),
@@ -96,12 +98,19 @@ def register_problem_handlers(app: Flask) -> None:
 
 
 def require_json_bodies():
-    """415 for an API write whose body is neither JSON nor a multipart upload."""
-    if (
+    """415 for an API write whose body is neither JSON nor a multipart upload; 400 for bad JSON."""
+    if not (
         request.path.startswith("/api/")
         and request.method in ("POST", "PUT", "PATCH")
         and (request.content_length or request.headers.get("Transfer-Encoding"))
-        and request.mimetype not in ("application/json", "multipart/form-data")
     ):
+        return None
+    if request.mimetype not in ("application/json", "multipart/form-data"):
         return problem(415, "send the body as application/json (photos as multipart/form-data)")
+    if request.mimetype == "application/json":
+        # Also for views that take no body (+1): a client sending garbage is told so.
+        try:
+            request.get_json()
+        except BadRequest:
+            return problem(400, "the body is not valid JSON", errors={"_schema": ["invalid JSON"]})
     return None

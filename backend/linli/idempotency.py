@@ -7,6 +7,7 @@ refused with 422, and a retry while the first attempt is still running gets 409.
 
 import hashlib
 import json
+import uuid
 from datetime import datetime, timedelta
 from functools import wraps
 
@@ -55,6 +56,24 @@ def request_fingerprint() -> str:
         else:
             digest.update(request.get_data())
     return digest.hexdigest()
+
+
+def client_id_key(prefix: str):
+    """A fallback key from the body's client-chosen `id` (a new case's, a visit's).
+
+    Only a well-formed UUID makes a key; anything else gives none, and the schema reports
+    it under `id` (not as an over-long Idempotency-Key).
+    """
+
+    def key(body: dict) -> str:
+        client_id = body.get("id")
+        try:
+            uuid.UUID(client_id)
+        except (TypeError, ValueError, AttributeError):
+            return ""
+        return f"{prefix}:{client_id}"
+
+    return key
 
 
 def _claim(user_id: int, key: str, fingerprint: str, now: datetime) -> IdempotencyRecord | None:

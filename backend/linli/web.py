@@ -3,9 +3,17 @@
 from pathlib import Path
 
 from flask import Blueprint, current_app, send_from_directory
-from werkzeug.exceptions import NotFound
+from werkzeug.routing import PathConverter
+
+
+class NotApiPath(PathConverter):
+    """Any path outside /api/: unknown API URLs get an honest 404 (or 405), never the app shell."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+
 
 blp = Blueprint("web", __name__)
+blp.record_once(lambda state: state.app.url_map.converters.setdefault("not_api", NotApiPath))
 
 # Never cache what decides which version runs; hashed assets are cached forever.
 NO_CACHE = {"index.html", "sw.js", "manifest.webmanifest", "registerSW.js"}
@@ -24,10 +32,8 @@ def _send(filename: str):
 
 
 @blp.route("/", defaults={"path": ""})
-@blp.route("/<path:path>")
+@blp.route("/<not_api:path>")
 def pwa(path: str):
-    if path.startswith("api/"):
-        raise NotFound()
     if not (_dist() / "index.html").exists():
         return (
             "<!doctype html><meta charset=utf-8><title>Linli</title>"

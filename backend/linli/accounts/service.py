@@ -145,7 +145,8 @@ def rotate_refresh_token(user: User, jwt_payload: dict) -> dict:
 
 def logout(user: User, access_payload: dict, refresh_token: str | None) -> None:
     """Revoke the access token and, when given, the refresh token of the same user."""
-    revoke_token(access_payload)
+    refresh_payload = None
+    # Check the refresh token before revoking anything, so a refused logout writes nothing.
     if refresh_token:
         try:
             refresh_payload = decode_token(refresh_token)
@@ -154,6 +155,8 @@ def logout(user: User, access_payload: dict, refresh_token: str | None) -> None:
                   errors={"refresh_token": ["not a valid token"]})
         if refresh_payload.get("type") != "refresh" or refresh_payload["sub"] != str(user.id):
             abort(422, "refresh_token is not yours", errors={"refresh_token": ["not your refresh token"]})
+    revoke_token(access_payload)
+    if refresh_payload is not None:
         revoke_token(refresh_payload)
     db.session.commit()
 

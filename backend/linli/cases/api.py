@@ -23,7 +23,7 @@ from linli.cases.schemas import (
 from linli.db import utcnow
 from linli.errors import abort
 from linli.extensions import db
-from linli.idempotency import idempotent
+from linli.idempotency import client_id_key, idempotent
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Service requests (cases)")
 
@@ -32,8 +32,7 @@ class UploadIn(Schema):
     file = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
 
 
-def _client_case_key(body: dict) -> str:
-    return f"case:{body['id']}" if isinstance(body.get("id"), str) else ""
+_client_case_key = client_id_key("case")
 
 
 def conflict(error: VersionConflict):

@@ -70,8 +70,15 @@ def allowed_actions(case: Case, actor: User) -> list[Action]:
     return [
         action
         for (state, action), transition in TRANSITIONS.items()
-        if state is case.state and actor.role in transition.roles
+        if state is case.state and may_take(transition, case, actor)
     ]
+
+
+def may_take(transition: Transition, case: Case, actor: User) -> bool:
+    """Whether `actor` holds a role for `transition`; a resident acts only on their own case."""
+    if actor.role is Role.RESIDENT and case.reporter_id != actor.id:
+        return False  # e.g. a neighbour who only +1'd it
+    return actor.role in transition.roles
 
 
 class VersionConflict(Exception):
@@ -108,7 +115,7 @@ def apply_transition(
             state=case.state.value,
             allowed_actions=allowed,
         )
-    if actor is not None and actor.role not in transition.roles:
+    if actor is not None and not may_take(transition, case, actor):
         abort(403, f"a {actor.role} cannot {action} a case that is {case.state}")
     if transition.requires == "provider_id" and provider is None:
         abort(422, "choose a provider", errors={"provider_id": ["required for assign"]})

@@ -26,7 +26,7 @@ from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import subtree_ids_query
-from linli.routing.service import get_provider_or_404
+from linli.routing.models import Provider
 
 REPORTABLE_KINDS = (OrgKind.COMMUNITY, OrgKind.GRID)
 ON_BEHALF_ROLES = (Role.GRID_WORKER, Role.DISPATCHER, Role.ADMIN)
@@ -190,7 +190,10 @@ def encode_cursor(case: Case) -> str:
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         created, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created), uuid.UUID(case_id)
+        at = datetime.fromisoformat(created)
+        if at.tzinfo is None:
+            raise ValueError("a naive time cannot be compared with created_at")
+        return at, uuid.UUID(case_id)
     except (ValueError, UnicodeDecodeError):
         abort(422, "bad cursor", errors={"cursor": ["not a cursor this API gave out"]})
 
@@ -285,7 +288,12 @@ def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
 def act_on_case(actor: User, case_id: uuid.UUID, action: Action, data: dict, *, now: datetime) -> Case:
     """Apply one lifecycle action in one transaction; a lost race is a VersionConflict."""
     case = get_case_for(actor, case_id)
-    provider = get_provider_or_404(data["provider_id"]) if data.get("provider_id") else None
+    provider = None
+    if data.get("provider_id"):
+        # A dangling id in the body is bad input (422), not a missing resource (404).
+        provider = db.session.get(Provider, data["provider_id"])
+        if provider is None:
+            abort(422, "no such provider", errors={"provider_id": ["no such provider"]})
     note = data.get("reason") or data.get("note") or ""
     try:
         apply_transition(

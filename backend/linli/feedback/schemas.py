@@ -1,9 +1,9 @@
 from marshmallow import Schema, fields, validate
 
-from linli.common_schemas import Text
+from linli.common_schemas import StrictBoolean, Text
 
 
 class RatingIn(Schema):
-    resolved = fields.Boolean(required=True, truthy={True}, falsy={False})
+    resolved = StrictBoolean(required=True)
     stars = fields.Integer(strict=True, required=True, validate=validate.Range(1, 5))
     comment = Text(2000)

@@ -3,15 +3,14 @@ from flask_smorest import Blueprint
 
 from linli.accounts.service import current_actor
 from linli.db import utcnow
-from linli.idempotency import idempotent
+from linli.idempotency import client_id_key, idempotent
 from linli.rounds import service
 from linli.rounds.schemas import VisitIn, VisitListArgs, VisitOut, VisitPage
 
 blp = Blueprint("rounds", __name__, url_prefix="/visits", description="Door-to-door rounds")
 
 
-def _client_visit_key(body: dict) -> str:
-    return f"visit:{body['id']}" if isinstance(body.get("id"), str) else ""
+_client_visit_key = client_id_key("visit")
 
 
 @blp.route("", methods=["POST"])
