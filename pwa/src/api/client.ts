@@ -1,0 +1,126 @@
+// The one module that calls fetch. Components and the outbox go through here.
+import { ApiError, NetworkError, parseRetryAfter } from './errors';
+import { getSession, setSession, updateTokens } from './tokens';
+import type { AuthTokens, Problem } from './types';
+
+export const API_BASE = '/api/v1';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined | null>;
+  body?: unknown;
+  form?: FormData;
+  idempotencyKey?: string;
+  /** false: send no Authorization header and do not try to refresh (login, register). */
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+type AuthLostListener = () => void;
+const authLost = new Set<AuthLostListener>();
+/** Called when the access token was refused and refreshing failed: ask for login. */
+export function onAuthLost(fn: AuthLostListener): () => void {
+  authLost.add(fn);
+  return () => authLost.delete(fn);
+}
+
+function url(path: string, query?: RequestOptions['query']): string {
+  let u = API_BASE + path;
+  if (query) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+    }
+    const s = qs.toString();
+    if (s) u += '?' + s;
+  }
+  return u;
+}
+
+async function rawFetch(method: string, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  let body: BodyInit | undefined;
+  if (opts.form) body = opts.form;
+  else if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+  try {
+    return await fetch(url(path, opts.query), { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+  } catch (e) {
+    throw new NetworkError(e);
+  }
+}
+
+async function problemOf(res: Response): Promise<Problem> {
+  try {
+    const text = await res.text();
+    const p = text ? (JSON.parse(text) as Problem) : {};
+    return { status: res.status, ...p };
+  } catch {
+    return { status: res.status, title: res.statusText };
+  }
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/** One refresh at a time; true when new tokens were stored. Network trouble → NetworkError. */
+export function refreshTokens(): Promise<boolean> {
+  if (!refreshing) {
+    refreshing = (async () => {
+      const s = getSession();
+      if (!s?.refresh_token) return false;
+      const res = await rawFetch('POST', '/auth/refresh', {}, s.refresh_token);
+      if (res.status >= 500 || res.status === 429 || res.status === 408) {
+        throw new ApiError(res.status, await problemOf(res), parseRetryAfter(res.headers.get('Retry-After')));
+      }
+      if (!res.ok) return false;
+      updateTokens((await res.json()) as AuthTokens);
+      return true;
+    })().finally(() => {
+      refreshing = null;
+    });
+  }
+  return refreshing;
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const useAuth = opts.auth !== false;
+  const token = useAuth ? (getSession()?.access_token ?? null) : null;
+  let res = await rawFetch(method, path, opts, token);
+  if (res.status === 401 && useAuth && token) {
+    if (await refreshTokens()) res = await rawFetch(method, path, opts, getSession()?.access_token ?? null);
+    if (res.status === 401) for (const fn of authLost) fn();
+  }
+  if (!res.ok) {
+    throw new ApiError(res.status, await problemOf(res), parseRetryAfter(res.headers.get('Retry-After')));
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** An attachment's bytes (its URL needs the Authorization header, so no plain <img src>). */
+export async function fetchBlob(absoluteUrl: string): Promise<Blob> {
+  const path = absoluteUrl.startsWith(API_BASE) ? absoluteUrl.slice(API_BASE.length) : absoluteUrl;
+  const token = getSession()?.access_token ?? null;
+  let res = await rawFetch('GET', path, {}, token);
+  if (res.status === 401 && token && (await refreshTokens())) {
+    res = await rawFetch('GET', path, {}, getSession()?.access_token ?? null);
+  }
+  if (!res.ok) throw new ApiError(res.status, await problemOf(res));
+  return res.blob();
+}
+
+/** Forget the session locally; tell the server when we can (best effort). */
+export async function logoutRemote(): Promise<void> {
+  const s = getSession();
+  if (!s) return;
+  try {
+    await rawFetch('POST', '/auth/logout', { body: { refresh_token: s.refresh_token } }, s.access_token);
+  } catch {
+    // Offline logout still clears the device; the refresh token expires on its own.
+  }
+  setSession(null);
+}

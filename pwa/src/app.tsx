@@ -1,0 +1,69 @@
+import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { useEffect } from 'preact/hooks';
+import { authNeeded, currentUser } from './features/auth/session';
+import { LoginPage, ReloginDialog } from './features/auth/Login';
+import { RegisterPage } from './features/auth/Register';
+import { CaseDetail } from './features/cases/CaseDetail';
+import { MyCases } from './features/cases/CaseList';
+import { NotificationsPage } from './features/notifications/Notifications';
+import { OutboxPage } from './features/outbox/OutboxPage';
+import { ReportPage } from './features/report/Report';
+import { Shell, UpdateBanner } from './ui/Shell';
+
+// Staff views: residents never download them.
+const RoundPage = lazy(() => import('./features/round/RoundPage'));
+const QueuePage = lazy(() => import('./features/queue/QueuePage'));
+
+function Home() {
+  const role = currentUser.value?.role;
+  if (role === 'resident') return <MyCases />;
+  if (role === 'grid_worker') return <RoundPage />;
+  return <QueuePage />;
+}
+
+function ToHome() {
+  const { route } = useLocation();
+  useEffect(() => route('/', true), []);
+  return null;
+}
+
+function CaseRoute({ id }: { id?: string; params?: Record<string, string> }) {
+  return <CaseDetail key={id} id={id ?? ''} />;
+}
+
+function SignedIn() {
+  return (
+    <Shell>
+      <Router>
+        <Route path="/" component={Home} />
+        <Route path="/cases" component={MyCases} />
+        <Route path="/cases/:id" component={CaseRoute} />
+        <Route path="/report" component={ReportPage} />
+        <Route path="/round" component={RoundPage} />
+        <Route path="/queue" component={QueuePage} />
+        <Route path="/outbox" component={OutboxPage} />
+        <Route path="/notifications" component={NotificationsPage} />
+        <Route default component={ToHome} />
+      </Router>
+      {authNeeded.value && <ReloginDialog />}
+    </Shell>
+  );
+}
+
+function SignedOut() {
+  return (
+    <Router>
+      <Route path="/register" component={RegisterPage} />
+      <Route default component={LoginPage} />
+    </Router>
+  );
+}
+
+export function App() {
+  return (
+    <LocationProvider>
+      <UpdateBanner />
+      <ErrorBoundary>{currentUser.value ? <SignedIn key={String(currentUser.value.id)} /> : <SignedOut />}</ErrorBoundary>
+    </LocationProvider>
+  );
+}

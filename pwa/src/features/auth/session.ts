@@ -1,0 +1,81 @@
+// Who is signed in, and what happens on sign-in, expiry and sign-out.
+import { signal } from '@preact/signals';
+import { getSession, setSession, logoutRemote, onAuthLost, type LoginResponse, type User } from '../../api';
+import { reads } from '../../offline/cache';
+import { closeDb, selectUserDb } from '../../offline/db';
+import { myGrids } from '../round/grids';
+import { outboxCounts, refreshOutboxSignals } from '../../offline/outbox';
+import { resumeSync, startSyncTriggers, stopSyncTriggers, syncPaused } from '../../offline/sync';
+
+export const currentUser = signal<User | null>(null);
+/** The server refused our tokens: show the sign-in dialog over the app, keep everything. */
+export const authNeeded = signal(false);
+
+function enter(user: User): void {
+  selectUserDb(user.id);
+  currentUser.value = user;
+  void refreshOutboxSignals();
+  startSyncTriggers();
+  // Ask the browser not to evict the outbox under storage pressure.
+  void navigator.storage?.persist?.().catch(() => false);
+  void warmCache(user);
+}
+
+/** Fetch what the offline views need before the user goes out of coverage. */
+async function warmCache(user: User): Promise<void> {
+  try {
+    const [, orgs] = await Promise.all([reads.categories().fresh(), reads.orgs().fresh()]);
+    if (user.role === 'grid_worker') {
+      await Promise.all(myGrids(orgs, user).map((g) => reads.buildings(g.id).fresh()));
+    }
+  } catch {
+    // Offline or refused: the views fall back to what was cached before.
+  }
+}
+
+/** On page load: reopen the last session (works offline). */
+export function bootSession(): void {
+  onAuthLost(() => {
+    authNeeded.value = true;
+  });
+  const s = getSession();
+  if (s) enter(s.user);
+}
+
+export async function signedIn(res: LoginResponse): Promise<void> {
+  const sameUser = currentUser.value && String(currentUser.value.id) === String(res.user.id);
+  setSession({ access_token: res.access_token, refresh_token: res.refresh_token, user: res.user });
+  authNeeded.value = false;
+  if (sameUser) {
+    currentUser.value = res.user;
+    await resumeSync();
+    return;
+  }
+  if (currentUser.value) leave();
+  syncPaused.value = false;
+  enter(res.user);
+}
+
+function leave(): void {
+  stopSyncTriggers();
+  closeDb();
+  currentUser.value = null;
+  outboxCounts.value = { pending: 0, attention: 0 };
+}
+
+/** Sign out: the server session ends, in-memory state goes; the user's outbox stays on disk. */
+export async function signOut(): Promise<void> {
+  stopSyncTriggers();
+  await logoutRemote();
+  setSession(null);
+  // Photos of the last user's cases must not be readable by the next one.
+  await globalThis.caches?.delete('linli-attachments').catch(() => false);
+  authNeeded.value = false;
+  syncPaused.value = false;
+  leave();
+}
+
+export function hasRole(...roles: User['role'][]): boolean {
+  const u = currentUser.value;
+  return !!u && roles.includes(u.role);
+}

@@ -1,0 +1,214 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import type { CaseCreate, Category } from '../../api/types';
+import { t } from '../../i18n';
+import { reads } from '../../offline/cache';
+import { reportCase } from '../../offline/outbox';
+import type { StoredFile } from '../../offline/outbox-types';
+import { requestBackgroundSync } from '../../offline/sw-bridge';
+import { Page } from '../../ui/bits';
+import { categoryGlyph, categoryLabel, DEFAULT_CATEGORIES } from '../../ui/categories';
+import { useResource } from '../../ui/useResource';
+import { currentUser } from '../auth/session';
+import { defaultOrg, OrgPicker, rememberedOrg, rememberOrg, type OrgChoice } from './OrgPicker';
+import { PhotoPicker } from './PhotoPicker';
+import { Similar } from './Similar';
+
+type Geo = { state: 'off' } | { state: 'locating' } | { state: 'ok'; lat: number; lon: number } | { state: 'failed' };
+
+export function ReportPage() {
+  const { query, route } = useLocation();
+  const user = currentUser.value!;
+  // Grid round: /report?household=<id>&org=<grid id>&label=<household label>
+  const household = query.household || '';
+  const visitOrg = query.org || '';
+
+  const cats = useResource(useMemo(() => reads.categories(), []));
+  const orgs = useResource(useMemo(() => reads.orgs(), []));
+  const tiles: Category[] = useMemo(
+    () =>
+      cats.data?.filter((c) => c.active !== false) ??
+      DEFAULT_CATEGORIES.map((code) => ({ code, name_zh: '', name_en: '', icon: '', active: true })),
+    [cats.data],
+  );
+
+  const [category, setCategory] = useState('');
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [address, setAddress] = useState('');
+  const [urgent, setUrgent] = useState(false);
+  const [photos, setPhotos] = useState<StoredFile[]>([]);
+  const [org, setOrg] = useState<OrgChoice>(() => rememberedOrg(user.id) ?? { community: '', grid: '' });
+  const [geo, setGeo] = useState<Geo>({ state: 'off' });
+  const [residentName, setResidentName] = useState('');
+  const [residentPhone, setResidentPhone] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!org.community && orgs.data) setOrg(defaultOrg(orgs.data, user.org_id));
+  }, [orgs.data]);
+
+  // Offline with no org list yet: the user's own org (a resident's registration grid) will do.
+  const orgId = visitOrg || org.grid || org.community || (user.org_id != null ? String(user.org_id) : '');
+
+  const shareLocation = (on: boolean) => {
+    if (!on) return setGeo({ state: 'off' });
+    if (!navigator.geolocation) return setGeo({ state: 'failed' });
+    setGeo({ state: 'locating' });
+    navigator.geolocation.getCurrentPosition(
+      (p) => setGeo({ state: 'ok', lat: p.coords.latitude, lon: p.coords.longitude }),
+      () => setGeo({ state: 'failed' }),
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
+    );
+  };
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!title.trim()) return setError(t('report.errorTitle'));
+    if (!description.trim()) return setError(t('report.errorDescription'));
+    if (!orgId) return setError(t('report.errorOrg'));
+    setError('');
+    setBusy(true);
+    try {
+      const body: Omit<CaseCreate, 'id'> = {
+        category,
+        title: title.trim(),
+        description: description.trim(),
+        org_id: orgs.data?.find((o) => String(o.id) === orgId)?.id ?? orgId,
+        priority: urgent ? 'urgent' : 'normal',
+        channel: household ? 'grid_visit' : 'app',
+      };
+      if (address.trim()) body.address = address.trim();
+      if (geo.state === 'ok') Object.assign(body, { lat: geo.lat, lon: geo.lon });
+      if (household) {
+        body.household_id = /^\d+$/.test(household) ? Number(household) : household;
+        if (residentName.trim() || residentPhone.trim()) {
+          body.on_behalf_of = {};
+          if (residentName.trim()) body.on_behalf_of.name = residentName.trim();
+          if (residentPhone.trim()) body.on_behalf_of.phone = residentPhone.trim();
+        }
+      } else {
+        rememberOrg(user.id, org);
+      }
+      const item = await reportCase(body, photos);
+      void requestBackgroundSync();
+      route(household ? '/round' : `/cases?new=${encodeURIComponent(item.id)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!category) {
+    return (
+      <Page title={t('report.title')}>
+        {household && <p class="note">{t('report.household', { label: query.label || household })}</p>}
+        <h2 class="sub">{t('report.chooseCategory')}</h2>
+        <div class="tiles">
+          {tiles.map((c) => (
+            <button
+              type="button"
+              key={c.code}
+              class="tile"
+              data-testid={`report-category-${c.code}`}
+              onClick={() => setCategory(c.code)}
+            >
+              <span class="tile-glyph" aria-hidden="true">
+                {categoryGlyph(c)}
+              </span>
+              <span>{categoryLabel(c.code, cats.data)}</span>
+            </button>
+          ))}
+        </div>
+      </Page>
+    );
+  }
+
+  return (
+    <Page title={t('report.title')}>
+      <form class="form" onSubmit={submit} noValidate>
+        <div class="chosen">
+          <span class="tile-glyph" aria-hidden="true">
+            {categoryGlyph(tiles.find((c) => c.code === category) ?? { code: category })}
+          </span>
+          <strong data-testid="report-category-chosen">{categoryLabel(category, cats.data)}</strong>
+          <button type="button" class="btn btn-ghost" data-testid="report-change-category" onClick={() => setCategory('')}>
+            {t('report.changeCategory')}
+          </button>
+        </div>
+        {household && (
+          <fieldset class="field">
+            <legend>{t('report.onBehalf')}</legend>
+            <p class="muted">{t('report.household', { label: query.label || household })}</p>
+            <label class="field">
+              <span>{t('report.residentName')}</span>
+              <input data-testid="report-resident-name" value={residentName} onInput={(e) => setResidentName(e.currentTarget.value)} />
+            </label>
+            <label class="field">
+              <span>{t('report.residentPhone')}</span>
+              <input
+                data-testid="report-resident-phone"
+                type="tel"
+                inputMode="tel"
+                value={residentPhone}
+                onInput={(e) => setResidentPhone(e.currentTarget.value)}
+              />
+            </label>
+          </fieldset>
+        )}
+        <label class="field">
+          <span>{t('report.fieldTitle')}</span>
+          <input
+            data-testid="report-title"
+            required
+            maxLength={120}
+            value={title}
+            onInput={(e) => setTitle(e.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          <span>{t('report.fieldDescription')}</span>
+          <textarea
+            data-testid="report-description"
+            required
+            maxLength={5000}
+            rows={4}
+            value={description}
+            onInput={(e) => setDescription(e.currentTarget.value)}
+          />
+        </label>
+        <PhotoPicker photos={photos} onChange={setPhotos} testid="report-photos" />
+        {!visitOrg && <OrgPicker orgs={orgs.data ?? []} value={org} onChange={setOrg} />}
+        <label class="field">
+          <span>{t('report.address')}</span>
+          <input data-testid="report-address" value={address} onInput={(e) => setAddress(e.currentTarget.value)} />
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="report-location"
+            checked={geo.state !== 'off'}
+            onChange={(e) => shareLocation(e.currentTarget.checked)}
+          />
+          <span>{t('report.shareLocation')}</span>
+          {geo.state === 'locating' && <span class="muted">{t('report.locating')}</span>}
+          {geo.state === 'ok' && <span class="ok">{t('report.located')}</span>}
+          {geo.state === 'failed' && <span class="error">{t('report.locationFailed')}</span>}
+        </label>
+        <label class="check">
+          <input type="checkbox" data-testid="report-urgent" checked={urgent} onChange={(e) => setUrgent(e.currentTarget.checked)} />
+          <span>{t('report.urgent')}</span>
+        </label>
+        {!household && <Similar category={category} orgId={orgId} />}
+        {error && (
+          <p class="error" role="alert" data-testid="report-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="btn btn-primary btn-block" data-testid="report-submit" disabled={busy}>
+          {t('report.submit')}
+        </button>
+      </form>
+    </Page>
+  );
+}

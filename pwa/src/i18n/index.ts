@@ -1,0 +1,82 @@
+import { signal } from '@preact/signals';
+import { zhCN, type MessageKey, type Messages } from './zh-CN';
+import { en } from './en';
+import type { Category, Org } from '../api/types';
+
+export type Locale = 'zh-CN' | 'en';
+export type { MessageKey };
+
+const dictionaries: Record<Locale, Messages> = { 'zh-CN': zhCN, en };
+const KEY = 'linli.lang';
+
+function initial(): Locale {
+  try {
+    return localStorage.getItem(KEY) === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+export const locale = signal<Locale>(initial());
+
+export function setLocale(l: Locale): void {
+  locale.value = l;
+  try {
+    localStorage.setItem(KEY, l);
+  } catch {
+    // private mode: the choice lasts for this visit
+  }
+  applyDocumentLocale();
+}
+
+export function applyDocumentLocale(): void {
+  if (typeof document === 'undefined') return;
+  document.documentElement.lang = locale.value;
+  document.title = t('app.name');
+}
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  let s: string = dictionaries[locale.value][key];
+  if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** A wire time (UTC ISO 8601) or epoch ms, shown in Asia/Shanghai. */
+export function fmtTime(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '';
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return '';
+  const loc = locale.value;
+  let f = formatters.get(loc);
+  if (!f) {
+    f = new Intl.DateTimeFormat(loc, {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
+    formatters.set(loc, f);
+  }
+  return f.format(d);
+}
+
+/** Start of today in Asia/Shanghai (UTC+8, no DST), as UTC ISO 8601. */
+export function shanghaiDayStart(now = Date.now()): string {
+  const offset = 8 * 3600_000;
+  const local = now + offset;
+  return new Date(local - (local % 86_400_000) - offset).toISOString();
+}
+
+export function categoryName(c: Pick<Category, 'name_zh' | 'name_en'> | undefined, fallback = ''): string {
+  if (!c) return fallback;
+  return locale.value === 'en' ? c.name_en || c.name_zh : c.name_zh || c.name_en;
+}
+
+export function orgName(o: Pick<Org, 'name' | 'name_en'> | undefined): string {
+  if (!o) return '';
+  return locale.value === 'en' ? o.name_en || o.name : o.name || o.name_en;
+}

@@ -1,0 +1,92 @@
+// Read-through cache of what the user has seen, so lists and details open offline.
+// Each read is a pair: `cached()` answers from IndexedDB at once, `fresh()` asks
+// the server and stores the answer. Views show the first, then the second.
+import { api } from '../api';
+import type { Building, Case, CaseEvent, CaseListArgs, Category, Org, Provider, Visit } from '../api/types';
+import { withDb } from './db';
+
+export interface Read<T> {
+  key: string;
+  cached: () => Promise<T | undefined>;
+  fresh: () => Promise<T>;
+}
+
+export async function putCase(c: Case, events?: CaseEvent[]): Promise<void> {
+  await withDb(async (db) => {
+    const prev = await db.get('cases', c.id);
+    await db.put('cases', { id: c.id, case: c, events: events ?? prev?.events, fetchedAt: Date.now() });
+  });
+}
+
+export async function getCase(id: string) {
+  return withDb((db) => db.get('cases', id));
+}
+
+function refRead<T>(key: string, load: () => Promise<T>): Read<T> {
+  return {
+    key,
+    cached: async () => (await withDb((db) => db.get('ref', key)))?.value as T | undefined,
+    fresh: async () => {
+      const value = await load();
+      await withDb((db) => db.put('ref', { key, value, fetchedAt: Date.now() }));
+      return value;
+    },
+  };
+}
+
+export const reads = {
+  categories: (): Read<Category[]> => refRead('categories', api.categories),
+  orgs: (): Read<Org[]> => refRead('orgs', () => api.orgs()),
+  buildings: (gridId: string | number): Read<Building[]> => refRead(`buildings:${gridId}`, () => api.buildings(gridId)),
+  providers: (category: string, orgId: string | number): Read<Provider[]> =>
+    refRead(`providers:${category}:${orgId}`, () => api.providers(category, orgId)),
+  visits: (gridId: string | number, since: string): Read<Visit[]> =>
+    refRead(`visits:${gridId}:${since}`, async () => (await api.visits(gridId, since)).items),
+
+  /** The first page of a case list (what a queue shows); later pages are not cached. */
+  cases: (args: CaseListArgs): Read<{ items: Case[]; next_cursor: string | null }> => {
+    const key = 'cases:' + JSON.stringify(args);
+    return {
+      key,
+      cached: () =>
+        withDb(async (db) => {
+          const list = await db.get('lists', key);
+          if (!list) return undefined;
+          const items: Case[] = [];
+          for (const id of list.ids) {
+            const c = await db.get('cases', id);
+            if (c) items.push(c.case);
+          }
+          return { items, next_cursor: list.next_cursor };
+        }),
+      fresh: async () => {
+        const page = await api.cases(args);
+        await withDb(async (db) => {
+          const tx = db.transaction(['cases', 'lists'], 'readwrite');
+          for (const c of page.items) {
+            const prev = await tx.objectStore('cases').get(c.id);
+            await tx.objectStore('cases').put({ id: c.id, case: c, events: prev?.events, fetchedAt: Date.now() });
+          }
+          await tx
+            .objectStore('lists')
+            .put({ key, ids: page.items.map((c) => c.id), next_cursor: page.next_cursor, fetchedAt: Date.now() });
+          await tx.done;
+        });
+        return page;
+      },
+    };
+  },
+
+  case: (id: string): Read<{ case: Case; events: CaseEvent[] | undefined }> => ({
+    key: `case:${id}`,
+    cached: async () => {
+      const c = await getCase(id);
+      return c ? { case: c.case, events: c.events } : undefined;
+    },
+    fresh: async () => {
+      const [c, ev] = await Promise.all([api.case(id), api.events(id)]);
+      await putCase(c, ev.items);
+      return { case: c, events: ev.items };
+    },
+  }),
+};

@@ -1,0 +1,133 @@
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import { locale, setLocale, t } from '../i18n';
+import { outboxCounts } from '../offline/outbox';
+import { syncNow, syncing, syncPaused } from '../offline/sync';
+import { applyUpdate, updateReady } from '../offline/sw-bridge';
+import { currentUser, signOut } from '../features/auth/session';
+
+export function LangToggle() {
+  return (
+    <button
+      type="button"
+      class="btn btn-ghost"
+      data-testid="lang-toggle"
+      lang={locale.value === 'en' ? 'zh-CN' : 'en'}
+      aria-label={t('header.langToggleLabel')}
+      onClick={() => setLocale(locale.value === 'en' ? 'zh-CN' : 'en')}
+    >
+      {t('header.langToggle')}
+    </button>
+  );
+}
+
+function Header() {
+  const { pending, attention } = outboxCounts.value;
+  const onLogout = async () => {
+    if (pending && !window.confirm(t('auth.logoutPending', { n: pending }))) return;
+    await signOut();
+  };
+  return (
+    <header class="topbar">
+      <a href="/" class="brand">
+        {t('app.name')}
+      </a>
+      <div class="topbar-actions">
+        <LangToggle />
+        <button
+          type="button"
+          class={`btn btn-ghost sync${syncing.value ? ' is-syncing' : ''}${attention ? ' has-attention' : ''}`}
+          data-testid="sync-now"
+          aria-label={`${syncing.value ? t('header.syncing') : t('header.sync')} (${t('header.pending')} ${pending})`}
+          onClick={() => void syncNow({ force: true })}
+        >
+          <span aria-hidden="true" class="sync-icon">
+            ⟳
+          </span>
+          <span class="badge" data-testid="outbox-pending">
+            {pending}
+          </span>
+        </button>
+        <button type="button" class="btn btn-ghost" data-testid="logout" onClick={onLogout}>
+          {t('header.logout')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+interface Tab {
+  href: string;
+  label: string;
+  glyph: string;
+  testid: string;
+}
+
+function tabsFor(role: string | undefined): Tab[] {
+  const outbox = { href: '/outbox', label: t('nav.outbox'), glyph: '📤', testid: 'nav-outbox' };
+  const notes = { href: '/notifications', label: t('nav.notifications'), glyph: '🔔', testid: 'nav-notifications' };
+  const report = { href: '/report', label: t('nav.report'), glyph: '➕', testid: 'nav-report' };
+  const queue = { href: '/queue', label: t('nav.queue'), glyph: '📋', testid: 'nav-queue' };
+  switch (role) {
+    case 'resident':
+      return [{ href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' }, report, outbox, notes];
+    case 'grid_worker':
+      return [{ href: '/round', label: t('nav.round'), glyph: '🚪', testid: 'nav-round' }, queue, report, outbox, notes];
+    default:
+      return [queue, outbox, notes];
+  }
+}
+
+function BottomNav() {
+  const { path } = useLocation();
+  return (
+    <nav class="bottomnav" aria-label={t('common.mainNav')}>
+      {tabsFor(currentUser.value?.role).map((tab) => (
+        <a
+          key={tab.href}
+          href={tab.href}
+          data-testid={tab.testid}
+          class={path === tab.href || path.startsWith(tab.href + '/') ? 'active' : ''}
+          aria-current={path === tab.href ? 'page' : undefined}
+        >
+          <span aria-hidden="true" class="tab-glyph">
+            {tab.glyph}
+          </span>
+          <span>{tab.label}</span>
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+export function UpdateBanner() {
+  if (!updateReady.value) return null;
+  return (
+    <div class="banner" role="status" data-testid="update-banner">
+      <span>{t('update.available')}</span>
+      <button type="button" class="btn btn-primary" data-testid="update-apply" onClick={applyUpdate}>
+        {t('update.reload')}
+      </button>
+      <button type="button" class="btn btn-ghost" onClick={() => (updateReady.value = false)}>
+        {t('update.later')}
+      </button>
+    </div>
+  );
+}
+
+export function Shell({ children }: { children: ComponentChildren }) {
+  return (
+    <div class="shell">
+      <Header />
+      {syncPaused.value && (
+        <div class="banner banner-warn" role="alert">
+          {t('header.paused')}
+        </div>
+      )}
+      <main class="content" id="main">
+        {children}
+      </main>
+      <BottomNav />
+    </div>
+  );
+}

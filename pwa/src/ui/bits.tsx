@@ -1,0 +1,56 @@
+import type { ComponentChildren } from 'preact';
+import { ApiError } from '../api/errors';
+import type { CaseState } from '../api/types';
+import { fmtTime, t } from '../i18n';
+import type { Resource } from './useResource';
+
+export function StateBadge({ state, pending }: { state?: CaseState; pending?: boolean }) {
+  return (
+    <span
+      class={`state state-${pending ? 'pending' : state}`}
+      data-testid="case-state"
+      data-state={pending ? 'pending' : state}
+    >
+      {pending || !state ? t('cases.pendingSync') : t(`state.${state}`)}
+    </span>
+  );
+}
+
+/** What a view says about where its data came from, or why there is none. */
+export function ResourceNote<T>({ res, fetchedAt }: { res: Resource<T>; fetchedAt?: number | string }) {
+  if (res.loading && res.data === undefined) return <p class="muted">{t('common.loading')}</p>;
+  if (res.error && res.data === undefined) {
+    if (res.offline) return <p class="note">{t('common.nothingCached')}</p>;
+    return <ErrorText error={res.error} />;
+  }
+  if (res.error && res.offline) {
+    return (
+      <p class="note" role="status">
+        {fetchedAt ? t('common.cached', { time: fmtTime(fetchedAt) }) : t('common.errorNetwork')}
+      </p>
+    );
+  }
+  return null;
+}
+
+export function ErrorText({ error }: { error: unknown }) {
+  const detail =
+    error instanceof ApiError ? error.problem.detail || error.problem.title || String(error.status) : String(error);
+  return (
+    <p class="error" role="alert">
+      {t('common.errorGeneric', { detail })}
+    </p>
+  );
+}
+
+export function Page({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+  return (
+    <section class="page">
+      <div class="page-head">
+        <h1>{title}</h1>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+import { vi } from 'vitest';
+import { setSession, resetSessionCache } from '../src/api/tokens';
+import { selectUserDb, closeDb } from '../src/offline/db';
+import type { User } from '../src/api/types';
+
+export function user(id: number | string, role: User['role'] = 'resident'): User {
+  return { id, username: `u${id}`, display_name: `User ${id}`, role, org_id: 10, provider_id: null, phone: null };
+}
+
+let dbCounter = 0;
+/** Sign a user in with a database name no other test has used. */
+export function signIn(id: number | string = `t${++dbCounter}-${Math.random().toString(36).slice(2)}`, token = 'access-1') {
+  resetSessionCache();
+  setSession({ access_token: token, refresh_token: 'refresh-1', user: user(id) });
+  selectUserDb(id);
+  return id;
+}
+
+export function signOut() {
+  closeDb();
+  setSession(null);
+}
+
+export interface Call {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+type Responder = (call: Call) => Response | Promise<Response> | 'network-error';
+
+/** Stub global fetch; `routes` answer in order of matching, falling back to `fallback`. */
+export function mockFetch(responder: Responder) {
+  const calls: Call[] = [];
+  const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries((init?.headers as Record<string, string>) ?? {})) headers[k.toLowerCase()] = v;
+    let body: unknown = init?.body;
+    if (typeof body === 'string') body = JSON.parse(body);
+    const call: Call = { method: init?.method ?? 'GET', url: String(input), headers, body };
+    calls.push(call);
+    const r = await responder(call);
+    if (r === 'network-error') throw new TypeError('Failed to fetch');
+    return r;
+  });
+  vi.stubGlobal('fetch', fn);
+  return { calls, fn };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json', ...headers },
+  });
+}
+
+export function caseBody(id: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    reference: 'LL-1',
+    category: 'facility',
+    title: 't',
+    description: 'd',
+    org_id: 10,
+    org_name: 'g',
+    address: null,
+    lat: null,
+    lon: null,
+    priority: 'normal',
+    channel: 'app',
+    state: 'submitted',
+    version: 1,
+    escalation_level: 'grid',
+    provider_id: null,
+    provider_name: null,
+    reporter: null,
+    household_id: null,
+    supporters: 0,
+    created_at: '2026-11-27T03:00:00Z',
+    updated_at: '2026-11-27T03:00:00Z',
+    resolved_at: null,
+    closed_at: null,
+    allowed_actions: [],
+    rating: null,
+    attachments: [],
+    ...extra,
+  };
+}
