@@ -12,3 +12,6 @@ graceful_timeout = 30
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("LINLI_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27 opens a control socket at one fixed path per machine user; Linli does not use
+# it, and two instances (app and tests, or two apps) must not share it.
+control_socket_disable = True

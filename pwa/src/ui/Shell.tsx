@@ -13,7 +13,8 @@ export function LangToggle() {
       class="btn btn-ghost"
       data-testid="lang-toggle"
       lang={locale.value === 'en' ? 'zh-CN' : 'en'}
-      aria-label={t('header.langToggleLabel')}
+      // The accessible name is the visible language name (WCAG 2.5.3, label in name); the hint is a title.
+      title={t('header.langToggleLabel')}
       onClick={() => setLocale(locale.value === 'en' ? 'zh-CN' : 'en')}
     >
       {t('header.langToggle')}
@@ -38,12 +39,13 @@ function Header() {
           type="button"
           class={`btn btn-ghost sync${syncing.value ? ' is-syncing' : ''}${attention ? ' has-attention' : ''}`}
           data-testid="sync-now"
-          aria-label={`${syncing.value ? t('header.syncing') : t('header.sync')} (${t('header.pending')} ${pending})`}
           onClick={() => void syncNow({ force: true })}
         >
           <span aria-hidden="true" class="sync-icon">
             ⟳
           </span>
+          {/* No aria-label: the name is read from the content, so it contains the visible count. */}
+          <span class="sr-only">{`${syncing.value ? t('header.syncing') : t('header.sync')}, ${t('header.pending')}`}</span>
           <span class="badge" data-testid="outbox-pending">
             {pending}
           </span>
