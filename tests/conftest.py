@@ -40,6 +40,8 @@ def app(tmp_path_factory):
             "PASSWORD_HASH_PROFILE": "fast",
             "RATELIMIT_STORAGE_URI": "memory://",
             "PWA_DIST": str(instance / "no-pwa"),
+            # Cases wait in triage unless a routing test switches this on (monkeypatch).
+            "AUTO_ROUTING": False,
         }
     )
     with app.app_context():

@@ -15,6 +15,12 @@ from linli.feedback.models import Rating
 from linli.orgs.models import Building, Org, OrgKind
 from linli.routing.service import providers_covering
 
+# Every state a case had before issue 3; `returned` (a hand-back awaiting a dispatcher) is
+# a passing state the demo need not hold.
+STORY_STATES = set(CaseState) - {CaseState.RETURNED}
+HELD_BY_A_PROVIDER = {CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.RETURNED,
+                      CaseState.RESOLVED, CaseState.CLOSED}
+
 DEMO_ACCOUNTS = [
     "resident1",
     "resident2",
@@ -77,7 +83,7 @@ def test_demo_cases_cover_every_state_with_consistent_timelines(demo):
         events[event.case_id].append(event)
 
     assert 180 <= len(cases) <= 220
-    assert set(Counter(c.state for c in cases)) == set(CaseState)
+    assert STORY_STATES <= set(Counter(c.state for c in cases))
     rated = {r.case_id for r in db.session.scalars(select(Rating))}
     for case in cases:
         timeline = events[case.id]
@@ -92,18 +98,15 @@ def test_demo_cases_cover_every_state_with_consistent_timelines(demo):
         assert changes[-1].to_state == case.state, case.reference
         assert timeline[-1].at >= case.created_at
         assert (case.state is CaseState.CLOSED) == (case.id in rated), case.reference
-        assert (case.provider_id is not None) == (
-            case.state
-            in (CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.RESOLVED, CaseState.CLOSED)
-        ), case.reference
+        assert (case.provider_id is not None) == (case.state in HELD_BY_A_PROVIDER), case.reference
 
 
-def test_resident1_has_a_case_in_every_state(demo):
+def test_resident1_has_a_case_in_every_state_of_the_story(demo):
     states = set(
         db.session.scalars(select(Case.state).where(Case.reporter_id == demo("resident1").id))
     )
 
-    assert states == set(CaseState)
+    assert STORY_STATES <= states
 
 
 def test_demo_accounts_fit_together(demo):

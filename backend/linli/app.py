@@ -48,8 +48,11 @@ def register_blueprints(app: Flask) -> None:
     from linli.docs import blp as docs_blp
     from linli.feedback.api import blp as feedback_blp
     from linli.orgs.api import blp as orgs_blp
+    from linli.escalation.api import blp as sla_blp
+    from linli.notifications.api import blp as notifications_blp
     from linli.rounds.api import blp as rounds_blp
-    from linli.routing.api import blp as routing_blp
+    from linli.routing.api import blp as providers_blp
+    from linli.routing.api import routing_blp, tasks_blp
     from linli.web import blp as web_blp
 
     for blp in (
@@ -57,10 +60,14 @@ def register_blueprints(app: Flask) -> None:
         me_blp,
         orgs_blp,
         categories_blp,
-        routing_blp,
+        providers_blp,
         cases_blp,
+        routing_blp,
+        tasks_blp,
         feedback_blp,
         rounds_blp,
+        sla_blp,
+        notifications_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     app.register_blueprint(docs_blp)

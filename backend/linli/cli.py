@@ -7,9 +7,11 @@ from flask.cli import FlaskGroup
 def register_domain_commands(app: Flask) -> None:
     from linli.accounts.cli import accounts_cli
     from linli.demo.cli import demo_cli
+    from linli.escalation.cli import escalation_cli, scheduler
+    from linli.routing.cli import providers_cli
 
-    app.cli.add_command(accounts_cli)
-    app.cli.add_command(demo_cli)
+    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, providers_cli):
+        app.cli.add_command(command)
 
 
 def _create_app(*_args, **_kwargs) -> Flask:

@@ -32,6 +32,13 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+def output(schema_cls: type[Schema]) -> type[Schema]:
+    """Document every field of a response schema as always present (null where allowed)."""
+    for field in schema_cls._declared_fields.values():
+        field.required = True
+    return schema_cls
+
+
 class PageArgs(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     cursor = fields.String(validate=validate.Length(max=200))

@@ -58,6 +58,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "TRUST_PROXY": _env("LINLI_TRUST_PROXY", "0") == "1",
         "PWA_DIST": _env("LINLI_PWA_DIST", str(REPO_ROOT / "pwa" / "dist")),
         "DEMO_PASSWORD": _env("LINLI_DEMO_PASSWORD", "linli-demo"),
+        # Route a new case to the clearly best provider without waiting for a dispatcher.
+        "AUTO_ROUTING": _env("LINLI_AUTO_ROUTING", "1") == "1",
+        # JSON file of holidays and make-up working days; unset: SLA clocks run on wall time.
+        "WORKING_CALENDAR": _env("LINLI_WORKING_CALENDAR"),
         "PASSWORD_HASH_PROFILE": _env("LINLI_PASSWORD_HASH_PROFILE", "standard"),
         # Auth tokens
         "JWT_SECRET_KEY": secret,
@@ -84,4 +88,12 @@ def load_config(overrides: dict | None = None) -> dict:
     config["JWT_SECRET_KEY"] = config["SECRET_KEY"]
     if env == "production" and config["SECRET_KEY_GENERATED"]:
         raise ConfigError("LINLI_SECRET_KEY is required in production")
+    if config["WORKING_CALENDAR"]:
+        # A broken calendar would fail every report later on; refuse to start instead.
+        from linli.escalation.calendar import CalendarError, load_calendar
+
+        try:
+            load_calendar(config["WORKING_CALENDAR"])
+        except CalendarError as error:
+            raise ConfigError(f"LINLI_WORKING_CALENDAR: {error}") from error
     return config

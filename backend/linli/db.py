@@ -2,6 +2,9 @@
 
 import enum
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
@@ -63,6 +66,16 @@ class Base(DeclarativeBase):
     )
 
 
+INT32_MAX = 2**31 - 1
+
+
+def get_by_int_id(model, ident: int):
+    """session.get for integer keys taken from a URL: ids no column can hold are simply absent."""
+    from linli.extensions import db
+
+    return db.session.get(model, ident) if 0 < ident <= INT32_MAX else None
+
+
 def configure_engine(engine: Engine) -> None:
     """SQLite: WAL, foreign keys, a busy timeout, and transactions SQLAlchemy controls."""
     if engine.dialect.name != "sqlite":
@@ -84,8 +97,24 @@ def configure_engine(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _in_write_request() else "BEGIN")
 
 
+_writing_job: ContextVar[bool] = ContextVar("linli_writing_job", default=False)
+
+
+@contextmanager
+def writing_job() -> Iterator[None]:
+    """Work outside a request that reads in order to write (the sweep): on SQLite its
+    transactions take the write lock up front, so two such jobs queue instead of failing."""
+    token = _writing_job.set(True)
+    try:
+        yield
+    finally:
+        _writing_job.reset(token)
+
+
 def _in_write_request() -> bool:
     # SQLite: a transaction that has already read cannot wait for the write lock (it fails
     # at once with "database is locked"); one begun IMMEDIATE waits its turn (busy_timeout).
     # So a write request takes the lock up front, and concurrent writes queue instead of 500.
+    if _writing_job.get():
+        return True
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")

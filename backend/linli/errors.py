@@ -2,6 +2,7 @@
 
 import logging
 
+import marshmallow as ma
 from flask import Flask, json, request
 from flask_smorest import Api
 from flask_smorest import abort as smorest_abort
@@ -81,8 +82,24 @@ def problem(status: int, detail: str, **extra):
         return problem_response(error)
 
 
+class Problem(ma.Schema):
+    """RFC 9457 problem details, as every error of this API is sent (for the OpenAPI document)."""
+
+    type = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String(required=True)
+    instance = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "Messages by field, for invalid input"})
+
+    class Meta:
+        unknown = ma.INCLUDE  # some problems carry more: the current `case`, `allowed_actions`
+
+
 class ProblemApi(Api):
     """flask-smorest Api whose error handler speaks problem details."""
+
+    ERROR_SCHEMA = Problem
 
     def handle_http_exception(self, error):
         return problem_response(error)

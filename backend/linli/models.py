@@ -3,11 +3,13 @@
 from linli.accounts.models import RevokedToken, User
 from linli.cases.models import Attachment, Case, CaseEvent, CaseSupport, ReferenceCounter
 from linli.categories.models import Category
+from linli.escalation.models import Escalation, SlaPolicy
 from linli.feedback.models import Rating
 from linli.idempotency import IdempotencyRecord
+from linli.notifications.models import Notification
 from linli.orgs.models import Building, Household, Org
 from linli.rounds.models import Visit
-from linli.routing.models import Provider
+from linli.routing.models import CoTask, Provider
 
 __all__ = [
     "Attachment",
@@ -16,13 +18,17 @@ __all__ = [
     "CaseEvent",
     "CaseSupport",
     "Category",
+    "CoTask",
+    "Escalation",
     "Household",
     "IdempotencyRecord",
+    "Notification",
     "Org",
     "Provider",
     "Rating",
     "ReferenceCounter",
     "RevokedToken",
+    "SlaPolicy",
     "User",
     "Visit",
 ]

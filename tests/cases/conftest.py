@@ -54,7 +54,9 @@ def case_in_state(new_case, drive, world):
 
     The case is reported by resident_a (or `reporter`) in grid A1 (or `org_id`), and
     climbs to `level` the way real cases do: resolved, then reopened one rung at a time.
-    Routing steps are done by the admin, provider steps by the provider's staff.
+    Routing steps are done by the admin, provider steps by the provider's staff. A
+    `returned` case is an assigned one the provider has handed back (still holding it);
+    a submitted or rejected case that climbed first went back through an accepted return.
     """
 
     def build(state, *, level=None, provider=None, **fields):
@@ -72,12 +74,17 @@ def case_in_state(new_case, drive, world):
 
         if state in ("submitted", "rejected") and case["state"] == "assigned":
             case = drive(case, staff, "return", reason="不归我们管")
+            case = drive(case, world.admin, "accept_return")
         if state == "rejected":
             return drive(case, world.admin, "reject", reason="重复上报")
         if state == "submitted":
             return case
         if case["state"] == "submitted":
             case = drive(case, world.admin, "assign", provider_id=provider.id)
+        if state == "returned":
+            case = drive(case, staff, "return", reason="不归我们管")
+            assert case["state"] == "returned"
+            return case
         steps = [("accept", {}), ("resolve", {"note": "已上门服务"}), ("close", {})]
         order = ["assigned", "in_progress", "resolved", "closed"]
         for action, body in steps[: order.index(state)]:

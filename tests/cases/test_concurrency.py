@@ -144,17 +144,44 @@ def test_accept_and_return_at_once_leave_exactly_one_of_them(app, client, auth, 
     ]
     answers = race(app, requests)
 
-    winners = [a for a in answers if a.status == 200]
-    assert len(winners) == 1, [a.status for a in answers]
+    # A returned case stays with its provider, so either way the losers still see it: 409.
+    winner = assert_one_winner(answers, version_after=assigned["version"] + 1)
     after = current_case(case["id"])
     assert after.version == assigned["version"] + 1
-    assert after.state.value == winners[0].body["state"]
+    assert after.state.value == winner.body["state"] in ("in_progress", "returned")
+    assert after.provider_id == world.provider.id
     assert events(case["id"], "accept", "return") == 1
-    if after.state.value == "in_progress":
-        assert_one_winner(answers, version_after=after.version)
-    else:  # returned: the case has left the provider's scope, so the others no longer see it
-        assert after.state.value == "submitted"
-        assert sorted(a.status for a in answers) == [200] + [404] * (THREADS - 1)
+
+
+def test_dispatchers_deciding_a_return_at_once_make_one_decision(app, client, auth, world):
+    case = reported_case(client, auth, world)
+    for user, action, body in [
+        (world.dispatcher_a, "assign", {"provider_id": world.provider.id}),
+        (world.provider_staff, "return", {"reason": "不归我们"}),
+    ]:
+        case = client.post(
+            f"{CASES}/{case['id']}/actions/{action}",
+            headers=auth(user),
+            json={"version": case["version"], **body},
+        ).get_json()
+    assert case["state"] == "returned"
+    contenders = [
+        (world.dispatcher_a, "accept_return", {}),
+        (world.grid_worker_a1, "refuse_return", {"reason": "请继续处理"}),
+        (world.admin, "accept_return", {}),
+        (world.dispatcher_a, "refuse_return", {"reason": "请继续处理"}),
+    ]
+    requests = [
+        (f"{CASES}/{case['id']}/actions/{action}", auth(user), {"version": case["version"], **body})
+        for user, action, body in (contenders[i % len(contenders)] for i in range(THREADS))
+    ]
+    winner = assert_one_winner(race(app, requests), version_after=case["version"] + 1)
+
+    after = current_case(case["id"])
+    assert after.version == case["version"] + 1
+    assert after.state.value == winner.body["state"] in ("submitted", "assigned")
+    assert after.provider_id == (world.provider.id if after.state.value == "assigned" else None)
+    assert events(case["id"], "accept_return", "refuse_return") == 1
 
 
 def test_closing_and_reopening_at_once_do_one_of_them(app, client, auth, world):
@@ -187,6 +214,9 @@ def test_closing_and_reopening_at_once_do_one_of_them(app, client, auth, world):
     after = current_case(case["id"])
     assert after.state.value == winner.body["state"] in ("closed", "assigned")
     assert events(case["id"], "close", "reopen") == 1
+    reopened = after.state.value == "assigned"
+    assert events(case["id"], "escalate") == int(reopened)
+    assert after.escalation_level.value == ("community" if reopened else "grid")
 
 
 def test_the_same_report_replayed_at_once_with_one_key_makes_one_case(app, auth, world):

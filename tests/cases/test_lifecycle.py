@@ -5,19 +5,23 @@ EXPECTED_TABLE, so a silent change to the table fails here.
 """
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
 from linli.accounts.models import Role
 from linli.cases.lifecycle import ROLES_FOR_ACTION, TRANSITIONS, Action, apply_transition
-from linli.cases.models import Case, CaseState
+from linli.cases.models import Case, CaseEvent, CaseState
 from linli.db import utcnow
+from linli.escalation.models import Escalation
 from linli.extensions import db
 from tests.cases.conftest import PROBLEM
 
 ROUTERS = {"dispatcher", "grid_worker", "officer", "admin"}
 SUPERVISORS = {"dispatcher", "officer", "party_reviewer", "admin"}
+COORDINATORS = {"dispatcher", "officer", "admin"}
 
 # (state, action) → (to state, roles allowed, required input, event public)
 EXPECTED_TABLE = {
@@ -25,8 +29,13 @@ EXPECTED_TABLE = {
     ("assigned", "assign"): ("assigned", ROUTERS, "provider_id", True),
     ("in_progress", "assign"): ("assigned", ROUTERS, "provider_id", True),
     ("assigned", "accept"): ("in_progress", {"provider_staff"}, None, True),
-    ("assigned", "return"): ("submitted", {"provider_staff"}, "reason", False),
-    ("in_progress", "return"): ("submitted", {"provider_staff"}, "reason", False),
+    ("assigned", "return"): ("returned", {"provider_staff"}, "reason", False),
+    ("in_progress", "return"): ("returned", {"provider_staff"}, "reason", False),
+    ("returned", "accept_return"): ("submitted", ROUTERS, None, False),
+    ("returned", "refuse_return"): ("assigned", ROUTERS, "reason", False),
+    ("submitted", "coordinate"): ("assigned", COORDINATORS, "lead_provider_id", True),
+    ("assigned", "coordinate"): ("assigned", COORDINATORS, "lead_provider_id", True),
+    ("in_progress", "coordinate"): ("in_progress", COORDINATORS, "lead_provider_id", True),
     ("in_progress", "resolve"): ("resolved", {"provider_staff"}, "note", True),
     ("submitted", "reject"): ("rejected", {"dispatcher", "grid_worker", "admin"}, "reason", True),
     ("resolved", "reopen"): ("assigned", SUPERVISORS | {"resident"}, None, True),
@@ -50,6 +59,20 @@ FORBIDDEN_OVER_API = [cell for cell in FORBIDDEN_CELLS if cell not in UNREACHABL
 # of resident_a once a provider holds it (officers only see escalated cases).
 ACTOR_PREFERENCE = ["dispatcher", "provider_staff", "resident", "party_reviewer", "admin"]
 ALL_INPUTS = {"reason": "理由", "note": "说明"}
+# Events a transition sets off after its own, in order. The test app routes by suggestion
+# only (AUTO_ROUTING off), so a case back in the queue gets an internal `route` event; a
+# reopen climbs one level (an `escalate` event).
+FOLLOW_UP_EVENTS = {"accept_return": ["route"], "reopen": ["escalate"]}
+
+
+def body_for(world, action):
+    """Every input an action may take, with the provider field the action reads."""
+    body = dict(ALL_INPUTS)
+    if action == "assign":
+        body["provider_id"] = world.provider.id
+    if action == "coordinate":
+        body["lead_provider_id"] = world.provider.id
+    return body
 
 
 def actor_for(world, roles):
@@ -82,7 +105,7 @@ def test_roles_for_action_is_the_union_of_the_tables_roles():
 
 def test_the_parametrization_covers_every_state_and_action():
     cells = set(ALLOWED_CELLS) | set(FORBIDDEN_OVER_API) | set(UNREACHABLE_OVER_API)
-    assert len(cells) == len(CaseState) * len(Action) == 42
+    assert len(cells) == len(CaseState) * len(Action) == 70
     assert len(ALLOWED_CELLS) == len(EXPECTED_TABLE)
 
 
@@ -95,21 +118,22 @@ def test_an_allowed_transition_moves_the_case_bumps_version_and_logs_one_event(
     case = case_in_state(state)
     before_events = events_of(case)
 
-    body = dict(ALL_INPUTS)
-    if action == "assign":
-        body["provider_id"] = world.provider.id
-    response = act(actor, case, action, **body)
+    response = act(actor, case, action, **body_for(world, action))
 
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["state"] == to_state
     after = fetch(case)
     assert (after["state"], after["version"]) == (to_state, case["version"] + 1)
     events = events_of(case)
-    assert len(events) == len(before_events) + 1
-    event = events[-1]
+    assert events[: len(before_events)] == before_events
+    added = events[len(before_events):]
+    assert [e["action"] for e in added] == [action, *FOLLOW_UP_EVENTS.get(action, [])]
+    event = added[0]
     assert (event["action"], event["from_state"], event["to_state"]) == (action, state, to_state)
     assert event["actor"]["id"] == actor.id
     assert event["public"] is public
+    for follow_up in added[1:]:  # they do not move the case
+        assert (follow_up["from_state"], follow_up["to_state"]) == (to_state, to_state)
 
 
 @pytest.mark.parametrize(("state", "action"), FORBIDDEN_OVER_API)
@@ -120,7 +144,8 @@ def test_a_forbidden_transition_is_refused_with_the_allowed_actions_and_changes_
     case = case_in_state(state)
     before_events = events_of(case)
 
-    response = act(actor, case, action, provider_id=world.provider.id, **ALL_INPUTS)
+    response = act(actor, case, action, provider_id=world.provider.id,
+                   lead_provider_id=world.provider.id, **ALL_INPUTS)
 
     assert response.status_code == 422, response.get_json()
     assert response.content_type == PROBLEM
@@ -152,8 +177,9 @@ def test_a_provider_action_on_a_case_without_provider_is_refused_by_the_table(
     assert not db.session.dirty and not db.session.new
 
 
-# provider_id is an integer: a blank string there is a type error, tested further down.
-BLANKS = {"provider_id": [None], "reason": [None, "", "   "], "note": [None, "", "   "]}
+# Provider ids are integers: a blank string there is a type error, tested further down.
+BLANKS = {"provider_id": [None], "lead_provider_id": [None], "reason": [None, "", "   "],
+          "note": [None, "", "   "]}
 REQUIRED_INPUT_CELLS = [
     pytest.param(s.value, a.value, t.requires, blank, id=f"{s.value}-{a.value}-{blank!r}")
     for (s, a), t in sorted(TRANSITIONS.items())
@@ -175,39 +201,85 @@ def test_an_action_without_its_required_input_is_refused_naming_the_field(
 
     assert response.status_code == 422, response.get_json()
     assert response.content_type == PROBLEM
-    assert field in response.get_json()["errors"]
+    assert set(response.get_json()["errors"]) == {field}
     after = fetch(case)
     assert (after["state"], after["version"], after["provider_id"]) == (
         state, case["version"], case["provider_id"])
     assert len(events_of(case)) == len(before_events)
 
 
-@pytest.mark.parametrize("provider_id", ["1", 0, -1, 1.5, True, 2**31])
-def test_assign_with_a_malformed_provider_id_is_refused(
-    provider_id, world, case_in_state, act, fetch
+@pytest.mark.parametrize("state", ["submitted", "assigned", "in_progress"])
+def test_coordinate_names_its_lead_in_lead_provider_id_not_provider_id(
+    state, world, case_in_state, act, fetch, events_of
 ):
-    case = case_in_state("submitted")
+    case = case_in_state(state)
+    before_events = events_of(case)
 
-    response = act(world.dispatcher_a, case, "assign", provider_id=provider_id)
+    response = act(world.dispatcher_a, case, "coordinate", provider_id=world.other_provider.id)
 
     assert response.status_code == 422, response.get_json()
     assert response.content_type == PROBLEM
-    assert "provider_id" in response.get_json()["errors"]
+    assert set(response.get_json()["errors"]) == {"lead_provider_id"}
+    after = fetch(case)
+    assert (after["state"], after["version"], after["provider_id"], after["co_tasks"]) == (
+        state, case["version"], case["provider_id"], [])
+    assert len(events_of(case)) == len(before_events)
+
+
+PROVIDER_FIELDS = [("assign", "provider_id"), ("coordinate", "lead_provider_id")]
+
+
+@pytest.mark.parametrize(("action", "field"), PROVIDER_FIELDS)
+@pytest.mark.parametrize("provider_id", ["1", 0, -1, 1.5, True, 2**31])
+def test_a_malformed_provider_id_is_refused_naming_the_field(
+    provider_id, action, field, world, case_in_state, act, fetch
+):
+    case = case_in_state("submitted")
+
+    response = act(world.dispatcher_a, case, action, **{field: provider_id})
+
+    assert response.status_code == 422, response.get_json()
+    assert response.content_type == PROBLEM
+    assert field in response.get_json()["errors"]
     assert fetch(case)["version"] == case["version"]
 
 
-def test_assign_to_a_provider_that_does_not_exist_is_refused_naming_the_field(
-    world, case_in_state, act, fetch, events_of
+@pytest.mark.parametrize(("action", "field"), PROVIDER_FIELDS)
+def test_a_provider_that_does_not_exist_is_refused_naming_the_field(
+    action, field, world, case_in_state, act, fetch, events_of
 ):
     case = case_in_state("submitted")
+    before_events = events_of(case)
 
-    response = act(world.dispatcher_a, case, "assign", provider_id=999_999)
+    response = act(world.dispatcher_a, case, action, **{field: 999_999})
 
     assert response.status_code == 422, response.get_json()
     assert response.content_type == PROBLEM
-    assert "provider_id" in response.get_json()["errors"]
-    assert fetch(case)["state"] == "submitted"
-    assert len(events_of(case)) == 1
+    assert set(response.get_json()["errors"]) == {field}
+    after = fetch(case)
+    assert (after["state"], after["version"], after["provider_id"]) == (
+        "submitted", case["version"], None)
+    assert events_of(case) == before_events
+
+
+@pytest.mark.parametrize(("action", "field"), PROVIDER_FIELDS)
+def test_an_inactive_provider_is_refused_naming_the_field(
+    action, field, world, case_in_state, act, fetch, events_of
+):
+    case = case_in_state("assigned")
+    before_events = events_of(case)
+    world.other_provider.active = False
+    db.session.flush()
+
+    response = act(world.dispatcher_a, case, action, **{field: world.other_provider.id})
+
+    assert response.status_code == 422, response.get_json()
+    assert response.content_type == PROBLEM
+    assert set(response.get_json()["errors"]) == {field}
+    after = fetch(case)
+    assert (after["state"], after["version"], after["provider_id"]) == (
+        "assigned", case["version"], world.provider.id)
+    assert events_of(case) == before_events
 
 
 def test_assign_records_the_provider_and_reassign_replaces_it(world, case_in_state, drive, fetch):
@@ -219,13 +291,92 @@ def test_assign_records_the_provider_and_reassign_replaces_it(world, case_in_sta
     assert (after["state"], after["provider_id"]) == ("assigned", world.other_provider.id)
 
 
-def test_return_clears_the_provider_and_resolve_stamps_resolved_at(
+def events_in_db(case, action=None):
+    query = select(CaseEvent).where(CaseEvent.case_id == uuid.UUID(case["id"]))
+    if action is not None:
+        query = query.where(CaseEvent.action == action)
+    return list(db.session.scalars(query.order_by(CaseEvent.at, CaseEvent.id)))
+
+
+def escalations_of(case):
+    return list(db.session.scalars(select(Escalation).where(
+        Escalation.case_id == uuid.UUID(case["id"])).order_by(Escalation.id)))
+
+
+@pytest.mark.parametrize("state", ["assigned", "in_progress"])
+def test_a_returned_case_stays_with_its_provider_until_a_dispatcher_decides(
+    state, world, case_in_state, drive, fetch
+):
+    case = case_in_state(state)
+
+    returned = drive(case, world.provider_staff, "return", reason="不归我们管")
+
+    after = fetch(returned)
+    assert (after["state"], after["provider_id"], after["version"]) == (
+        "returned", world.provider.id, case["version"] + 1)
+    assert fetch(returned, as_=world.provider_staff)["allowed_actions"] == []
+    assert set(fetch(returned, as_=world.dispatcher_a)["allowed_actions"]) == {
+        "accept_return", "refuse_return"}
+    (event,) = events_in_db(case, "return")
+    assert (event.note, event.public) == ("不归我们管", False)
+
+
+def test_accepting_a_return_clears_the_provider_records_the_bounce_and_queues_the_case_again(
     world, case_in_state, drive, fetch
 ):
-    returned = case_in_state("assigned")
-    drive(returned, world.provider_staff, "return", reason="不归我们管")
-    assert fetch(returned)["provider_id"] is None
+    case = drive(case_in_state("assigned"), world.provider_staff, "accept")
+    assert fetch(case)["accepted_at"] is not None
+    returned = drive(case, world.provider_staff, "return", reason="不归我们管")
 
+    drive(returned, world.dispatcher_a, "accept_return")
+
+    after = fetch(case)
+    assert (after["state"], after["provider_id"], after["accepted_at"]) == ("submitted", None, None)
+    assert (after["version"], after["escalation_level"]) == (returned["version"] + 1, "grid")
+    (bounce,) = events_in_db(case, "accept_return")
+    assert bounce.data == {"bounced_provider_id": world.provider.id}
+    route = events_in_db(case)[-1]
+    assert (route.action, route.public, route.actor_id) == ("route", False, None)
+    # The only provider covering the case bounced it: nobody is left to suggest.
+    assert (route.data["rule"], route.data["suggested_provider_id"]) == (
+        "every_candidate_returned_it", None)
+    assert escalations_of(case) == []
+
+
+def test_refusing_a_return_gives_the_case_back_to_the_same_provider(
+    world, case_in_state, drive, fetch
+):
+    returned = case_in_state("returned")
+
+    drive(returned, world.dispatcher_a, "refuse_return", reason="属于你方服务范围")
+
+    after = fetch(returned)
+    assert (after["state"], after["provider_id"], after["version"]) == (
+        "assigned", world.provider.id, returned["version"] + 1)
+    assert events_in_db(returned)[-1].action == "refuse_return"
+    assert set(fetch(returned, as_=world.provider_staff)["allowed_actions"]) == {
+        "accept", "return"}
+
+
+def test_every_third_accepted_return_climbs_the_case_one_level(world, case_in_state, drive, fetch):
+    case = case_in_state("assigned")
+    levels = []
+    for _ in range(3):
+        case = drive(case, world.provider_staff, "return", reason="不归我们管")
+        case = drive(case, world.dispatcher_a, "accept_return")
+        levels.append(case["escalation_level"])
+        case = drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
+
+    assert levels == ["grid", "grid", "community"]
+    (escalation,) = escalations_of(case)
+    assert (escalation.reason, escalation.from_level.value, escalation.to_level.value) == (
+        "bounced_three_times", "grid", "community")
+    third = events_in_db(case, "accept_return")[-1]
+    following = [e.action for e in events_in_db(case) if e.id > third.id]
+    assert following[:2] == ["escalate", "route"]
+
+
+def test_resolve_stamps_resolved_at(world, case_in_state, drive, fetch):
     resolved = case_in_state("in_progress")
     assert fetch(resolved)["resolved_at"] is None
     drive(resolved, world.provider_staff, "resolve", note="已处理")
@@ -244,7 +395,36 @@ def test_reopen_starts_a_new_cycle_one_level_up_with_the_same_provider(
     assert (after["state"], after["escalation_level"], after["cycle"]) == (
         "assigned", "community", 2)
     assert after["provider_id"] == world.provider.id
+    assert after["version"] == case["version"] + 1
     assert (after["resolved_at"], after["closed_at"]) == (None, None)
+    reopen, escalate = events_in_db(case)[-2:]
+    assert (reopen.action, escalate.action) == ("reopen", "escalate")
+    assert escalate.actor_id == world.reviewer_a.id
+    assert escalate.data == {"reason": "reopened_by_supervisor", "from_level": "grid",
+                             "to_level": "community"}
+    (escalation,) = escalations_of(case)
+    assert (escalation.cycle, escalation.reason, escalation.to_level.value) == (
+        2, "reopened_by_supervisor", "community")
+
+
+@pytest.mark.parametrize("state", ["submitted", "assigned", "in_progress"])
+def test_coordinate_makes_the_lead_the_provider_and_opens_a_task_per_co_unit(
+    state, world, case_in_state, act, fetch
+):
+    case = case_in_state(state)
+    due = (utcnow() + timedelta(days=2)).isoformat()
+    to_state = "in_progress" if state == "in_progress" else "assigned"
+
+    response = act(world.dispatcher_a, case, "coordinate", lead_provider_id=world.provider.id,
+                   co_providers=[{"provider_id": world.other_provider.id, "due_at": due,
+                                  "note": "协助疏通"}])
+
+    assert response.status_code == 200, response.get_json()
+    after = fetch(case)
+    assert (after["state"], after["provider_id"], after["version"]) == (
+        to_state, world.provider.id, case["version"] + 1)
+    assert [(t["provider_id"], t["state"], t["note"]) for t in after["co_tasks"]] == [
+        (world.other_provider.id, "open", "协助疏通")]
 
 
 def test_an_unknown_action_is_not_found_and_changes_nothing(world, case_in_state, act, fetch):

@@ -9,11 +9,12 @@ import pytest
 import time_machine
 
 from linli.accounts.models import Role
+from linli.cases.lifecycle import Action
 from linli.cases.models import CaseState
 from linli.orgs.models import OrgKind
 from linli.orgs.service import create_org
 from tests.cases.conftest import PROBLEM
-from tests.cases.test_lifecycle import EXPECTED_TABLE
+from tests.cases.test_lifecycle import EXPECTED_TABLE, body_for
 from tests.factories import make_user
 
 
@@ -104,7 +105,7 @@ def test_party_reviewer_sees_own_community_only(world, new_case, client, auth, a
     assert listed(world.reviewer_a) == [in_a1["id"]]
 
 
-def test_provider_staff_see_only_cases_their_provider_holds_and_lose_them_on_return(
+def test_provider_staff_see_only_cases_their_provider_holds_and_lose_them_on_accepted_return(
     world, case_in_state, new_case, client, auth, act, drive, listed, fetch
 ):
     unassigned = new_case()
@@ -119,10 +120,18 @@ def test_provider_staff_see_only_cases_their_provider_holds_and_lose_them_on_ret
     assert listed(world.provider_staff) == [held["id"]]
     assert listed(world.other_provider_staff) == [elsewhere["id"]]
 
-    drive(held, world.provider_staff, "return", reason="不归我们管")
+    returned = drive(held, world.provider_staff, "return", reason="不归我们管")
+
+    # Handing it back is a request: the provider holds the case until a dispatcher agrees.
+    assert fetch(held, as_=world.provider_staff)["state"] == "returned"
+    assert listed(world.provider_staff) == [held["id"]]
+    assert listed(world.provider_staff, mine="true") == [held["id"]]
+
+    drive(returned, world.dispatcher_a, "accept_return")
 
     assert_hidden(client, auth, world.provider_staff, fetch(held), act)
     assert listed(world.provider_staff) == []
+    assert listed(world.other_provider_staff) == [elsewhere["id"]]
 
 
 def test_officers_see_a_case_only_once_it_has_climbed_to_their_level(
@@ -221,16 +230,35 @@ def test_reporter_details_are_hidden_from_a_resident_who_only_supported_the_case
 
 def test_residents_see_only_the_public_events(world, case_in_state, drive, fetch, events_of):
     case = case_in_state("assigned")
-    drive(case, world.provider_staff, "return", reason="人手不足")
+    returned = drive(case, world.provider_staff, "return", reason="人手不足")
 
     for_staff = events_of(case)
     for_resident = events_of(case, as_=world.resident_a)
 
     assert [(e["action"], e["public"]) for e in for_staff] == [
-        ("submit", True), ("assign", True), ("return", False)]
+        ("submit", True), ("route", False), ("assign", True), ("return", False)]
     assert [e["action"] for e in for_resident] == ["submit", "assign"]
     assert all(e["public"] for e in for_resident)
     assert "人手不足" not in str(for_resident)
+
+    drive(returned, world.dispatcher_a, "accept_return")
+
+    assert [(e["action"], e["public"]) for e in events_of(case)[len(for_staff):]] == [
+        ("accept_return", False), ("route", False)]
+    assert [e["action"] for e in events_of(case, as_=world.resident_a)] == ["submit", "assign"]
+
+
+def test_a_refused_return_stays_out_of_the_residents_timeline(
+    world, case_in_state, drive, events_of
+):
+    case = case_in_state("returned")
+
+    drive(case, world.dispatcher_a, "refuse_return", reason="请继续处理")
+
+    assert [e["action"] for e in events_of(case)][-2:] == ["return", "refuse_return"]
+    for_resident = events_of(case, as_=world.resident_a)
+    assert [e["action"] for e in for_resident] == ["submit", "assign"]
+    assert "请继续处理" not in str(for_resident)
 
 
 # --- allowed_actions is what the caller can actually do -----------------------------------
@@ -256,14 +284,15 @@ def test_allowed_actions_lists_exactly_what_the_caller_can_do(
                 if s == state and role.value in roles}
     assert set(shown.get_json()["allowed_actions"]) == expected
 
-    body = {"reason": "理由", "note": "说明", "provider_id": world.provider.id}
-    for action in ("assign", "accept", "return", "resolve", "reject", "reopen", "close"):
+    for action in (a.value for a in Action):
         if action in expected:
             fresh = case_in_state(state, level=level)
-            assert act(actor, fresh, action, **body).status_code == 200, action
+            done = act(actor, fresh, action, **body_for(world, action))
+            assert done.status_code == 200, (action, done.get_json())
         else:
-            refused = act(actor, case, action, **body)
+            refused = act(actor, case, action, **body_for(world, action))
             assert refused.status_code in (403, 422), (action, refused.get_json())
+            assert refused.content_type == PROBLEM
     assert fetch(case)["version"] == case["version"]
 
 

@@ -21,4 +21,4 @@ def test_a_case_walks_from_report_to_closed(client, auth, world, new_case, act):
 
     events = client.get(f"/api/v1/cases/{case['id']}/events", headers=auth(world.dispatcher_a))
     assert [e["action"] for e in events.get_json()["items"]] == [
-        "submit", "assign", "accept", "resolve", "close"]
+        "submit", "route", "assign", "accept", "resolve", "close"]

@@ -5,6 +5,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from linli.cases.models import CaseEvent
+from linli.escalation.models import Escalation
 from linli.extensions import db
 from linli.feedback.models import Rating
 
@@ -98,9 +100,20 @@ def test_an_unhappy_rating_reopens_the_case_one_level_up_with_the_same_provider(
     assert reopened["version"] == case["version"] + 1
     assert reopened["rating"] is None  # the new cycle has not been rated yet
     assert (reopened["resolved_at"], reopened["closed_at"]) == (None, None)
-    last = events_of(client, auth, world, case)[-1]
-    assert (last["action"], last["from_state"], last["to_state"]) == (
+    reopen, escalate = events_of(client, auth, world, case)[-2:]
+    assert (reopen["action"], reopen["from_state"], reopen["to_state"]) == (
         "reopen", "resolved", "assigned")
+    assert (escalate["action"], escalate["from_state"], escalate["to_state"]) == (
+        "escalate", "assigned", "assigned")
+    assert reopen["actor"]["id"] == escalate["actor"]["id"] == world.resident_a.id
+    case_id = uuid.UUID(case["id"])
+    escalate_data = db.session.scalar(select(CaseEvent.data).where(
+        CaseEvent.case_id == case_id, CaseEvent.action == "escalate"))
+    assert escalate_data == {"reason": "resident_not_satisfied", "from_level": "grid",
+                             "to_level": "community"}
+    (escalation,) = db.session.scalars(select(Escalation).where(Escalation.case_id == case_id))
+    assert (escalation.cycle, escalation.reason, escalation.to_level.value) == (
+        2, "resident_not_satisfied", "community")
     assert ratings_of(case) == 1
 
 

@@ -1,9 +1,10 @@
 from marshmallow import Schema, fields, validate
 
 from linli.accounts.models import Role
-from linli.common_schemas import Id, Required, Text
+from linli.common_schemas import Id, Required, Text, output
 
 
+@output
 class UserOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -26,11 +27,13 @@ class LoginIn(Schema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=128))
 
 
+@output
 class TokensOut(Schema):
     access_token = fields.String()
     refresh_token = fields.String()
 
 
+@output
 class SessionOut(TokensOut):
     user = fields.Nested(UserOut)
 

@@ -66,7 +66,9 @@ def report_case(data):
 def list_cases(args):
     """Cases in the caller's scope, newest first, with a keyset cursor."""
     limit, cursor = args.pop("limit"), args.pop("cursor", None)
-    items, next_cursor = service.list_cases(current_actor(), args, limit=limit, cursor=cursor)
+    items, next_cursor = service.list_cases(
+        current_actor(), args, limit=limit, cursor=cursor, now=utcnow()
+    )
     return {"items": items, "next_cursor": next_cursor}
 
 

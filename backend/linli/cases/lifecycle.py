@@ -1,24 +1,35 @@
 """The case lifecycle: one transition table, and the one function that applies it.
 
 Nothing else writes `Case.state`. Each transition checks role, state and version, makes
-the change and appends one event, all in the caller's transaction.
+the change, appends one event and tells the people concerned, all in the caller's
+transaction.
 """
 
 import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
+
 from linli.accounts.models import Role, User
 from linli.cases.models import Case, CaseEvent, CaseState
 from linli.errors import abort
+from linli.escalation.service import EscalationReason, escalate_case, start_cycle_clocks
 from linli.extensions import db
-from linli.routing.models import Provider
+from linli.notifications.models import NotificationKind
+from linli.notifications.service import dispatchers_of, notify, reviewers_of, staff_of_provider
+from linli.routing.models import CoTask, CoTaskState, Provider
+
+BOUNCES_PER_ESCALATION = 3
 
 
 class Action(enum.StrEnum):
     ASSIGN = "assign"
     ACCEPT = "accept"
     RETURN = "return"
+    ACCEPT_RETURN = "accept_return"
+    REFUSE_RETURN = "refuse_return"
+    COORDINATE = "coordinate"
     RESOLVE = "resolve"
     REJECT = "reject"
     REOPEN = "reopen"
@@ -29,7 +40,7 @@ class Action(enum.StrEnum):
 class Transition:
     to: CaseState
     roles: frozenset[Role]
-    requires: str | None = None  # the input this action cannot do without
+    requires: str | None = None  # the input (body field) this action cannot do without
     public: bool = True  # whether the resident sees the event in their timeline
 
 
@@ -37,15 +48,25 @@ R = Role
 ROUTERS = frozenset({R.DISPATCHER, R.GRID_WORKER, R.OFFICER, R.ADMIN})
 PROVIDER = frozenset({R.PROVIDER_STAFF})
 SUPERVISORS = frozenset({R.DISPATCHER, R.OFFICER, R.PARTY_REVIEWER, R.ADMIN})
+COORDINATORS = frozenset({R.DISPATCHER, R.OFFICER, R.ADMIN})
 S = CaseState
+PROVIDER_FIELDS = ("provider_id", "lead_provider_id")  # assign names a provider, coordinate a lead
 
 TRANSITIONS: dict[tuple[CaseState, Action], Transition] = {
     (S.SUBMITTED, Action.ASSIGN): Transition(S.ASSIGNED, ROUTERS, requires="provider_id"),
     (S.ASSIGNED, Action.ASSIGN): Transition(S.ASSIGNED, ROUTERS, requires="provider_id"),
     (S.IN_PROGRESS, Action.ASSIGN): Transition(S.ASSIGNED, ROUTERS, requires="provider_id"),
     (S.ASSIGNED, Action.ACCEPT): Transition(S.IN_PROGRESS, PROVIDER),
-    (S.ASSIGNED, Action.RETURN): Transition(S.SUBMITTED, PROVIDER, "reason", public=False),
-    (S.IN_PROGRESS, Action.RETURN): Transition(S.SUBMITTED, PROVIDER, "reason", public=False),
+    # "Not ours": the provider returns with a reason; the dispatcher accepts (a bounce, and
+    # the case is routed again) or refuses (the provider keeps it).
+    (S.ASSIGNED, Action.RETURN): Transition(S.RETURNED, PROVIDER, "reason", public=False),
+    (S.IN_PROGRESS, Action.RETURN): Transition(S.RETURNED, PROVIDER, "reason", public=False),
+    (S.RETURNED, Action.ACCEPT_RETURN): Transition(S.SUBMITTED, ROUTERS, public=False),
+    (S.RETURNED, Action.REFUSE_RETURN): Transition(S.ASSIGNED, ROUTERS, "reason", public=False),
+    # Joint handling (吹哨报到): a lead unit takes the case, co-units get tasks.
+    (S.SUBMITTED, Action.COORDINATE): Transition(S.ASSIGNED, COORDINATORS, "lead_provider_id"),
+    (S.ASSIGNED, Action.COORDINATE): Transition(S.ASSIGNED, COORDINATORS, "lead_provider_id"),
+    (S.IN_PROGRESS, Action.COORDINATE): Transition(S.IN_PROGRESS, COORDINATORS, "lead_provider_id"),
     (S.IN_PROGRESS, Action.RESOLVE): Transition(S.RESOLVED, PROVIDER, requires="note"),
     (S.SUBMITTED, Action.REJECT): Transition(
         S.REJECTED, frozenset({R.DISPATCHER, R.GRID_WORKER, R.ADMIN}), requires="reason"
@@ -75,9 +96,15 @@ def allowed_actions(case: Case, actor: User) -> list[Action]:
 
 
 def may_take(transition: Transition, case: Case, actor: User) -> bool:
-    """Whether `actor` holds a role for `transition`; a resident acts only on their own case."""
+    """Whether `actor` holds a role for `transition` on this very case.
+
+    A resident acts only on their own case (not on one they +1'd); provider staff only on
+    cases their unit leads (not on those where it holds a co-task).
+    """
     if actor.role is Role.RESIDENT and case.reporter_id != actor.id:
-        return False  # e.g. a neighbour who only +1'd it
+        return False
+    if actor.role is Role.PROVIDER_STAFF and case.provider_id != actor.provider_id:
+        return False
     return actor.role in transition.roles
 
 
@@ -117,16 +144,24 @@ def apply_transition(
         )
     if actor is not None and not may_take(transition, case, actor):
         abort(403, f"a {actor.role} cannot {action} a case that is {case.state}")
-    if transition.requires == "provider_id" and provider is None:
-        abort(422, "choose a provider", errors={"provider_id": ["required for assign"]})
+    if transition.requires in PROVIDER_FIELDS:
+        if provider is None:
+            abort(422, "choose a provider",
+                  errors={transition.requires: [f"required for {action}"]})
+        if not provider.active:
+            abort(422, "that provider is not active",
+                  errors={transition.requires: ["inactive provider"]})
     if transition.requires in ("reason", "note") and not note.strip():
         field = transition.requires
         abort(422, f"{action} needs a {field}", errors={field: [f"required for {action}"]})
 
-    from_state = case.state
-    _apply_effects(case, action, now=now, provider=provider)
+    from_state, from_provider_id = case.state, case.provider_id
+    case.version += 1
+    _apply_effects(case, action, now=now, provider=provider, target=transition.to)
     case.state = transition.to
     case.updated_at = now
+    if action is Action.ACCEPT_RETURN:
+        data = {**(data or {}), "bounced_provider_id": from_provider_id}
     event = CaseEvent(
         case_id=case.id,
         at=now,
@@ -139,23 +174,67 @@ def apply_transition(
         data=data or {},
     )
     db.session.add(event)
+    _follow_up(case, action, actor=actor, now=now, note=note.strip(),
+               provider_changed=case.provider_id != from_provider_id)
     return event
 
 
-def _apply_effects(case: Case, action: Action, *, now: datetime, provider: Provider | None) -> None:
-    if action is Action.ASSIGN:
-        if not provider.active:
-            abort(422, "that provider is not active", errors={"provider_id": ["inactive provider"]})
-        case.provider_id = provider.id
-    elif action is Action.RETURN:
+def _apply_effects(case: Case, action: Action, *, now: datetime, provider: Provider | None,
+                   target: CaseState) -> None:
+    if action in (Action.ASSIGN, Action.COORDINATE):
+        if provider.id != case.provider_id:
+            case.provider_id = provider.id
+            if target is CaseState.ASSIGNED:
+                case.accepted_at = None  # a new unit has to accept; the resident's clock runs on
+    elif action is Action.ACCEPT:
+        case.accepted_at = case.accepted_at or now
+    elif action is Action.ACCEPT_RETURN:
         case.provider_id = None
+        case.accepted_at = None
     elif action is Action.RESOLVE:
+        # A returned task was declined (the dispatchers were told); only work under way blocks.
+        unfinished = db.session.scalars(select(CoTask.id).where(
+            CoTask.case_id == case.id,
+            CoTask.state.in_((CoTaskState.OPEN, CoTaskState.ACCEPTED))).order_by(CoTask.id)).all()
+        if unfinished:
+            abort(422, "the co-units have not all finished their tasks",
+                  type_="https://linli.example.org/problems/co-tasks-open", open_tasks=unfinished)
         case.resolved_at = now
     elif action is Action.REOPEN:
-        # Re-handling climbs one rung and starts a new cycle with the same provider.
-        case.escalation_level = case.escalation_level.one_level_up()
+        # Re-handling starts a new cycle (fresh clocks) with the same provider, a level up.
         case.cycle += 1
         case.resolved_at = None
         case.closed_at = None
+        start_cycle_clocks(case, now)
     elif action is Action.CLOSE:
         case.closed_at = now
+
+
+def bounce_count(case: Case) -> int:
+    """Accepted returns of this case (flushed or pending in this transaction)."""
+    db.session.flush()
+    return db.session.scalar(select(func.count(CaseEvent.id)).where(
+        CaseEvent.case_id == case.id, CaseEvent.action == Action.ACCEPT_RETURN.value))
+
+
+def _follow_up(case: Case, action: Action, *, actor: User | None, now: datetime, note: str,
+               provider_changed: bool) -> None:
+    """What a transition sets off: notifications, and the climbs the ladder asks for."""
+    if action in (Action.ASSIGN, Action.COORDINATE, Action.REFUSE_RETURN) and (
+        provider_changed or action is Action.REFUSE_RETURN
+    ):
+        notify(staff_of_provider(case.provider_id), NotificationKind.ASSIGNED, case=case, now=now,
+               note=note)
+    elif action is Action.RETURN:
+        notify(dispatchers_of(case), NotificationKind.RETURNED, case=case, now=now, reason=note)
+    elif action is Action.ACCEPT_RETURN and bounce_count(case) % BOUNCES_PER_ESCALATION == 0:
+        escalate_case(case, EscalationReason.BOUNCES, now=now, actor=actor)
+    elif action is Action.REJECT:
+        notify(reviewers_of(case), NotificationKind.REVIEW_REQUESTED, case=case, now=now,
+               reason=note)
+    elif action is Action.RESOLVE and case.reporter_id is not None:
+        notify([case.reporter], NotificationKind.RESOLVED, case=case, now=now, note=note)
+    elif action is Action.REOPEN:
+        reason = (EscalationReason.NOT_RESOLVED if actor is not None and actor.role is Role.RESIDENT
+                  else EscalationReason.REOPENED)
+        escalate_case(case, reason, now=now, actor=actor)

@@ -4,26 +4,27 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func, select
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func, select, text
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from linli.accounts.models import User
 from linli.categories.models import Category
 from linli.db import Base, str_enum, utcnow
 from linli.orgs.models import Household, Org, OrgKind
-from linli.routing.models import Provider
+from linli.routing.models import CoTask, Provider
 
 
 class CaseState(enum.StrEnum):
     SUBMITTED = "submitted"
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
+    RETURNED = "returned"  # a provider said "not ours"; the dispatcher decides
     RESOLVED = "resolved"
     CLOSED = "closed"
     REJECTED = "rejected"
 
 
-OPEN_STATES = (CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS)
+OPEN_STATES = (CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.RETURNED)
 
 
 class Priority(enum.StrEnum):
@@ -55,6 +56,13 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_created_at_id", "created_at", "id"),
         Index("ix_cases_org_id_state", "org_id", "state"),
+        # The escalation sweep looks only at open cases whose clocks have run out.
+        Index("ix_cases_open_accept_due", "accept_due_at",
+              postgresql_where=text("state IN ('submitted','assigned','returned') AND accepted_at IS NULL"),
+              sqlite_where=text("state IN ('submitted','assigned','returned') AND accepted_at IS NULL")),
+        Index("ix_cases_open_resolve_due", "resolve_due_at",
+              postgresql_where=text("state IN ('submitted','assigned','in_progress','returned')"),
+              sqlite_where=text("state IN ('submitted','assigned','in_progress','returned')")),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -81,6 +89,12 @@ class Case(Base):
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     # Each reopen starts a new handling cycle (its own rating, its own clocks).
     cycle: Mapped[int] = mapped_column(default=1)
+    # SLA clocks of the current cycle; they stop mattering once the case is resolved.
+    accept_due_at: Mapped[datetime | None]
+    resolve_due_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    # No provider covers this category here: counted in the supply-gap figures.
+    unmet_need: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
@@ -95,6 +109,7 @@ class Case(Base):
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="case", order_by="Attachment.created_at"
     )
+    co_tasks: Mapped[list["CoTask"]] = relationship(order_by="CoTask.id")
 
     supporters: Mapped[int] = column_property(
         select(func.count(CaseSupport.id))
@@ -104,8 +119,9 @@ class Case(Base):
         deferred=False,
     )
 
-    # Optimistic locking: every UPDATE carries "WHERE version = <loaded>" and bumps it.
-    __mapper_args__ = {"version_id_col": version}
+    # Optimistic locking: every UPDATE carries "WHERE version = <loaded>". The version steps
+    # once per write (a transition, an escalation), however many UPDATEs that write needs.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class CaseEvent(Base):
@@ -125,6 +141,8 @@ class CaseEvent(Base):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+    # Lets the unit of work insert a new case before its first event.
+    case: Mapped[Case] = relationship()
 
 
 class Attachment(Base):

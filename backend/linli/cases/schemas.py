@@ -6,8 +6,11 @@ from webargs.fields import DelimitedList
 from linli.cases.lifecycle import allowed_actions
 from linli.cases.models import CaseState, Channel, Priority
 from linli.cases.service import may_see_reporter
-from linli.common_schemas import Id, PageArgs, Required, Text
+from linli.common_schemas import Id, PageArgs, Required, Text, output
+from linli.db import utcnow
+from linli.escalation.service import is_overdue
 from linli.orgs.models import OrgKind
+from linli.routing.models import CoTaskState
 
 MAX_DESCRIPTION = 5000
 
@@ -39,6 +42,8 @@ class CaseListArgs(PageArgs):
     org_id = Id(strict=False)
     mine = fields.Boolean()
     escalation_level = DelimitedList(fields.Enum(OrgKind, by_value=True))
+    overdue = fields.Boolean()
+    unmet_need = fields.Boolean()
 
 
 class SimilarArgs(Schema):
@@ -46,29 +51,42 @@ class SimilarArgs(Schema):
     org_id = Id(strict=False, required=True)
 
 
+class CoProviderIn(Schema):
+    provider_id = Id(required=True)
+    due_at = fields.AwareDateTime(required=True)
+    note = Text(2000)
+
+
 class ActionIn(Schema):
     version = fields.Integer(strict=True, required=True, validate=validate.Range(1, 2**31 - 1))
     note = Text(2000)
     reason = Text(2000)
     provider_id = Id()
+    # coordinate (joint handling): the lead unit and the co-units with their deadlines
+    lead_provider_id = Id()
+    co_providers = fields.List(fields.Nested(CoProviderIn), validate=validate.Length(min=1, max=20))
 
 
+@output
 class AttachmentOut(Schema):
     id = fields.UUID()
     content_type = fields.String()
     size = fields.Integer()
     url = fields.Function(
-        lambda a: url_for("cases.download_attachment", case_id=a.case_id, attachment_id=a.id)
+        lambda a: url_for("cases.download_attachment", case_id=a.case_id, attachment_id=a.id),
+        metadata={"type": "string"},
     )
     created_at = fields.DateTime()
 
 
+@output
 class ReporterOut(Schema):
     id = fields.Integer(attribute="reporter_id", allow_none=True)
     display_name = fields.String(attribute="reporter_name")
     phone = fields.String(attribute="reporter_phone")
 
 
+@output
 class RatingOut(Schema):
     resolved = fields.Boolean()
     stars = fields.Integer()
@@ -76,6 +94,20 @@ class RatingOut(Schema):
     created_at = fields.DateTime()
 
 
+@output
+class CoTaskOut(Schema):
+    id = fields.Integer()
+    case_id = fields.UUID()
+    provider_id = fields.Integer()
+    provider_name = fields.String(attribute="provider.name")
+    state = fields.Enum(CoTaskState, by_value=True)
+    due_at = fields.DateTime()
+    note = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+@output
 class CaseOut(Schema):
     """A case as the caller sees it: reporter details and allowed actions depend on who asks.
 
@@ -84,11 +116,11 @@ class CaseOut(Schema):
 
     id = fields.UUID()
     reference = fields.String()
-    category = fields.Function(lambda c: c.category.code)
+    category = fields.String(attribute="category.code")
     title = fields.String()
     description = fields.String()
     org_id = fields.Integer()
-    org_name = fields.Function(lambda c: c.org.name)
+    org_name = fields.String(attribute="org.name")
     address = fields.String()
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
@@ -98,18 +130,27 @@ class CaseOut(Schema):
     version = fields.Integer()
     escalation_level = fields.Enum(OrgKind, by_value=True)
     cycle = fields.Integer()
+    accept_due_at = fields.DateTime(allow_none=True)
+    resolve_due_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    overdue = fields.Function(lambda c: is_overdue(c, utcnow()), metadata={"type": "boolean"})
+    unmet_need = fields.Boolean()
     provider_id = fields.Integer(allow_none=True)
-    provider_name = fields.Function(lambda c: c.provider.name if c.provider else None)
-    reporter = fields.Method("dump_reporter", allow_none=True)
+    provider_name = fields.Function(
+        lambda c: c.provider.name if c.provider else None,
+        metadata={"type": "string", "nullable": True},
+    )
+    reporter = fields.Nested(ReporterOut, allow_none=True)
     household_id = fields.Integer(allow_none=True)
     supporters = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
-    allowed_actions = fields.Method("dump_allowed_actions")
-    rating = fields.Method("dump_rating", allow_none=True)
+    allowed_actions = fields.List(fields.String())
+    rating = fields.Nested(RatingOut, allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentOut))
+    co_tasks = fields.List(fields.Nested(CoTaskOut))
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,26 +160,26 @@ class CaseOut(Schema):
     def actor(self):
         return self._actor or current_user
 
-    def dump_reporter(self, case):
-        if not may_see_reporter(self.actor, case):
-            return None
-        return ReporterOut().dump(case)
+    def get_attribute(self, obj, attr, default):
+        # What depends on who asks: the reporter's details, the actions, this cycle's rating.
+        if attr == "reporter":
+            return obj if may_see_reporter(self.actor, obj) else None
+        if attr == "allowed_actions":
+            return [a.value for a in allowed_actions(obj, self.actor)]
+        if attr == "rating":
+            from linli.feedback.service import current_rating
 
-    def dump_allowed_actions(self, case):
-        return [a.value for a in allowed_actions(case, self.actor)]
-
-    def dump_rating(self, case):
-        from linli.feedback.service import current_rating
-
-        rating = current_rating(case)
-        return RatingOut().dump(rating) if rating else None
+            return current_rating(obj)
+        return super().get_attribute(obj, attr, default)
 
 
+@output
 class CasePage(Schema):
     items = fields.List(fields.Nested(CaseOut))
     next_cursor = fields.String(allow_none=True)
 
 
+@output
 class SimilarCaseOut(Schema):
     id = fields.UUID()
     reference = fields.String()
@@ -148,16 +189,19 @@ class SimilarCaseOut(Schema):
     supporters = fields.Integer()
 
 
+@output
 class SupportOut(Schema):
     supporters = fields.Integer()
 
 
+@output
 class ActorOut(Schema):
     id = fields.Integer()
     display_name = fields.String()
     role = fields.String(attribute="role.value")
 
 
+@output
 class EventOut(Schema):
     id = fields.Integer()
     at = fields.DateTime()
@@ -166,8 +210,10 @@ class EventOut(Schema):
     to_state = fields.Enum(CaseState, by_value=True, allow_none=True)
     note = fields.String()
     public = fields.Boolean()
+    data = fields.Dict(metadata={"description": "Details: routing rule and candidates, escalation reason …"})
     actor = fields.Nested(ActorOut, allow_none=True)
 
 
+@output
 class EventPage(Schema):
     items = fields.List(fields.Nested(EventOut))

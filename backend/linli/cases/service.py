@@ -26,7 +26,10 @@ from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import subtree_ids_query
-from linli.routing.models import Provider
+from linli.routing.models import CoTask, Provider
+from linli.routing.rules import route_case
+from linli.routing.tasks import add_co_tasks
+from linli.escalation.service import overdue_condition, start_cycle_clocks
 
 REPORTABLE_KINDS = (OrgKind.COMMUNITY, OrgKind.GRID)
 ON_BEHALF_ROLES = (Role.GRID_WORKER, Role.DISPATCHER, Role.ADMIN)
@@ -52,7 +55,8 @@ def visible_cases(actor: User):
             or_(Case.reporter_id == actor.id, Case.created_by_id == actor.id, Case.id.in_(supported))
         )
     if actor.role is Role.PROVIDER_STAFF:
-        return query.where(Case.provider_id == actor.provider_id)
+        co_tasks = select(CoTask.case_id).where(CoTask.provider_id == actor.provider_id)
+        return query.where(or_(Case.provider_id == actor.provider_id, Case.id.in_(co_tasks)))
     query = query.where(Case.org_id.in_(subtree_ids_query(actor.org)))
     if actor.role is Role.OFFICER:
         # Officers see what has climbed to their own rung of the ladder or above.
@@ -152,10 +156,10 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
     case = Case(
         id=client_id or uuid.uuid4(),
         reference=next_reference(now),
-        category_id=category.id,
+        category=category,
         title=data["title"].strip(),
         description=data["description"].strip(),
-        org_id=org.id,
+        org=org,
         address=data.get("address") or "",
         lat=data.get("lat"),
         lon=data.get("lon"),
@@ -169,12 +173,15 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         updated_at=now,
         **_reporter_fields(actor, data.get("on_behalf_of")),
     )
+    start_cycle_clocks(case, now)
     db.session.add(case)
     db.session.add(
         CaseEvent(case_id=case.id, at=now, actor_id=actor.id, action="submit",
                   from_state=None, to_state=CaseState.SUBMITTED, public=True,
                   data={"channel": channel.value})
     )
+    db.session.flush()
+    route_case(case, now=now)
     db.session.commit()
     return case, True
 
@@ -198,7 +205,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         abort(422, "bad cursor", errors={"cursor": ["not a cursor this API gave out"]})
 
 
-def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None):
+def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, now: datetime):
     """Newest first, keyset-paginated on (created_at, id). Returns (items, next_cursor)."""
     query = visible_cases(actor)
     if "state" in filters:
@@ -214,6 +221,11 @@ def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None):
         query = query.where(_mine(actor))
     if "escalation_level" in filters:
         query = query.where(Case.escalation_level.in_(filters["escalation_level"]))
+    if "overdue" in filters:
+        overdue = overdue_condition(now)
+        query = query.where(overdue if filters["overdue"] else ~overdue)
+    if "unmet_need" in filters:
+        query = query.where(Case.unmet_need.is_(filters["unmet_need"]))
     if cursor:
         created, case_id = decode_cursor(cursor)
         query = query.where(
@@ -285,15 +297,22 @@ def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
 # --- acting -------------------------------------------------------------------------------
 
 
+def _provider_from_body(provider_id: int, field: str) -> Provider:
+    # A dangling id in the body is bad input (422), not a missing resource (404).
+    provider = db.session.get(Provider, provider_id)
+    if provider is None:
+        abort(422, "no such provider", errors={field: ["no such provider"]})
+    return provider
+
+
 def act_on_case(actor: User, case_id: uuid.UUID, action: Action, data: dict, *, now: datetime) -> Case:
     """Apply one lifecycle action in one transaction; a lost race is a VersionConflict."""
     case = get_case_for(actor, case_id)
-    provider = None
-    if data.get("provider_id"):
-        # A dangling id in the body is bad input (422), not a missing resource (404).
-        provider = db.session.get(Provider, data["provider_id"])
-        if provider is None:
-            abort(422, "no such provider", errors={"provider_id": ["no such provider"]})
+    provider_id, field = (
+        (data.get("lead_provider_id"), "lead_provider_id") if action is Action.COORDINATE
+        else (data.get("provider_id"), "provider_id")
+    )
+    provider = _provider_from_body(provider_id, field) if provider_id else None
     note = data.get("reason") or data.get("note") or ""
     try:
         apply_transition(
@@ -306,6 +325,12 @@ def act_on_case(actor: User, case_id: uuid.UUID, action: Action, data: dict, *, 
             provider=provider,
             data={"provider_id": provider.id} if provider else None,
         )
+        if action is Action.COORDINATE:
+            co_units = [(_provider_from_body(c["provider_id"], "co_providers"), c["due_at"],
+                         c.get("note", "")) for c in data.get("co_providers", [])]
+            add_co_tasks(case, co_units, actor=actor, now=now)
+        elif action is Action.ACCEPT_RETURN:
+            route_case(case, now=now)
         db.session.commit()
     except (StaleDataError, OperationalError) as error:
         db.session.rollback()

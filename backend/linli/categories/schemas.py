@@ -1,8 +1,9 @@
 from marshmallow import Schema, fields
 
-from linli.common_schemas import Required, Text
+from linli.common_schemas import Required, Text, output
 
 
+@output
 class CategoryOut(Schema):
     code = fields.String()
     name_zh = fields.String()

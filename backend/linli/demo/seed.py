@@ -1,8 +1,9 @@
 """The demo city: a small, coherent world in which every role can play the whole loop.
 
 resident1 lives in grid 1 of the first community; grid1 works that grid; dispatcher1 and
-reviewer1 serve that community; officer1 sits at its street office; provider1 works for a
-provider covering that street for every category. resident2 lives in another street.
+reviewer1 serve that community; officer1 sits at its street office, officer2 at its
+district, officer3 at the city; provider1 works for a provider covering that street for
+every category. resident2 lives in another street.
 """
 
 import random
@@ -19,6 +20,7 @@ from linli.cases.service import next_reference
 from linli.categories.models import Category
 from linli.categories.service import seed_national_categories
 from linli.db import utcnow
+from linli.escalation.service import start_cycle_clocks
 from linli.extensions import db
 from linli.feedback.models import Rating
 from linli.feedback.service import outcome_of_rating
@@ -163,6 +165,9 @@ def _build_users(world: dict, providers: list[Provider], password: str) -> dict:
     add("provider1", Role.PROVIDER_STAFF, street, "赵师傅", provider=providers[0])
     add("dispatcher1", Role.DISPATCHER, community, "刘调度")
     add("officer1", Role.OFFICER, street, "陈科长")
+    # Officers up the ladder, so an escalating case is seen at every level.
+    add("officer2", Role.OFFICER, world["districts"][0], "周处长")
+    add("officer3", Role.OFFICER, world["city"], "吴主任")
     add("reviewer1", Role.PARTY_REVIEWER, community, "党支部孙书记")
     add("admin1", Role.ADMIN, world["city"], "系统管理员")
     # Background people, so every community has residents and every provider has staff.
@@ -205,6 +210,7 @@ def _build_cases(rng: random.Random, world: dict, providers: list[Provider], use
             reporter_id=reporter.id, reporter_name=reporter.display_name,
             reporter_phone=reporter.phone or "", created_by_id=creator.id,
             state=CaseState.SUBMITTED, escalation_level=OrgKind.GRID, created_at=at, updated_at=at)
+        start_cycle_clocks(case, at)
         db.session.add(case)
         db.session.add(CaseEvent(case_id=case.id, at=at, actor_id=creator.id, action="submit",
                                  to_state=CaseState.SUBMITTED, data={"channel": case.channel.value}))

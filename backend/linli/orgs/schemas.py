@@ -1,9 +1,10 @@
 from marshmallow import Schema, fields
 
-from linli.common_schemas import Id
+from linli.common_schemas import Id, output
 from linli.orgs.models import OrgKind
 
 
+@output
 class OrgOut(Schema):
     id = fields.Integer()
     parent_id = fields.Integer(allow_none=True)
@@ -17,11 +18,13 @@ class OrgListArgs(Schema):
     parent_id = Id(strict=False)
 
 
+@output
 class HouseholdOut(Schema):
     id = fields.Integer()
     label = fields.String()
 
 
+@output
 class BuildingOut(Schema):
     id = fields.Integer()
     name = fields.String()

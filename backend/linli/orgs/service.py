@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Building, Household, Org, OrgKind
@@ -20,7 +21,7 @@ def create_org(*, kind: OrgKind, code: str, name: str, name_en: str = "", parent
 
 
 def get_org_or_404(org_id: int) -> Org:
-    org = db.session.get(Org, org_id)
+    org = get_by_int_id(Org, org_id)
     if org is None:
         abort(404, f"org {org_id} does not exist")
     return org

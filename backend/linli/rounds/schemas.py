@@ -1,6 +1,6 @@
 from marshmallow import Schema, fields
 
-from linli.common_schemas import Id, Text
+from linli.common_schemas import Id, Text, output
 
 
 class VisitIn(Schema):
@@ -10,6 +10,7 @@ class VisitIn(Schema):
     note = Text(2000)
 
 
+@output
 class VisitOut(Schema):
     id = fields.UUID()
     household_id = fields.Integer()
@@ -23,5 +24,6 @@ class VisitListArgs(Schema):
     since = fields.AwareDateTime()
 
 
+@output
 class VisitPage(Schema):
     items = fields.List(fields.Nested(VisitOut))

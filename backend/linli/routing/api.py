@@ -1,12 +1,32 @@
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
+from linli.accounts.models import Role
+from linli.accounts.permissions import require_role
+from linli.accounts.service import current_actor
+from linli.cases.schemas import CoTaskOut
+from linli.cases.service import get_case_for
 from linli.categories.service import category_by_code
+from linli.db import utcnow
+from linli.idempotency import idempotent
 from linli.orgs.service import get_org_or_404
-from linli.routing import service
-from linli.routing.schemas import ProviderListArgs, ProviderOut
+from linli.routing import service, tasks
+from linli.routing.rules import bounced_providers, choose_provider
+from linli.routing.schemas import (
+    ProviderIn,
+    ProviderListArgs,
+    ProviderOut,
+    ProviderPatch,
+    RoutingOut,
+    TaskActionIn,
+    TaskListArgs,
+)
 
 blp = Blueprint("providers", __name__, url_prefix="/providers", description="Service providers")
+tasks_blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Joint-handling co-tasks")
+routing_blp = Blueprint("routing", __name__, url_prefix="/cases", description="Routing advice")
+
+ROUTING_ROLES = (Role.GRID_WORKER, Role.DISPATCHER, Role.OFFICER, Role.ADMIN)
 
 
 @blp.route("")
@@ -18,3 +38,54 @@ def list_providers(args):
     category = category_by_code(args["category"]) if "category" in args else None
     org = get_org_or_404(args["org_id"]) if "org_id" in args else None
     return service.providers_covering(category, org)
+
+
+@blp.route("", methods=["POST"])
+@jwt_required()
+@blp.arguments(ProviderIn)
+@blp.response(201, ProviderOut)
+def register_provider(data):
+    """Admins register a provider: categories by code, coverage by org id."""
+    require_role(current_actor(), Role.ADMIN)
+    return service.register_provider(data)
+
+
+@blp.route("/<int:provider_id>", methods=["PATCH"])
+@jwt_required()
+@blp.arguments(ProviderPatch)
+@blp.response(200, ProviderOut)
+def update_provider(data, provider_id):
+    """Admins change a provider (e.g. `active: false` takes it out of routing)."""
+    require_role(current_actor(), Role.ADMIN)
+    return service.update_provider(service.get_provider_or_404(provider_id), data)
+
+
+@routing_blp.route("/<uuid:case_id>/routing")
+@jwt_required()
+@routing_blp.response(200, RoutingOut)
+def routing_advice(case_id):
+    """Who could take this case now, and which one the routing rule would pick."""
+    actor = current_actor()
+    require_role(actor, *ROUTING_ROLES)
+    case = get_case_for(actor, case_id)
+    return choose_provider(case.category, case.org, exclude=bounced_providers(case))
+
+
+@tasks_blp.route("")
+@jwt_required()
+@tasks_blp.arguments(TaskListArgs, location="query")
+@tasks_blp.response(200, CoTaskOut(many=True))
+def list_tasks(args):
+    """The co-tasks of the caller's provider, soonest deadline first."""
+    return tasks.tasks_of_provider(current_actor(), states=args.get("state"))
+
+
+@tasks_blp.route("/<int:task_id>/actions/<string:action>", methods=["POST"])
+@jwt_required()
+@idempotent()
+@tasks_blp.arguments(TaskActionIn)
+@tasks_blp.response(200, CoTaskOut)
+def act_on_task(data, task_id, action):
+    """A co-unit accepts, completes or returns (with a reason) its task."""
+    note = data.get("reason") or data.get("note") or ""
+    return tasks.act_on_task(current_actor(), task_id, action, note=note, now=utcnow())

@@ -1,12 +1,14 @@
 """Service providers: who can serve which categories where."""
 
 import enum
+import uuid
+from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from linli.categories.models import Category
-from linli.db import Base, str_enum
+from linli.db import Base, str_enum, utcnow
 from linli.orgs.models import Org
 
 
@@ -38,7 +40,7 @@ class Provider(Base):
     __tablename__ = "providers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), unique=True)  # the CSV import matches by name
     type: Mapped[ProviderType] = mapped_column(str_enum(ProviderType, "provider_type"))
     capacity: Mapped[int] = mapped_column(default=50)
     contact: Mapped[str] = mapped_column(String(120), default="")
@@ -46,3 +48,28 @@ class Provider(Base):
 
     categories: Mapped[list[Category]] = relationship(secondary=provider_categories)
     coverage: Mapped[list[Org]] = relationship(secondary=provider_coverage)
+
+
+class CoTaskState(enum.StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DONE = "done"
+    RETURNED = "returned"
+
+
+class CoTask(Base):
+    """A co-unit's part of a joint case (吹哨报到). Its state is its own, not the case's."""
+
+    __tablename__ = "co_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    state: Mapped[CoTaskState] = mapped_column(str_enum(CoTaskState, "co_task_state"))
+    due_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    provider: Mapped[Provider] = relationship(lazy="joined")

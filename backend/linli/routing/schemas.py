@@ -1,19 +1,69 @@
 from marshmallow import Schema, fields, validate
+from webargs.fields import DelimitedList
 
-from linli.common_schemas import Id
-from linli.routing.models import ProviderType
+from linli.common_schemas import Id, Required, StrictBoolean, Text, output
+from linli.routing.models import CoTaskState, ProviderType
 
 
+class CategoryCode(Schema):
+    code = fields.String()
+
+
+class OrgId(Schema):
+    id = fields.Integer()
+
+
+@output
 class ProviderOut(Schema):
     id = fields.Integer()
     name = fields.String()
     type = fields.Enum(ProviderType, by_value=True)
-    categories = fields.Function(lambda p: [c.code for c in p.categories])
-    coverage = fields.Function(lambda p: [o.id for o in p.coverage])
+    categories = fields.Pluck("CategoryCode", "code", many=True)
+    coverage = fields.Pluck("OrgId", "id", many=True)
     capacity = fields.Integer()
     active = fields.Boolean()
+    contact = fields.String()
 
 
 class ProviderListArgs(Schema):
     category = fields.String(validate=validate.Length(min=1, max=40))
     org_id = Id(strict=False)
+
+
+class ProviderIn(Schema):
+    name = Required(120)
+    type = fields.Enum(ProviderType, by_value=True, required=True)
+    categories = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
+                             validate=validate.Length(min=1, max=50))
+    coverage = fields.List(Id(), required=True, validate=validate.Length(min=1, max=200))
+    capacity = fields.Integer(strict=True, load_default=50, validate=validate.Range(1, 100000))
+    contact = Text(120)
+    active = StrictBoolean(load_default=True)
+
+
+class ProviderPatch(ProviderIn):
+    """Any subset of the provider's fields (no defaults filled in for the others)."""
+
+    # `partial` is a load option, not a Meta option: set it on every instance.
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+@output
+class RoutingOut(Schema):
+    rule = fields.String()
+    provider_id = fields.Function(
+        lambda d: d.provider.id if d.provider else None,
+        metadata={"type": "integer", "nullable": True},
+    )
+    candidates = fields.List(fields.Dict())
+
+
+class TaskListArgs(Schema):
+    state = DelimitedList(fields.Enum(CoTaskState, by_value=True))
+
+
+class TaskActionIn(Schema):
+    note = Text(2000)
+    reason = Text(2000)

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from linli.categories.models import Category
+from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Org
@@ -10,7 +11,7 @@ from linli.routing.models import Provider, ProviderType, provider_categories, pr
 
 
 def get_provider_or_404(provider_id: int) -> Provider:
-    provider = db.session.get(Provider, provider_id)
+    provider = get_by_int_id(Provider, provider_id)
     if provider is None:
         abort(404, f"provider {provider_id} does not exist")
     return provider
@@ -24,6 +25,7 @@ def create_provider(
     coverage: list[Org],
     capacity: int = 50,
     contact: str = "",
+    active: bool = True,
 ) -> Provider:
     provider = Provider(
         name=name,
@@ -32,6 +34,7 @@ def create_provider(
         coverage=coverage,
         capacity=capacity,
         contact=contact,
+        active=active,
     )
     db.session.add(provider)
     db.session.flush()
@@ -58,3 +61,44 @@ def providers_covering(category: Category | None, org: Org | None) -> list[Provi
             )
         )
     return list(db.session.scalars(query))
+
+
+def _resolve_refs(data: dict) -> dict:
+    """Turn category codes and org ids from the body into rows, or 422 naming the field."""
+    resolved = dict(data)
+    if "categories" in data:
+        codes = set(data["categories"])
+        found = list(db.session.scalars(select(Category).where(Category.code.in_(codes))))
+        if len(found) != len(codes):
+            abort(422, "unknown category", errors={"categories": ["unknown category code"]})
+        resolved["categories"] = found
+    if "coverage" in data:
+        ids = set(data["coverage"])
+        found = list(db.session.scalars(select(Org).where(Org.id.in_(ids))))
+        if len(found) != len(ids):
+            abort(422, "unknown org", errors={"coverage": ["unknown org id"]})
+        resolved["coverage"] = found
+    return resolved
+
+
+def _ensure_name_free(name: str, provider: Provider | None = None) -> None:
+    clash = db.session.scalar(select(Provider).where(Provider.name == name))
+    if clash is not None and clash is not provider:
+        abort(409, f"a provider named {name!r} exists", errors={"name": ["already used"]})
+
+
+def register_provider(data: dict) -> Provider:
+    """Admin adds a provider (categories by code, coverage by org id)."""
+    _ensure_name_free(data["name"])
+    provider = create_provider(**_resolve_refs(data))
+    db.session.commit()
+    return provider
+
+
+def update_provider(provider: Provider, data: dict) -> Provider:
+    if "name" in data:
+        _ensure_name_free(data["name"], provider)
+    for name, value in _resolve_refs(data).items():
+        setattr(provider, name, value)
+    db.session.commit()
+    return provider

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-27 03:02:30.766864
+Create Date: 2026-11-27 03:51:38.888298
 
 """
 from alembic import op
@@ -54,7 +54,8 @@ def upgrade():
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('contact', sa.String(length=120), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_providers'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_providers')),
+    sa.UniqueConstraint('name', name=op.f('uq_providers_name'))
     )
     op.create_table('reference_counters',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
@@ -88,6 +89,18 @@ def upgrade():
     with op.batch_alter_table('provider_coverage', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_provider_coverage_org_id'), ['org_id'], unique=False)
 
+    op.create_table('sla_policies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('priority', sa.Enum('normal', 'urgent', name='sla_priority', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('accept_within_minutes', sa.Integer(), nullable=False),
+    sa.Column('resolve_within_minutes', sa.Integer(), nullable=False),
+    sa.Column('updated_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('accept_within_minutes > 0 AND resolve_within_minutes > 0', name=op.f('ck_sla_policies_positive_durations')),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_sla_policies_category_id_categories')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sla_policies')),
+    sa.UniqueConstraint('category_id', 'priority', name=op.f('uq_sla_policies_category_id'))
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -163,11 +176,15 @@ def upgrade():
     sa.Column('reporter_phone', sa.String(length=20), nullable=False),
     sa.Column('household_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('state', sa.Enum('submitted', 'assigned', 'in_progress', 'resolved', 'closed', 'rejected', name='case_state', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('state', sa.Enum('submitted', 'assigned', 'in_progress', 'returned', 'resolved', 'closed', 'rejected', name='case_state', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('escalation_level', sa.Enum('city', 'district', 'street', 'community', 'grid', name='case_escalation_level', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('provider_id', sa.Integer(), nullable=True),
     sa.Column('cycle', sa.Integer(), nullable=False),
+    sa.Column('accept_due_at', linli.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolve_due_at', linli.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('accepted_at', linli.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('unmet_need', sa.Boolean(), nullable=False),
     sa.Column('created_at', linli.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', linli.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('resolved_at', linli.db.UTCDateTime(timezone=True), nullable=True),
@@ -185,6 +202,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cases_category_id'), ['category_id'], unique=False)
         batch_op.create_index('ix_cases_created_at_id', ['created_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_created_by_id'), ['created_by_id'], unique=False)
+        batch_op.create_index('ix_cases_open_accept_due', ['accept_due_at'], unique=False, postgresql_where=sa.text("state IN ('submitted','assigned','returned') AND accepted_at IS NULL"), sqlite_where=sa.text("state IN ('submitted','assigned','returned') AND accepted_at IS NULL"))
+        batch_op.create_index('ix_cases_open_resolve_due', ['resolve_due_at'], unique=False, postgresql_where=sa.text("state IN ('submitted','assigned','in_progress','returned')"), sqlite_where=sa.text("state IN ('submitted','assigned','in_progress','returned')"))
         batch_op.create_index('ix_cases_org_id_state', ['org_id', 'state'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_reporter_id'), ['reporter_id'], unique=False)
@@ -228,8 +247,8 @@ def upgrade():
     sa.Column('at', linli.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
-    sa.Column('from_state', sa.Enum('submitted', 'assigned', 'in_progress', 'resolved', 'closed', 'rejected', name='event_from_state', native_enum=False, create_constraint=True), nullable=True),
-    sa.Column('to_state', sa.Enum('submitted', 'assigned', 'in_progress', 'resolved', 'closed', 'rejected', name='event_to_state', native_enum=False, create_constraint=True), nullable=True),
+    sa.Column('from_state', sa.Enum('submitted', 'assigned', 'in_progress', 'returned', 'resolved', 'closed', 'rejected', name='event_from_state', native_enum=False, create_constraint=True), nullable=True),
+    sa.Column('to_state', sa.Enum('submitted', 'assigned', 'in_progress', 'returned', 'resolved', 'closed', 'rejected', name='event_to_state', native_enum=False, create_constraint=True), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('public', sa.Boolean(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
@@ -252,6 +271,58 @@ def upgrade():
     )
     with op.batch_alter_table('case_supports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_supports_case_id'), ['case_id'], unique=False)
+
+    op.create_table('co_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Uuid(), nullable=False),
+    sa.Column('provider_id', sa.Integer(), nullable=False),
+    sa.Column('state', sa.Enum('open', 'accepted', 'done', 'returned', name='co_task_state', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('due_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_co_tasks_case_id_cases')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_co_tasks_created_by_id_users')),
+    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], name=op.f('fk_co_tasks_provider_id_providers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_co_tasks'))
+    )
+    with op.batch_alter_table('co_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_co_tasks_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_co_tasks_provider_id'), ['provider_id'], unique=False)
+
+    op.create_table('escalations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Uuid(), nullable=False),
+    sa.Column('cycle', sa.Integer(), nullable=False),
+    sa.Column('from_level', sa.Enum('city', 'district', 'street', 'community', 'grid', name='escalation_from_level', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('to_level', sa.Enum('city', 'district', 'street', 'community', 'grid', name='escalation_to_level', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('reason', sa.String(length=40), nullable=False),
+    sa.Column('at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_escalations_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_escalations')),
+    sa.UniqueConstraint('case_id', 'cycle', 'to_level', name=op.f('uq_escalations_case_id'))
+    )
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_escalations_case_id'), ['case_id'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('assigned', 'co_task', 'returned', 'escalated', 'resolved', 'review_requested', name='notification_kind', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('case_id', sa.Uuid(), nullable=True),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', linli.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('delivery_state', sa.Enum('not_required', 'pending', 'sent', 'failed', name='notification_delivery_state', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('delivery_channel', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_notifications_case_id_cases')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notifications_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_notifications_user_id_id', ['user_id', 'id'], unique=False)
 
     op.create_table('ratings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -280,6 +351,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_ratings_case_id'))
 
     op.drop_table('ratings')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_id_id')
+        batch_op.drop_index(batch_op.f('ix_notifications_case_id'))
+
+    op.drop_table('notifications')
+    with op.batch_alter_table('escalations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_escalations_case_id'))
+
+    op.drop_table('escalations')
+    with op.batch_alter_table('co_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_co_tasks_provider_id'))
+        batch_op.drop_index(batch_op.f('ix_co_tasks_case_id'))
+
+    op.drop_table('co_tasks')
     with op.batch_alter_table('case_supports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_supports_case_id'))
 
@@ -303,6 +388,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_cases_reporter_id'))
         batch_op.drop_index(batch_op.f('ix_cases_provider_id'))
         batch_op.drop_index('ix_cases_org_id_state')
+        batch_op.drop_index('ix_cases_open_resolve_due', postgresql_where=sa.text("state IN ('submitted','assigned','in_progress','returned')"), sqlite_where=sa.text("state IN ('submitted','assigned','in_progress','returned')"))
+        batch_op.drop_index('ix_cases_open_accept_due', postgresql_where=sa.text("state IN ('submitted','assigned','returned') AND accepted_at IS NULL"), sqlite_where=sa.text("state IN ('submitted','assigned','returned') AND accepted_at IS NULL"))
         batch_op.drop_index(batch_op.f('ix_cases_created_by_id'))
         batch_op.drop_index('ix_cases_created_at_id')
         batch_op.drop_index(batch_op.f('ix_cases_category_id'))
@@ -326,6 +413,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_org_id'))
 
     op.drop_table('users')
+    op.drop_table('sla_policies')
     with op.batch_alter_table('provider_coverage', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_provider_coverage_org_id'))
 

@@ -1,0 +1,40 @@
+import time
+from datetime import UTC, datetime
+
+import click
+from flask.cli import with_appcontext
+
+from linli.db import utcnow
+from linli.escalation.service import escalate_overdue_cases
+
+escalation_cli = click.Group("escalation", help="SLA escalation.")
+
+
+def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-12-01T08:00:00Z")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@escalation_cli.command("sweep")
+@click.option("--now", callback=_parse_now, help="Sweep as if it were this moment (ISO 8601, UTC if no zone).")
+@with_appcontext
+def sweep(now):
+    """Escalate every overdue case one level (idempotent; safe to run in parallel)."""
+    result = escalate_overdue_cases(now=now or utcnow())
+    click.echo(f"scanned {result.scanned}, escalated {result.escalated}, {result.seconds:.3f} s")
+
+
+@click.command("scheduler")
+@click.option("--interval", default=60, show_default=True, help="Seconds between sweeps.")
+@with_appcontext
+def scheduler(interval):
+    """Run the escalation sweep every minute (for deployments without cron)."""
+    while True:
+        result = escalate_overdue_cases(now=utcnow())
+        click.echo(f"{utcnow().isoformat()} scanned {result.scanned}, escalated {result.escalated}")
+        time.sleep(interval)

@@ -1,0 +1,177 @@
+"""Shared helpers and fixtures for the issue 3 tests (routing, escalation, notifications).
+
+The folders' conftest.py files import the fixtures from here, so each test folder gets
+the same vocabulary: `drive`, `fetch`, `make_provider`, `auto_routing`, `sweep`, …
+"""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from linli.cases.models import Case, CaseEvent
+from linli.categories.models import Category
+from linli.escalation.models import Escalation
+from linli.escalation.service import escalate_overdue_cases
+from linli.extensions import db
+from linli.notifications.models import Notification
+from linli.routing.models import CoTask, Provider, ProviderType
+from linli.routing.service import create_provider
+from tests.factories import build_world
+
+PROBLEM = "application/problem+json"
+API = "/api/v1"
+CASES = f"{API}/cases"
+
+
+def assert_problem(response, status: int, field: str | None = None) -> dict:
+    """The response is an RFC 9457 problem with this status (and an error for `field`)."""
+    body = response.get_json(force=True)
+    assert response.status_code == status, body
+    assert response.mimetype == PROBLEM, response.mimetype
+    assert {"type", "title", "status", "detail"} <= body.keys(), body
+    if field is not None:
+        assert field in body.get("errors", {}), body
+    return body
+
+
+def settle() -> None:
+    """End the last request's unit of work the way the app's teardown does (a rollback).
+
+    Requests from the test thread share its session, so a refused request's uncommitted
+    changes would otherwise linger in it; what a real request leaves behind is what it
+    committed, and that is what a "nothing written" check must look at.
+    """
+    db.session.rollback()
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def snapshot() -> dict:
+    """Row counts of everything the issue 3 endpoints write, plus each case's version and state."""
+    settle()
+    counts = {m.__name__: count(m) for m in (Case, CaseEvent, CoTask, Escalation, Notification,
+                                             Provider)}
+    counts["cases"] = sorted(
+        (str(i), s.value, v, p) for i, s, v, p in
+        db.session.execute(select(Case.id, Case.state, Case.version, Case.provider_id)))
+    counts["providers"] = sorted(
+        (p.id, p.name, p.capacity, p.active, p.contact) for p in db.session.scalars(select(Provider)))
+    return counts
+
+
+def case_row(case: dict) -> Case:
+    """The case as stored now (fresh from the database)."""
+    db.session.expire_all()
+    return db.session.get(Case, uuid.UUID(case["id"]))
+
+
+def events_of(case: dict, *actions: str) -> list[CaseEvent]:
+    query = select(CaseEvent).where(CaseEvent.case_id == uuid.UUID(case["id"]))
+    if actions:
+        query = query.where(CaseEvent.action.in_(actions))
+    return list(db.session.scalars(query.order_by(CaseEvent.id)))
+
+
+def inbox_of(user, kind=None, case: dict | None = None) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user.id)
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    if case is not None:
+        query = query.where(Notification.case_id == uuid.UUID(case["id"]))
+    return list(db.session.scalars(query.order_by(Notification.id)))
+
+
+def at(text: str) -> datetime:
+    """A datetime from the API's ISO 8601."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def later(days: float = 2) -> str:
+    """A deadline in the future, as the API takes it."""
+    return iso(datetime.now(UTC) + timedelta(days=days))
+
+
+@pytest.fixture
+def world(app):
+    """The test world, committed inside the test's transaction (so `settle()` keeps it)."""
+    built = build_world()
+    db.session.commit()
+    return built
+
+
+@pytest.fixture
+def drive(act):
+    """drive(case, user, action, **body) → the case after an action that must succeed."""
+
+    def perform(case, user, action, **body):
+        response = act(user, case, action, **body)
+        assert response.status_code == 200, (action, response.get_json())
+        return response.get_json()
+
+    return perform
+
+
+@pytest.fixture
+def fetch(client, auth, world):
+    """fetch(case, as_=admin) → the case as that user sees it now (asserting 200)."""
+
+    def get(case, as_=None):
+        response = client.get(f"{CASES}/{case['id']}", headers=auth(as_ or world.admin))
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    return get
+
+
+@pytest.fixture
+def auto_routing(app, monkeypatch):
+    """Reports are assigned by the system when one provider is clearly best."""
+    monkeypatch.setitem(app.config, "AUTO_ROUTING", True)
+
+
+@pytest.fixture
+def make_provider(world):
+    """make_provider(name, coverage=[orgs], categories=[codes] (None: all), …) → a provider."""
+
+    def make(name, *, coverage, categories=None, capacity=50, active=True,
+             type=ProviderType.SOCIAL_ORGANISATION):
+        query = select(Category)
+        if categories is not None:
+            query = query.where(Category.code.in_(categories))
+        provider = create_provider(name=name, type=type, categories=list(db.session.scalars(query)),
+                                   coverage=coverage, capacity=capacity, active=active)
+        db.session.commit()
+        return provider
+
+    return make
+
+
+@pytest.fixture
+def assigned_case(new_case, drive, world):
+    """assigned_case(provider=world.provider, **report fields) → a case assigned by dispatcher_a."""
+
+    def build(provider=None, **fields):
+        case = new_case(**fields)
+        return drive(case, world.dispatcher_a, "assign", provider_id=(provider or world.provider).id)
+
+    return build
+
+
+@pytest.fixture
+def sweep():
+    """sweep(now) → the SweepResult of one escalation sweep at that moment."""
+
+    def run(now: datetime, **kwargs):
+        result = escalate_overdue_cases(now=now, **kwargs)
+        db.session.expire_all()
+        return result
+
+    return run
