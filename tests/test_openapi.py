@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from linli.config import REPO_ROOT
+
 API_PREFIX = "/api/v1"
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
@@ -96,3 +98,13 @@ def test_docs_static_does_not_serve_outside_its_folder(client):
     response = client.get("/api/docs/static/../../../etc/passwd")
 
     assert response.status_code == 404
+
+
+def test_the_pwa_client_is_typed_from_the_current_document(client):
+    """pwa/openapi.json (the PWA's types are generated from it) is the document the API serves.
+
+    After an API change: `linli openapi write pwa/openapi.json && (cd pwa && npm run gen:api)`.
+    """
+    committed = json.loads((REPO_ROOT / "pwa" / "openapi.json").read_text(encoding="utf-8"))
+
+    assert client.get("/api/v1/openapi.json").get_json() == committed

@@ -13,6 +13,7 @@ import { Shell, UpdateBanner } from './ui/Shell';
 // Staff views: residents never download them.
 const RoundPage = lazy(() => import('./features/round/RoundPage'));
 const QueuePage = lazy(() => import('./features/queue/QueuePage'));
+const TasksPage = lazy(() => import('./features/tasks/TasksPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -41,6 +42,7 @@ function SignedIn() {
         <Route path="/report" component={ReportPage} />
         <Route path="/round" component={RoundPage} />
         <Route path="/queue" component={QueuePage} />
+        <Route path="/tasks" component={TasksPage} />
         <Route path="/outbox" component={OutboxPage} />
         <Route path="/notifications" component={NotificationsPage} />
         <Route default component={ToHome} />

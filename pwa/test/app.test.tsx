@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { caseBody, json, mockFetch } from './helpers';
+import { caseBody, json, mockFetch, uniqueId } from './helpers';
 import { App } from '../src/app';
 import { currentUser, signedIn, signOut } from '../src/features/auth/session';
 import { supportCase } from '../src/offline/outbox';
@@ -46,7 +46,7 @@ describe('app shell', () => {
       if (c.url.endsWith('/auth/logout')) return json(204, null);
       return json(200, []);
     });
-    const uid = `ui-${Date.now()}`;
+    const uid = uniqueId();
     await act(async () => {
       await signedIn({
         access_token: 'a',

@@ -3,8 +3,7 @@ import { signIn, signOut } from './helpers';
 import { listOutbox, outboxCounts, refreshOutboxSignals, supportCase } from '../src/offline/outbox';
 import { closeDb, currentDbName, dbNameFor, getDb, withDb } from '../src/offline/db';
 import { putCase, reads } from '../src/offline/cache';
-import { caseBody } from './helpers';
-import type { Case } from '../src/api/types';
+import { caseBody, uniqueId } from './helpers';
 
 afterEach(() => {
   signOut();
@@ -19,16 +18,16 @@ describe('per-user databases', () => {
   });
 
   it("never shows one user's outbox or cases to the next user of the phone", async () => {
-    const a = signIn(`a-${Date.now()}`);
+    const a = signIn(uniqueId());
     await supportCase('c1');
-    await putCase(caseBody('c1') as Case);
+    await putCase(caseBody('c1'));
     expect(outboxCounts.value.pending).toBe(1);
 
     signOut();
     await refreshOutboxSignals();
     expect(outboxCounts.value.pending).toBe(0);
 
-    signIn(`b-${Date.now()}`);
+    signIn(uniqueId());
     await refreshOutboxSignals();
     expect(outboxCounts.value.pending).toBe(0);
     expect(await listOutbox()).toEqual([]);
@@ -48,7 +47,7 @@ describe('per-user databases', () => {
 
 describe('reopen on error', () => {
   it('reopens the connection once when the browser closed it', async () => {
-    signIn(`r-${Date.now()}`);
+    signIn(uniqueId());
     const db = await getDb();
     db.close(); // as if the browser dropped it: the next transaction throws InvalidStateError
     await supportCase('c1');
@@ -56,7 +55,7 @@ describe('reopen on error', () => {
   });
 
   it('does not retry other errors', async () => {
-    signIn(`e-${Date.now()}`);
+    signIn(uniqueId());
     let n = 0;
     await expect(
       withDb(async () => {

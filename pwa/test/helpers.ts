@@ -1,15 +1,20 @@
 import { vi } from 'vitest';
 import { setSession, resetSessionCache } from '../src/api/tokens';
 import { selectUserDb, closeDb } from '../src/offline/db';
-import type { User } from '../src/api/types';
+import type { Case, User } from '../src/api/types';
 
-export function user(id: number | string, role: User['role'] = 'resident'): User {
+export function user(id: number, role: User['role'] = 'resident'): User {
   return { id, username: `u${id}`, display_name: `User ${id}`, role, org_id: 10, provider_id: null, phone: null };
 }
 
-let dbCounter = 0;
+let lastId = 1_000_000 + Math.floor(Math.random() * 1_000_000) * 100;
+/** A user id (and so a database name) no other test has used. */
+export function uniqueId(): number {
+  return ++lastId;
+}
+
 /** Sign a user in with a database name no other test has used. */
-export function signIn(id: number | string = `t${++dbCounter}-${Math.random().toString(36).slice(2)}`, token = 'access-1') {
+export function signIn(id: number = uniqueId(), token = 'access-1') {
   resetSessionCache();
   setSession({ access_token: token, refresh_token: 'refresh-1', user: user(id) });
   selectUserDb(id);
@@ -55,7 +60,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   });
 }
 
-export function caseBody(id: string, extra: Record<string, unknown> = {}) {
+export function caseBody(id: string, extra: Partial<Case> = {}): Case {
   return {
     id,
     reference: 'LL-1',
@@ -64,7 +69,7 @@ export function caseBody(id: string, extra: Record<string, unknown> = {}) {
     description: 'd',
     org_id: 10,
     org_name: 'g',
-    address: null,
+    address: '',
     lat: null,
     lon: null,
     priority: 'normal',
@@ -72,6 +77,13 @@ export function caseBody(id: string, extra: Record<string, unknown> = {}) {
     state: 'submitted',
     version: 1,
     escalation_level: 'grid',
+    cycle: 1,
+    accept_due_at: null,
+    resolve_due_at: null,
+    accepted_at: null,
+    overdue: false,
+    unmet_need: false,
+    co_tasks: [],
     provider_id: null,
     provider_name: null,
     reporter: null,

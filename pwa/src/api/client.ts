@@ -6,7 +6,7 @@ import type { AuthTokens, Problem } from './types';
 export const API_BASE = '/api/v1';
 
 export interface RequestOptions {
-  query?: Record<string, string | number | boolean | undefined | null>;
+  query?: Record<string, string | number | boolean | readonly (string | number)[] | undefined | null>;
   body?: unknown;
   form?: FormData;
   idempotencyKey?: string;
@@ -28,7 +28,9 @@ function url(path: string, query?: RequestOptions['query']): string {
   if (query) {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) {
-      if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+      // Lists go comma-separated (the document's `style: form, explode: false`).
+      const value = Array.isArray(v) ? v.join(',') : v;
+      if (value !== undefined && value !== null && value !== '') qs.set(k, String(value));
     }
     const s = qs.toString();
     if (s) u += '?' + s;

@@ -6,14 +6,18 @@ import type {
   CaseEvent,
   CaseListArgs,
   Category,
+  CoTask,
   LoginBody,
   LoginResponse,
-  Notification,
+  NotificationListArgs,
+  NotificationPage,
   Org,
   Page,
   Provider,
   RegisterBody,
+  Routing,
   SimilarCase,
+  TaskListArgs,
   User,
   Visit,
 } from './types';
@@ -24,23 +28,26 @@ export const api = {
   login: (body: LoginBody) => request<LoginResponse>('POST', '/auth/login', { body, auth: false }),
   register: (body: RegisterBody) => request<LoginResponse>('POST', '/auth/register', { body, auth: false }),
   me: () => request<User>('GET', '/me'),
-  orgs: (parentId?: string | number) => request<Org[]>('GET', '/orgs', { query: { parent_id: parentId } }),
-  buildings: (gridId: string | number) => request<Building[]>('GET', `/orgs/${enc(String(gridId))}/buildings`),
+  orgs: (parentId?: number) => request<Org[]>('GET', '/orgs', { query: { parent_id: parentId } }),
+  buildings: (gridId: number) => request<Building[]>('GET', `/orgs/${gridId}/buildings`),
   categories: () => request<Category[]>('GET', '/categories'),
-  providers: (category: string, orgId: string | number) =>
+  /** Active providers covering `orgId`; every category when `category` is empty. */
+  providers: (category: string, orgId: number) =>
     request<Provider[]>('GET', '/providers', { query: { category, org_id: orgId } }),
-  cases: (args: CaseListArgs = {}) =>
-    request<Page<Case>>('GET', '/cases', { query: { ...args, mine: args.mine ? 'true' : undefined } }),
-  similar: (category: string, orgId: string | number) =>
+  cases: (args: CaseListArgs = {}) => request<Page<Case>>('GET', '/cases', { query: { ...args } }),
+  similar: (category: string, orgId: number) =>
     request<SimilarCase[]>('GET', '/cases/similar', { query: { category, org_id: orgId } }),
   case: (id: string) => request<Case>('GET', `/cases/${enc(id)}`),
   events: (id: string) => request<{ items: CaseEvent[] }>('GET', `/cases/${enc(id)}/events`),
-  visits: (gridId: string | number, since?: string) =>
+  routing: (id: string) => request<Routing>('GET', `/cases/${enc(id)}/routing`),
+  tasks: (args: TaskListArgs = {}) => request<CoTask[]>('GET', '/tasks', { query: { ...args } }),
+  visits: (gridId: number, since?: string) =>
     request<{ items: Visit[] }>('GET', '/visits', { query: { grid_id: gridId, since } }),
-  notifications: () => request<{ items: Notification[] } | Notification[]>('GET', '/notifications'),
+  notifications: (args: NotificationListArgs = {}) =>
+    request<NotificationPage>('GET', '/notifications', { query: { ...args } }),
 };
 
-export { ApiError, NetworkError } from './errors';
+export { ApiError, NetworkError, messagesOf } from './errors';
 export { onAuthLost, request, refreshTokens, logoutRemote, fetchBlob } from './client';
 export * from './tokens';
 export type * from './types';

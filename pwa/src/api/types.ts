@@ -1,245 +1,116 @@
-// Hand-written from docs/api-contract.md (v1). Replace with `npm run gen:api` output
-// once the backend serves /api/v1/openapi.json; keep the names used below.
+// The API's types, derived from the backend's OpenAPI document: `schema.d.ts` is
+// generated from `pwa/openapi.json` by `npm run gen:api` (test/schema.test.ts fails
+// when it is stale). Only what the document does not say precisely is written here,
+// each with the reason.
+import type { components, paths } from './schema';
 
-export type Role =
-  | 'resident'
-  | 'grid_worker'
-  | 'provider_staff'
-  | 'dispatcher'
-  | 'officer'
-  | 'party_reviewer'
-  | 'admin';
+type S = components['schemas'];
+/** A nested object the backend marks nullable comes out as `{} | null | T`: keep `T | null`. */
+type Nullable<T> = Exclude<T, Record<string, never>>;
+type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
 
-export type CaseState = 'submitted' | 'assigned' | 'in_progress' | 'resolved' | 'closed' | 'rejected';
-export const CASE_STATES: CaseState[] = ['submitted', 'assigned', 'in_progress', 'resolved', 'closed', 'rejected'];
+export type User = S['UserOut'];
+export type Role = User['role'];
+export type LoginBody = S['LoginIn'];
+export type LoginResponse = S['SessionOut'];
+export type AuthTokens = S['TokensOut'];
+export type RegisterBody = S['RegisterIn'];
 
-export type CaseAction = 'assign' | 'accept' | 'return' | 'resolve' | 'reject' | 'reopen' | 'close';
+export type Org = S['OrgOut'];
+export type OrgKind = Org['kind'];
+export type Household = S['HouseholdOut'];
+export type Building = S['BuildingOut'];
+export type Category = S['CategoryOut'];
+export type Provider = S['ProviderOut'];
 
-export type EscalationLevel = 'grid' | 'community' | 'street' | 'district' | 'city';
-export const ESCALATION_LEVELS: EscalationLevel[] = ['grid', 'community', 'street', 'district', 'city'];
+export type Attachment = S['AttachmentOut'];
+export type Rating = S['RatingOut'];
+export type Reporter = S['ReporterOut'];
+export type CoTask = S['CoTaskOut'];
+export type CoTaskState = CoTask['state'];
 
-export type Priority = 'normal' | 'urgent';
-export type Channel = 'app' | 'grid_visit' | 'hotline' | 'self_org';
-export type OrgKind = 'city' | 'district' | 'street' | 'community' | 'grid';
+export type Case = Omit<S['CaseOut'], 'reporter' | 'rating'> & {
+  reporter: Nullable<S['CaseOut']['reporter']>;
+  rating: Nullable<S['CaseOut']['rating']>;
+};
+export type CaseState = Case['state'];
+export type EscalationLevel = Case['escalation_level'];
+export type Priority = Case['priority'];
+export type Channel = Case['channel'];
+export type CaseCreate = S['CaseCreate'];
+export type CasePage = S['CasePage'];
+export type Page<T> = { items: T[]; next_cursor: string | null };
+export type SimilarCase = S['SimilarCaseOut'];
+export type CaseEvent = Omit<S['EventOut'], 'actor'> & { actor: Nullable<S['EventOut']['actor']> };
+export type ActionBody = S['ActionIn'];
+export type CoProviderBody = S['CoProviderIn'];
+export type RatingBody = S['RatingIn'];
+export type VisitCreate = S['VisitIn'];
+export type Visit = S['VisitOut'];
+export type TaskActionBody = S['TaskActionIn'];
+export type Notification = S['NotificationOut'];
+export type NotificationKind = Notification['kind'];
+export type NotificationPage = S['NotificationPage'];
+/**
+ * Problem details. Partial: the client makes one from a body it could not parse.
+ * A 409 on a stale version also carries the current case (the document says so in prose only).
+ */
+export type Problem = Partial<S['Problem']> & { case?: Case; open_tasks?: unknown };
 
-export type CategoryCode =
-  | 'elderly_care'
-  | 'childcare'
-  | 'community_meals'
-  | 'housekeeping'
-  | 'health'
-  | 'fitness'
-  | 'culture_leisure'
-  | 'childrens_play'
-  | 'facility'
-  | 'other';
+export type CaseListArgs = Query<'/api/v1/cases'>;
+export type TaskListArgs = Query<'/api/v1/tasks'>;
+export type NotificationListArgs = Query<'/api/v1/notifications'>;
 
-export interface User {
-  id: number | string;
-  username: string;
-  display_name: string;
-  role: Role;
-  org_id: number | string | null;
-  provider_id: number | string | null;
-  phone: string | null;
-  /** Not in the contract yet: the grids a grid worker covers (see report). */
-  grid_ids?: Array<number | string>;
-}
-
-export interface AuthTokens {
-  access_token: string;
-  refresh_token: string;
-}
-export interface LoginResponse extends AuthTokens {
-  user: User;
-}
-export interface LoginBody {
-  username: string;
-  password: string;
-}
-export interface RegisterBody {
-  phone: string;
-  password: string;
-  display_name: string;
-  org_id: number | string;
-}
-
-export interface Org {
-  id: number | string;
-  parent_id: number | string | null;
-  kind: OrgKind;
+/** `routing.candidates` is a list of plain dicts in the document (RoutingOut): its shape is the backend's `choose_provider`. */
+export interface RoutingCandidate {
+  provider_id: number;
   name: string;
-  name_en: string;
-  code: string;
+  coverage_depth: number;
+  open_cases: number;
+  capacity: number;
+  load: number;
 }
-export interface Household {
-  id: number | string;
-  label: string;
-}
-export interface Building {
-  id: number | string;
-  name: string;
-  households: Household[];
-}
-export interface Category {
-  code: CategoryCode | string;
-  name_zh: string;
-  name_en: string;
-  icon: string;
-  active: boolean;
-}
-export interface Provider {
-  id: number | string;
-  name: string;
-  type: string;
-  categories: string[];
-  active: boolean;
-}
+export type Routing = Omit<S['RoutingOut'], 'candidates'> & { candidates: RoutingCandidate[] };
 
-export interface Attachment {
-  id: number | string;
-  content_type: string;
-  size: number;
-  url: string;
-}
-export interface Rating {
-  resolved: boolean;
-  stars: number;
-  comment: string | null;
-  created_at: string;
-}
-export interface PersonRef {
-  id: number | string;
-  display_name: string;
-  phone?: string | null;
-}
+/** The document types `allowed_actions` as string[]: these are the lifecycle's actions (cases/lifecycle.py). */
+export type CaseAction =
+  | 'assign'
+  | 'accept'
+  | 'return'
+  | 'accept_return'
+  | 'refuse_return'
+  | 'coordinate'
+  | 'resolve'
+  | 'reject'
+  | 'reopen'
+  | 'close';
+/** Task actions are a path segment in the document (routing/tasks.py TASK_TRANSITIONS). */
+export type TaskAction = 'accept' | 'complete' | 'return';
 
-export interface Case {
-  id: string;
-  reference: string;
-  category: string;
-  title: string;
-  description: string;
-  org_id: number | string;
-  org_name: string;
-  address: string | null;
-  lat: number | null;
-  lon: number | null;
-  priority: Priority;
-  channel: Channel;
-  state: CaseState;
-  version: number;
-  escalation_level: EscalationLevel;
-  /** How many times the case was reopened (sent by the backend, not in the contract). */
-  cycle?: number;
-  provider_id: number | string | null;
-  provider_name: string | null;
-  reporter: PersonRef | null;
-  household_id: number | string | null;
-  supporters: number;
-  created_at: string;
-  updated_at: string;
-  resolved_at: string | null;
-  closed_at: string | null;
-  allowed_actions: CaseAction[];
-  rating: Rating | null;
-  attachments: Attachment[];
-  /** Not in the contract yet: SLA deadlines (see report). Shown when present. */
-  accept_by?: string | null;
-  resolve_by?: string | null;
-}
+// Lists for filters and tests; `satisfies` keeps them in step with the schema's enums.
+export const CASE_STATES = [
+  'submitted',
+  'assigned',
+  'in_progress',
+  'returned',
+  'resolved',
+  'closed',
+  'rejected',
+] as const satisfies readonly CaseState[];
+export const ESCALATION_LEVELS = ['grid', 'community', 'street', 'district', 'city'] as const satisfies readonly EscalationLevel[];
+export const NOTIFICATION_KINDS = [
+  'assigned',
+  'co_task',
+  'returned',
+  'escalated',
+  'resolved',
+  'review_requested',
+] as const satisfies readonly NotificationKind[];
 
-export interface CaseCreate {
-  id?: string;
-  category: string;
-  title: string;
-  description: string;
-  org_id: number | string;
-  address?: string;
-  lat?: number;
-  lon?: number;
-  priority?: Priority;
-  channel?: Channel;
-  household_id?: number | string;
-  on_behalf_of?: { resident_id?: number | string; name?: string; phone?: string };
-}
-
-export interface CaseListArgs {
-  state?: CaseState | '';
-  category?: string;
-  org_id?: number | string;
-  mine?: boolean;
-  escalation_level?: EscalationLevel | '';
-  limit?: number;
-  cursor?: string;
-}
-export interface Page<T> {
-  items: T[];
-  next_cursor: string | null;
-}
-
-export interface SimilarCase {
-  id: string;
-  reference: string;
-  title: string;
-  state: CaseState;
-  created_at: string;
-  supporters: number;
-}
-
-export interface CaseEvent {
-  id: number | string;
-  at: string;
-  action: string;
-  from_state: CaseState | null;
-  to_state: CaseState | null;
-  note: string | null;
-  public: boolean;
-  actor: { id: number | string; display_name: string; role: Role } | null;
-}
-
-export interface ActionBody {
-  version: number;
-  note?: string;
-  reason?: string;
-  provider_id?: number | string;
-}
-export interface RatingBody {
-  resolved: boolean;
-  stars: number;
-  comment?: string;
-}
-
-export interface VisitCreate {
-  id?: string;
-  household_id: number | string;
-  visited_at: string;
-  note?: string;
-}
-export interface Visit {
-  id: string;
-  household_id: number | string;
-  visited_at: string;
-  note: string | null;
-  worker_id: number | string;
-}
-
-/** Not in the contract yet (endpoint "arrives later"); rendered defensively. */
-export interface Notification {
-  id: number | string;
-  created_at: string;
-  title: string;
-  body?: string | null;
-  case_id?: string | null;
-  read_at?: string | null;
-}
-
-/** RFC 9457 problem details, as the backend sends them. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: Record<string, string[]>;
-  case?: Case;
-}
+type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false;
+// Compile-time: a new state, level or kind in the document fails `npm run check` here.
+export const LISTS_COVER_SCHEMA: [
+  Covers<CaseState, (typeof CASE_STATES)[number]>,
+  Covers<EscalationLevel, (typeof ESCALATION_LEVELS)[number]>,
+  Covers<NotificationKind, (typeof NOTIFICATION_KINDS)[number]>,
+] = [true, true, true];

@@ -80,3 +80,34 @@ export function orgName(o: Pick<Org, 'name' | 'name_en'> | undefined): string {
   if (!o) return '';
   return locale.value === 'en' ? o.name_en || o.name : o.name || o.name_en;
 }
+
+/** "剩余 3 小时" / "超时 2 天": a deadline relative to now (minutes under an hour, hours under two days). */
+export function fmtRelative(at: string, now = Date.now()): { overdue: boolean; text: string } {
+  const diff = Date.parse(at) - now;
+  const abs = Math.abs(diff);
+  const minutes = Math.max(1, Math.floor(abs / 60_000));
+  const span =
+    minutes < 60
+      ? t('time.minutes', { n: minutes })
+      : minutes < 48 * 60
+        ? t('time.hours', { n: Math.floor(minutes / 60) })
+        : t('time.days', { n: Math.floor(minutes / 1440) });
+  const overdue = diff < 0;
+  return { overdue, text: t(overdue ? 'cases.overdueBy' : 'cases.dueIn', { time: span }) };
+}
+
+const SHANGHAI_MS = 8 * 3600_000;
+/** A moment as the value of an <input type="datetime-local">, in Shanghai wall time. */
+export function toShanghaiInput(ms: number): string {
+  return new Date(ms + SHANGHAI_MS).toISOString().slice(0, 16);
+}
+/** An <input type="datetime-local"> value read as Shanghai wall time → UTC ISO 8601 ('' if invalid). */
+export function fromShanghaiInput(value: string): string {
+  const ms = Date.parse(`${value}:00+08:00`);
+  return Number.isNaN(ms) ? '' : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** For keys built from server values (reasons, rules): fall back when the server says something new. */
+export function hasKey(key: string): key is MessageKey {
+  return key in zhCN;
+}

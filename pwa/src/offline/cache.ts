@@ -2,7 +2,20 @@
 // Each read is a pair: `cached()` answers from IndexedDB at once, `fresh()` asks
 // the server and stores the answer. Views show the first, then the second.
 import { api } from '../api';
-import type { Building, Case, CaseEvent, CaseListArgs, Category, Org, Provider, Visit } from '../api/types';
+import type {
+  Building,
+  Case,
+  CaseEvent,
+  CaseListArgs,
+  Category,
+  CoTask,
+  NotificationPage,
+  Org,
+  Provider,
+  Routing,
+  TaskListArgs,
+  Visit,
+} from '../api/types';
 import { withDb } from './db';
 
 export interface Read<T> {
@@ -37,11 +50,27 @@ function refRead<T>(key: string, load: () => Promise<T>): Read<T> {
 export const reads = {
   categories: (): Read<Category[]> => refRead('categories', api.categories),
   orgs: (): Read<Org[]> => refRead('orgs', () => api.orgs()),
-  buildings: (gridId: string | number): Read<Building[]> => refRead(`buildings:${gridId}`, () => api.buildings(gridId)),
-  providers: (category: string, orgId: string | number): Read<Provider[]> =>
+  buildings: (gridId: number): Read<Building[]> => refRead(`buildings:${gridId}`, () => api.buildings(gridId)),
+  providers: (category: string, orgId: number): Read<Provider[]> =>
     refRead(`providers:${category}:${orgId}`, () => api.providers(category, orgId)),
-  visits: (gridId: string | number, since: string): Read<Visit[]> =>
+  visits: (gridId: number, since: string): Read<Visit[]> =>
     refRead(`visits:${gridId}:${since}`, async () => (await api.visits(gridId, since)).items),
+
+  routing: (caseId: string): Read<Routing> => refRead(`routing:${caseId}`, () => api.routing(caseId)),
+  tasks: (args: TaskListArgs): Read<CoTask[]> => refRead('tasks:' + JSON.stringify(args), () => api.tasks(args)),
+  /** The newest page of the inbox (what the list and the nav badge show). */
+  notifications: (): Read<NotificationPage> => refRead('notifications', () => api.notifications({ limit: 50 })),
+
+  /** One case without its timeline (e.g. the title of a co-task's case). */
+  caseOnly: (id: string): Read<Case> => ({
+    key: `case-only:${id}`,
+    cached: async () => (await getCase(id))?.case,
+    fresh: async () => {
+      const c = await api.case(id);
+      await putCase(c);
+      return c;
+    },
+  }),
 
   /** The first page of a case list (what a queue shows); later pages are not cached. */
   cases: (args: CaseListArgs): Read<{ items: Case[]; next_cursor: string | null }> => {

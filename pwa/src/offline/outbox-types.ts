@@ -2,7 +2,16 @@ import type { Problem } from '../api/types';
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'needs_attention';
 
-export type WriteKind = 'create_case' | 'support' | 'rating' | 'visit' | 'action' | 'attachment';
+export type WriteKind =
+  | 'create_case'
+  | 'support'
+  | 'rating'
+  | 'visit'
+  | 'action'
+  | 'attachment'
+  | 'task_action'
+  | 'notification_read'
+  | 'notifications_read_all';
 
 export interface StoredFile {
   name: string;

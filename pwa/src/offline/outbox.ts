@@ -4,7 +4,7 @@
 import { signal } from '@preact/signals';
 import { withDb, currentDbName } from './db';
 import type { OutboxItem, StoredFile, WriteKind } from './outbox-types';
-import type { ActionBody, CaseAction, CaseCreate, RatingBody, VisitCreate } from '../api/types';
+import type { ActionBody, CaseAction, CaseCreate, CoTask, RatingBody, TaskAction, TaskActionBody, VisitCreate } from '../api/types';
 
 export type { OutboxItem, OutboxState, StoredFile, WriteKind } from './outbox-types';
 
@@ -140,6 +140,26 @@ export async function caseAction(
   );
   notifyEnqueued();
   return item;
+}
+
+/** A co-unit's step on its joint-handling task (accept, complete, return with a reason). */
+export function taskAction(task: Pick<CoTask, 'id' | 'case_id'>, action: TaskAction, body: TaskActionBody): Promise<OutboxItem> {
+  return enqueue({ kind: 'task_action', path: `/tasks/${task.id}/actions/${enc(action)}`, body: { ...body }, caseId: task.case_id });
+}
+
+/** Reading a notification is a write too: it waits in the outbox when offline. */
+export function markNotificationRead(id: number): Promise<OutboxItem> {
+  return enqueue({ kind: 'notification_read', path: `/notifications/${id}/read`, body: {} });
+}
+
+export function markAllNotificationsRead(): Promise<OutboxItem> {
+  return enqueue({ kind: 'notifications_read_all', path: '/notifications/read-all', body: {} });
+}
+
+/** The task an outbox item acts on, if it is a task action. */
+export function taskIdOf(item: OutboxItem): number | null {
+  const m = /^\/tasks\/(\d+)\//.exec(item.path);
+  return item.kind === 'task_action' && m ? Number(m[1]) : null;
 }
 
 export function actionOf(item: OutboxItem): string | null {

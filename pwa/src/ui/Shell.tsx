@@ -5,6 +5,8 @@ import { outboxCounts } from '../offline/outbox';
 import { syncNow, syncing, syncPaused } from '../offline/sync';
 import { applyUpdate, updateReady } from '../offline/sw-bridge';
 import { currentUser, signOut } from '../features/auth/session';
+import { startInboxPolling, unreadCount } from '../features/notifications/inbox';
+import { useEffect } from 'preact/hooks';
 
 export function LangToggle() {
   return (
@@ -63,11 +65,19 @@ interface Tab {
   label: string;
   glyph: string;
   testid: string;
+  /** A count shown on the tab (unread notifications). */
+  count?: number;
 }
 
 function tabsFor(role: string | undefined): Tab[] {
   const outbox = { href: '/outbox', label: t('nav.outbox'), glyph: '📤', testid: 'nav-outbox' };
-  const notes = { href: '/notifications', label: t('nav.notifications'), glyph: '🔔', testid: 'nav-notifications' };
+  const notes = {
+    href: '/notifications',
+    label: t('nav.notifications'),
+    glyph: '🔔',
+    testid: 'nav-notifications',
+    count: unreadCount.value,
+  };
   const report = { href: '/report', label: t('nav.report'), glyph: '➕', testid: 'nav-report' };
   const queue = { href: '/queue', label: t('nav.queue'), glyph: '📋', testid: 'nav-queue' };
   switch (role) {
@@ -75,6 +85,8 @@ function tabsFor(role: string | undefined): Tab[] {
       return [{ href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' }, report, outbox, notes];
     case 'grid_worker':
       return [{ href: '/round', label: t('nav.round'), glyph: '🚪', testid: 'nav-round' }, queue, report, outbox, notes];
+    case 'provider_staff':
+      return [queue, { href: '/tasks', label: t('nav.tasks'), glyph: '🤝', testid: 'nav-tasks' }, outbox, notes];
     default:
       return [queue, outbox, notes];
   }
@@ -94,8 +106,14 @@ function BottomNav() {
         >
           <span aria-hidden="true" class="tab-glyph">
             {tab.glyph}
+            {!!tab.count && (
+              <span class="nav-badge" data-testid={`${tab.testid}-count`}>
+                {tab.count > 99 ? '99+' : tab.count}
+              </span>
+            )}
           </span>
           <span>{tab.label}</span>
+          {!!tab.count && <span class="sr-only">{`, ${t('notifications.unreadCount', { n: tab.count })}`}</span>}
         </a>
       ))}
     </nav>
@@ -118,6 +136,7 @@ export function UpdateBanner() {
 }
 
 export function Shell({ children }: { children: ComponentChildren }) {
+  useEffect(() => startInboxPolling(), []);
   return (
     <div class="shell">
       <Header />

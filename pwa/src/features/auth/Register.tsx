@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, ApiError, NetworkError, type Org } from '../../api';
+import { api, ApiError, messagesOf, NetworkError, type Org } from '../../api';
 import { orgName, t } from '../../i18n';
 import { LangToggle } from '../../ui/Shell';
 import { signedIn } from './session';
@@ -29,13 +29,15 @@ export function RegisterPage() {
     setError('');
     setErrors({});
     try {
-      const orgId = orgs.find((o) => String(o.id) === (grid || community))?.id ?? (grid || community);
+      const orgId = Number(grid || community);
       await signedIn(await api.register({ phone: phone.trim(), password, display_name: name.trim(), org_id: orgId }));
       route('/', true);
     } catch (err) {
       if (err instanceof NetworkError) setError(t('auth.offline'));
       else if (err instanceof ApiError) {
-        setErrors(err.problem.errors ?? {});
+        setErrors(
+          Object.fromEntries(Object.entries(err.problem.errors ?? {}).map(([k, v]) => [k, [messagesOf(v)]])),
+        );
         setError(err.problem.detail || err.problem.title || String(err.status));
       } else setError(String(err));
     } finally {

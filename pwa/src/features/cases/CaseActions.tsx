@@ -1,58 +1,243 @@
 // Staff actions on a case, as the server allows them (loaded lazily).
-import { useMemo, useState } from 'preact/hooks';
-import type { Case, CaseAction } from '../../api/types';
-import { t } from '../../i18n';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { ActionBody, Case, CaseAction, CoProviderBody, Routing } from '../../api/types';
+import { ESCALATION_LEVELS } from '../../api/types';
+import { fromShanghaiInput, hasKey, t, toShanghaiInput } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { caseAction } from '../../offline/outbox';
 import type { StoredFile } from '../../offline/outbox-types';
 import { useResource } from '../../ui/useResource';
 import { PhotoPicker } from '../report/PhotoPicker';
 
-function ProviderSelect({ c, value, onChange }: { c: Case; value: string; onChange: (v: string) => void }) {
-  const res = useResource(useMemo(() => reads.providers(c.category, c.org_id), [c.category, c.org_id]));
-  const list = res.data?.filter((p) => p.active !== false) ?? [];
-  if (!res.loading && !list.length) return <p class="note">{t('actions.noProviders')}</p>;
+const NEEDS_REASON: CaseAction[] = ['return', 'reject', 'refuse_return'];
+const PICKS_PROVIDER: CaseAction[] = ['assign', 'coordinate'];
+
+/** coverage_depth counts from the root of the org tree (routing/rules.py): 0 = city … 4 = grid. */
+const DEPTH = [...ESCALATION_LEVELS].reverse();
+
+interface Choice {
+  id: number;
+  name: string;
+  detail?: string;
+}
+
+/** Routing advice (candidates with their load, the suggestion) or, failing that, every provider covering the case. */
+function useCandidates(c: Case): { choices: Choice[]; routing?: Routing; loading: boolean; advice: boolean } {
+  const routing = useResource(useMemo(() => reads.routing(c.id), [c.id]));
+  const providers = useResource(useMemo(() => reads.providers(c.category, c.org_id), [c.category, c.org_id]));
+  const r = routing.data;
+  if (r) {
+    const choices = r.candidates.map((k) => ({
+      id: k.provider_id,
+      name: k.name,
+      detail: [
+        t('routing.load', { open: k.open_cases, capacity: k.capacity }),
+        DEPTH[k.coverage_depth] ? t('routing.coverage', { level: t(`level.${DEPTH[k.coverage_depth]}`) }) : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    }));
+    return { choices, routing: r, loading: false, advice: true };
+  }
+  const list = (providers.data ?? []).filter((p) => p.active !== false).map((p) => ({ id: p.id, name: p.name }));
+  return { choices: list, loading: routing.loading || providers.loading, advice: false };
+}
+
+function ProviderChoice({
+  legend,
+  choices,
+  suggested,
+  value,
+  onChange,
+  testid,
+}: {
+  legend: string;
+  choices: Choice[];
+  suggested?: number | null;
+  value: number | null;
+  onChange: (id: number) => void;
+  testid: string;
+}) {
   return (
-    <label class="field">
-      <span>{t('actions.provider')}</span>
-      <select data-testid="action-provider" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
-        <option value="">{t('actions.chooseProvider')}</option>
-        {list.map((p) => (
-          <option key={p.id} value={String(p.id)}>
-            {p.name}
-          </option>
+    <fieldset class="field" data-testid={testid}>
+      <legend>{legend}</legend>
+      <div class="choices">
+        {choices.map((p) => (
+          <label key={p.id} class={`choice${value === p.id ? ' chosen-choice' : ''}`} data-testid="provider-choice" data-provider-id={p.id}>
+            <input type="radio" name={testid} checked={value === p.id} onChange={() => onChange(p.id)} />
+            <span class="choice-main">
+              <span class="choice-name">
+                {p.name}
+                {suggested === p.id && (
+                  <span class="state state-suggested" data-testid="provider-suggested">
+                    {t('routing.suggested')}
+                  </span>
+                )}
+              </span>
+              {p.detail && <span class="muted">{p.detail}</span>}
+            </span>
+          </label>
         ))}
-      </select>
-    </label>
+      </div>
+    </fieldset>
+  );
+}
+
+interface CoPick {
+  due: string;
+  note: string;
+}
+
+/** Co-handling units: any active provider covering the case's place, other than the lead. */
+function CoProviders({ c, lead, picks, onChange }: { c: Case; lead: number | null; picks: Map<number, CoPick>; onChange: (m: Map<number, CoPick>) => void }) {
+  const res = useResource(useMemo(() => reads.providers('', c.org_id), [c.org_id]));
+  const list = (res.data ?? []).filter((p) => p.active !== false && p.id !== lead);
+  const set = (id: number, pick: CoPick | null) => {
+    const next = new Map(picks);
+    if (pick) next.set(id, pick);
+    else next.delete(id);
+    onChange(next);
+  };
+  return (
+    <fieldset class="field" data-testid="coordinate-co">
+      <legend>{t('coordinate.co')}</legend>
+      <div class="choices">
+        {list.map((p) => {
+          const pick = picks.get(p.id);
+          return (
+            <div key={p.id} class={`choice-block${pick ? ' chosen-choice' : ''}`} data-testid="co-provider" data-provider-id={p.id}>
+              <label class="choice">
+                <input
+                  type="checkbox"
+                  checked={!!pick}
+                  onChange={(e) =>
+                    set(p.id, e.currentTarget.checked ? { due: toShanghaiInput(defaultDue()), note: '' } : null)
+                  }
+                />
+                <span class="choice-name">{p.name}</span>
+              </label>
+              {pick && (
+                <div class="co-fields">
+                  <label class="field">
+                    <span>{t('coordinate.due', { name: '' }).trim()}</span>
+                    <input
+                      type="datetime-local"
+                      data-testid="co-provider-due"
+                      aria-label={t('coordinate.due', { name: p.name })}
+                      value={pick.due}
+                      onInput={(e) => set(p.id, { ...pick, due: e.currentTarget.value })}
+                    />
+                  </label>
+                  <label class="field">
+                    <span>{t('coordinate.note', { name: '' }).trim()}</span>
+                    <input
+                      type="text"
+                      data-testid="co-provider-note"
+                      aria-label={t('coordinate.note', { name: p.name })}
+                      value={pick.note}
+                      onInput={(e) => set(p.id, { ...pick, note: e.currentTarget.value })}
+                    />
+                  </label>
+                </div>
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
+/** Three days from now, on the hour. */
+function defaultDue(now = Date.now()): number {
+  return Math.ceil((now + 3 * 86_400_000) / 3_600_000) * 3_600_000;
+}
+
+function PickProvider({ c, action, value, onChange, co, onCo }: {
+  c: Case;
+  action: CaseAction;
+  value: number | null;
+  onChange: (id: number) => void;
+  co: Map<number, CoPick>;
+  onCo: (m: Map<number, CoPick>) => void;
+}) {
+  const { choices, routing, loading, advice } = useCandidates(c);
+  const suggested = routing?.provider_id ?? null;
+  // The suggestion is preselected; the user can pick another.
+  useEffect(() => {
+    if (value === null && suggested !== null) onChange(suggested);
+  }, [suggested]);
+  const rule = routing ? `routing.rule.${routing.rule}` : '';
+  return (
+    <section class="routing" aria-label={t('routing.title')} data-testid="routing-advice" data-rule={routing?.rule ?? ''}>
+      {routing && (
+        <p class={routing.provider_id ? 'note' : 'note note-warn'} data-testid="routing-rule">
+          {hasKey(rule) ? t(rule) : routing.rule}
+        </p>
+      )}
+      {!advice && !loading && <p class="muted">{t('routing.unavailable')}</p>}
+      {!loading && !choices.length ? (
+        <p class="note">{t('actions.noProviders')}</p>
+      ) : (
+        <ProviderChoice
+          legend={action === 'coordinate' ? t('coordinate.lead') : t('actions.provider')}
+          choices={choices}
+          suggested={suggested}
+          value={value}
+          onChange={onChange}
+          testid="action-provider"
+        />
+      )}
+      {action === 'coordinate' && <CoProviders c={c} lead={value} picks={co} onChange={onCo} />}
+    </section>
   );
 }
 
 export default function CaseActions({ c }: { c: Case }) {
-  const [action, setAction] = useState<CaseAction | null>(null);
+  const allowed = c.allowed_actions as CaseAction[];
+  // A case waiting for triage opens on "assign", so the routing advice shows at once.
+  const [action, setAction] = useState<CaseAction | null>(c.state === 'submitted' && allowed.includes('assign') ? 'assign' : null);
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
-  const [provider, setProvider] = useState('');
+  const [provider, setProvider] = useState<number | null>(null);
+  const [co, setCo] = useState<Map<number, CoPick>>(new Map());
   const [photos, setPhotos] = useState<StoredFile[]>([]);
   const [error, setError] = useState('');
   const [queued, setQueued] = useState(false);
 
-  const needsReason = action === 'return' || action === 'reject';
+  const needsReason = !!action && NEEDS_REASON.includes(action);
 
   const submit = async (e: Event) => {
     e.preventDefault();
     if (!action) return;
     if (needsReason && !reason.trim()) return setError(t('actions.reasonRequired'));
-    if (action === 'assign' && !provider) return setError(t('actions.providerRequired'));
+    const body: ActionBody = { version: c.version };
+    if (action === 'assign') {
+      if (!provider) return setError(t('actions.providerRequired'));
+      body.provider_id = provider;
+    }
+    if (action === 'coordinate') {
+      if (!provider) return setError(t('coordinate.leadRequired'));
+      if (!co.size) return setError(t('coordinate.coRequired'));
+      const list: CoProviderBody[] = [];
+      for (const [id, pick] of co) {
+        const due = fromShanghaiInput(pick.due);
+        if (!due || Date.parse(due) <= Date.now()) return setError(t('coordinate.dueRequired'));
+        list.push({ provider_id: id, due_at: due, ...(pick.note.trim() ? { note: pick.note.trim() } : {}) });
+      }
+      body.lead_provider_id = provider;
+      body.co_providers = list;
+    }
     setError('');
-    const body: { version: number; note?: string; reason?: string; provider_id?: number | string } = { version: c.version };
     if (note.trim()) body.note = note.trim();
     if (needsReason) body.reason = reason.trim();
-    if (action === 'assign') body.provider_id = /^\d+$/.test(provider) ? Number(provider) : provider;
     await caseAction(c.id, action, body, action === 'resolve' ? photos : []);
     setQueued(true);
     setAction(null);
     setNote('');
     setReason('');
+    setProvider(null);
+    setCo(new Map());
     setPhotos([]);
   };
 
@@ -65,7 +250,7 @@ export default function CaseActions({ c }: { c: Case }) {
         </p>
       )}
       <div class="seg wrap">
-        {c.allowed_actions.map((a) => (
+        {allowed.map((a) => (
           <button
             type="button"
             key={a}
@@ -74,16 +259,19 @@ export default function CaseActions({ c }: { c: Case }) {
             data-testid={`case-action-${a}`}
             onClick={() => {
               setAction(a);
+              setError('');
               setQueued(false);
             }}
           >
-            {t(`action.${a}`)}
+            {hasKey(`action.${a}`) ? t(`action.${a}`) : a}
           </button>
         ))}
       </div>
       {action && (
         <form class="form" onSubmit={submit}>
-          {action === 'assign' && <ProviderSelect c={c} value={provider} onChange={setProvider} />}
+          {PICKS_PROVIDER.includes(action) && (
+            <PickProvider c={c} action={action} value={provider} onChange={setProvider} co={co} onCo={setCo} />
+          )}
           {needsReason && (
             <label class="field">
               <span>{t('actions.reason')}</span>
@@ -101,7 +289,7 @@ export default function CaseActions({ c }: { c: Case }) {
             </p>
           )}
           <button type="submit" class="btn btn-primary btn-block" data-testid="action-submit">
-            {t('actions.submit', { action: t(`action.${action}`) })}
+            {t('actions.submit', { action: hasKey(`action.${action}`) ? t(`action.${action}`) : action })}
           </button>
         </form>
       )}

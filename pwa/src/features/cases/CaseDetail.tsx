@@ -1,7 +1,7 @@
 import { lazy } from 'preact-iso';
 import { useMemo } from 'preact/hooks';
-import type { Case } from '../../api/types';
-import { fmtTime, t } from '../../i18n';
+import type { Case, CaseEvent, CoTask } from '../../api/types';
+import { fmtRelative, fmtTime, t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { Page, ResourceNote, StateBadge } from '../../ui/bits';
@@ -10,28 +10,61 @@ import { categoryLabel } from '../../ui/categories';
 import { useOutbox } from '../../ui/useOutbox';
 import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
+import { CaseFlags } from './CaseRow';
+import { isOverdue, OPEN_STATES } from './deadline';
 import { RatingForm } from './Rating';
 import { Timeline } from './Timeline';
 
 const CaseActions = lazy(() => import('./CaseActions'));
 
-function Deadline({ label, at, done }: { label: string; at?: string | null; done: boolean }) {
+/** A deadline in Shanghai time; while its clock runs, how long is left or how late it is. */
+function Deadline({ label, at, running, testid }: { label: string; at: string | null; running: boolean; testid: string }) {
   if (!at) return null;
-  const overdue = !done && Date.parse(at) < Date.now();
+  const rel = running ? fmtRelative(at) : null;
   return (
     <>
       <dt>{label}</dt>
-      <dd data-testid="case-deadline" class={overdue ? 'error' : ''}>
-        {fmtTime(at)}
-        {overdue ? ` · ${t('cases.overdue')}` : ''}
+      <dd data-testid={testid} class={rel?.overdue ? 'error' : ''}>
+        <time dateTime={at}>{fmtTime(at)}</time>
+        {rel ? ` · ${rel.text}` : ''}
       </dd>
     </>
   );
 }
 
+/** The provider's reason, from the latest `return` event (staff see internal events). */
+export function lastReturn(events: CaseEvent[] | undefined): CaseEvent | undefined {
+  return events?.filter((e) => e.action === 'return').at(-1);
+}
+
+function CoTasks({ tasks }: { tasks: CoTask[] }) {
+  return (
+    <section aria-labelledby="cotasks-title">
+      <h2 id="cotasks-title">{t('cases.coTasks')}</h2>
+      <ul class="list" data-testid="case-cotasks">
+        {tasks.map((task) => {
+          const open = task.state === 'open' || task.state === 'accepted';
+          const rel = open ? fmtRelative(task.due_at) : null;
+          return (
+            <li key={task.id} class="card-pad" data-testid="case-cotask" data-state={task.state}>
+              <span class="row-between">
+                <strong>{task.provider_name}</strong>
+                <span class={`state task-${task.state}`}>{t(`task.state.${task.state}`)}</span>
+              </span>
+              <span class={rel?.overdue ? 'error' : 'muted'}>
+                {`${t('task.due')} ${fmtTime(task.due_at)}${rel ? ` · ${rel.text}` : ''}`}
+              </span>
+              {task.note && <span>{task.note}</span>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 function Info({ c }: { c: Case }) {
-  const afterAccept = c.state !== 'submitted';
-  const afterResolve = ['resolved', 'closed', 'rejected'].includes(c.state);
+  const open = OPEN_STATES.includes(c.state);
   return (
     <dl class="info">
       <dt>{t('cases.reference')}</dt>
@@ -56,8 +89,19 @@ function Info({ c }: { c: Case }) {
       )}
       <dt>{t('cases.created')}</dt>
       <dd>{fmtTime(c.created_at)}</dd>
-      <Deadline label={t('cases.deadlineAccept')} at={c.accept_by} done={afterAccept} />
-      <Deadline label={t('cases.deadlineResolve')} at={c.resolve_by} done={afterResolve} />
+      <Deadline
+        label={t('cases.deadlineAccept')}
+        at={c.accept_due_at}
+        running={open && !c.accepted_at}
+        testid="case-accept-due"
+      />
+      {c.accepted_at && (
+        <>
+          <dt>{t('cases.acceptedAt')}</dt>
+          <dd>{fmtTime(c.accepted_at)}</dd>
+        </>
+      )}
+      <Deadline label={t('cases.deadlineResolve')} at={c.resolve_due_at} running={open} testid="case-resolve-due" />
       {c.supporters > 1 && (
         <>
           <dt>{t('cases.supportersLabel')}</dt>
@@ -109,13 +153,15 @@ export function CaseDetail({ id }: { id: string }) {
 
   const ratingPending = mine.some((i) => i.kind === 'rating');
   const canRate = user?.role === 'resident' && c.state === 'resolved' && !c.rating && !ratingPending;
-  const staff = user && user.role !== 'resident';
+  const staff = !!user && user.role !== 'resident';
+  const returned = lastReturn(res.data?.events);
 
   return (
     <Page title={c.title}>
       <div class="detail-head">
         <StateBadge state={c.state} />
         {c.priority === 'urgent' && <span class="state state-urgent">{t('report.urgent')}</span>}
+        <CaseFlags overdue={isOverdue(c)} level={staff ? c.escalation_level : undefined} unmetNeed={c.unmet_need} />
         {mine.length > 0 && (
           <a href="/outbox" class="state state-pending" data-testid="case-pending-writes">
             {t('cases.pendingSync')} · {mine.length}
@@ -123,8 +169,15 @@ export function CaseDetail({ id }: { id: string }) {
         )}
       </div>
       <ResourceNote res={res} fetchedAt={c.updated_at} />
+      {staff && c.state === 'returned' && returned && (
+        <p class="note note-warn" data-testid="case-return-reason">
+          {`${t('cases.returnedBy', { provider: c.provider_name ?? returned.actor?.display_name ?? '' })} · `}
+          {t('cases.returnReason', { reason: returned.note })}
+        </p>
+      )}
       <p class="description">{c.description}</p>
       <Info c={c} />
+      {c.co_tasks.length > 0 && <CoTasks tasks={c.co_tasks} />}
       {c.attachments.length > 0 && (
         <section aria-label={t('cases.attachments')}>
           <div class="thumbs">

@@ -1,7 +1,8 @@
 import type { Case } from '../../api/types';
-import { fmtTime, t } from '../../i18n';
+import { fmtRelative, fmtTime, t } from '../../i18n';
 import { StateBadge } from '../../ui/bits';
 import { categoryGlyph, categoryLabel } from '../../ui/categories';
+import { activeDeadline, isOverdue } from './deadline';
 
 export interface RowData {
   id: string;
@@ -15,6 +16,9 @@ export interface RowData {
   supporters?: number;
   level?: Case['escalation_level'];
   orgName?: string;
+  overdue?: boolean;
+  unmetNeed?: boolean;
+  deadline?: { kind: 'accept' | 'resolve'; at: string } | null;
 }
 
 export function fromCase(c: Case): RowData {
@@ -28,13 +32,64 @@ export function fromCase(c: Case): RowData {
     supporters: c.supporters,
     level: c.escalation_level,
     orgName: c.org_name,
+    overdue: isOverdue(c),
+    unmetNeed: c.unmet_need,
+    deadline: activeDeadline(c),
   };
 }
 
-export function CaseRow({ row, showLevel }: { row: RowData; showLevel?: boolean }) {
+/** Overdue, level and unmet-need badges (shared by rows and the case page). */
+export function CaseFlags({ overdue, level, unmetNeed }: { overdue?: boolean; level?: Case['escalation_level']; unmetNeed?: boolean }) {
+  return (
+    <>
+      {overdue && (
+        <span class="state state-overdue" data-testid="case-overdue">
+          {t('cases.overdue')}
+        </span>
+      )}
+      {level && (
+        <span class={`state state-level level-${level}`} data-testid="case-level-badge" data-level={level}>
+          {t('cases.levelBadge', { level: t(`level.${level}`) })}
+        </span>
+      )}
+      {unmetNeed && (
+        <span class="state state-unmet" data-testid="case-unmet">
+          {t('cases.unmetNeed')}
+        </span>
+      )}
+    </>
+  );
+}
+
+export function DueText({ deadline, now }: { deadline: { kind: 'accept' | 'resolve'; at: string }; now?: number }) {
+  const rel = fmtRelative(deadline.at, now);
+  const label = t(deadline.kind === 'accept' ? 'cases.deadlineAccept' : 'cases.deadlineResolve');
+  return (
+    <span class={rel.overdue ? 'due due-late' : 'due'} data-testid="case-due" data-overdue={rel.overdue ? 'true' : 'false'}>
+      {`${label} ${rel.text}`}
+    </span>
+  );
+}
+
+/** The link's name: which case, then what a sighted user sees at a glance. */
+function rowName(row: RowData, showLevel?: boolean): string {
+  return [
+    t('cases.open', { ref: row.reference ?? row.title }),
+    row.title,
+    row.pending || !row.state ? t('cases.pendingSync') : t(`state.${row.state}`),
+    row.overdue && t('cases.overdue'),
+    showLevel && row.level && t('cases.levelBadge', { level: t(`level.${row.level}`) }),
+    row.unmetNeed && t('cases.unmetNeed'),
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+export function CaseRow({ row, showLevel, children }: { row: RowData; showLevel?: boolean; children?: preact.ComponentChildren }) {
+  const flags = row.overdue || row.unmetNeed || (showLevel && row.level);
   return (
     <li class="card case-item" data-testid="case-item" data-case-id={row.id}>
-      <a class="card-link" href={`/cases/${encodeURIComponent(row.id)}`} aria-label={t('cases.open', { ref: row.reference ?? row.title })}>
+      <a class="card-link" href={`/cases/${encodeURIComponent(row.id)}`} aria-label={rowName(row, showLevel)}>
         <span class="case-glyph" aria-hidden="true">
           {categoryGlyph({ code: row.category })}
         </span>
@@ -43,12 +98,14 @@ export function CaseRow({ row, showLevel }: { row: RowData; showLevel?: boolean 
           <span class="muted">
             {[row.reference, categoryLabel(row.category), row.orgName, fmtTime(row.createdAt)].filter(Boolean).join(' · ')}
           </span>
-          {(showLevel || (row.supporters ?? 0) > 1) && (
-            <span class="muted">
-              {showLevel && row.level ? `${t('cases.escalation')}: ${t(`level.${row.level}`)} ` : ''}
-              {(row.supporters ?? 0) > 1 ? t('cases.supporters', { n: row.supporters ?? 0 }) : ''}
+          {row.deadline && <DueText deadline={row.deadline} />}
+          {(row.supporters ?? 0) > 1 && <span class="muted">{t('cases.supporters', { n: row.supporters ?? 0 })}</span>}
+          {flags && (
+            <span class="flags">
+              <CaseFlags overdue={row.overdue} level={showLevel ? row.level : undefined} unmetNeed={row.unmetNeed} />
             </span>
           )}
+          {children}
         </span>
         <span class="case-side">
           <StateBadge state={row.state} pending={row.pending} />

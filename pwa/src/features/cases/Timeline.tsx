@@ -1,12 +1,9 @@
 import type { CaseEvent } from '../../api/types';
-import { fmtTime, t, type MessageKey } from '../../i18n';
-
-const LIFECYCLE = ['assign', 'accept', 'return', 'resolve', 'reject', 'reopen', 'close'];
-const OTHER = ['submit', 'support', 'attach_photo', 'escalate', 'rate', 'review'];
+import { fmtTime, hasKey, t, type MessageKey } from '../../i18n';
 
 function actionLabel(action: string): string {
-  if (LIFECYCLE.includes(action)) return t(`action.${action}` as MessageKey);
-  if (OTHER.includes(action)) return t(`event.${action}` as MessageKey);
+  if (hasKey(`action.${action}`)) return t(`action.${action}` as MessageKey);
+  if (hasKey(`event.${action}`)) return t(`event.${action}` as MessageKey);
   if (action.startsWith('co_task_')) return `${t('event.co_task')} · ${action.slice(8)}`;
   return action;
 }

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { messagesOf } from '../../api/errors';
 import { fmtTime, t, type MessageKey } from '../../i18n';
 import { actionOf, discardItem, retryItem } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
@@ -15,6 +16,10 @@ function summary(i: OutboxItem): string {
     case 'action': {
       const a = actionOf(i) ?? '';
       return t('outbox.kind.action', { action: t(`action.${a}` as MessageKey) ?? a });
+    }
+    case 'task_action': {
+      const a = actionOf(i) ?? '';
+      return t('outbox.kind.task_action', { action: t(`tasks.action.${a}` as MessageKey) ?? a });
     }
     case 'attachment':
       return t('outbox.kind.attachment', { name: i.file?.name ?? '' });
@@ -41,7 +46,7 @@ function Fixer({ item }: { item: OutboxItem }) {
       {conflict && item.problem?.case && <p class="note">{t('outbox.conflict', { state: t(`state.${item.problem.case.state}`) })}</p>}
       {generalErrors.map(([f, msgs]) => (
         <p class="field-error" key={f}>
-          {f}: {msgs.join(' ')}
+          {f}: {messagesOf(msgs)}
         </p>
       ))}
       {fields.map((f) => (
@@ -53,7 +58,7 @@ function Fixer({ item }: { item: OutboxItem }) {
             value={values[f]}
             onInput={(e) => setValues({ ...values, [f]: e.currentTarget.value })}
           />
-          {errors[f] && <span class="field-error">{errors[f].join(' ')}</span>}
+          {errors[f] !== undefined && <span class="field-error">{messagesOf(errors[f])}</span>}
         </label>
       ))}
       <div class="seg">

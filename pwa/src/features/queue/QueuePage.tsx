@@ -1,30 +1,80 @@
 // Staff queues with filters (loaded lazily: residents never download this).
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../../api';
-import { CASE_STATES, ESCALATION_LEVELS, type Case, type CaseListArgs, type CaseState, type EscalationLevel } from '../../api/types';
+import {
+  CASE_STATES,
+  ESCALATION_LEVELS,
+  type Case,
+  type CaseListArgs,
+  type CaseState,
+  type EscalationLevel,
+  type Role,
+} from '../../api/types';
 import { t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { ErrorText, Page, ResourceNote } from '../../ui/bits';
 import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
+import { lastReturn } from '../cases/CaseDetail';
 import { CaseRow, fromCase } from '../cases/CaseRow';
 
-function defaultState(role: string | undefined): CaseState | '' {
-  if (role === 'grid_worker' || role === 'dispatcher') return 'submitted';
-  if (role === 'provider_staff') return 'assigned';
-  return '';
+/** What "to do" means for each role: the states that wait for them. */
+export function todoStates(role: Role | undefined): CaseState[] {
+  switch (role) {
+    case 'grid_worker':
+    case 'dispatcher':
+      return ['submitted', 'returned'];
+    case 'provider_staff':
+      return ['assigned', 'in_progress'];
+    default:
+      return ['submitted', 'assigned', 'in_progress', 'returned'];
+  }
+}
+
+type StateFilter = 'todo' | '' | CaseState;
+
+export function queueArgs(
+  role: Role | undefined,
+  f: { state: StateFilter; levels: EscalationLevel[]; overdue: boolean; unmet: boolean },
+): CaseListArgs {
+  const a: CaseListArgs = {};
+  if (f.state === 'todo') a.state = todoStates(role);
+  else if (f.state) a.state = [f.state];
+  // Levels in the document's order, so the cache key does not depend on the tapping order.
+  if (f.levels.length) a.escalation_level = ESCALATION_LEVELS.filter((l) => f.levels.includes(l));
+  if (f.overdue) a.overdue = true;
+  if (f.unmet) a.unmet_need = true;
+  return a;
+}
+
+/** A returned case's reason, from its timeline (fetched and cached per returned case). */
+function ReturnReason({ id }: { id: string }) {
+  const res = useResource(useMemo(() => reads.case(id), [id]));
+  const ev = lastReturn(res.data?.events);
+  if (!ev) return null;
+  return (
+    <span class="return-reason" data-testid="case-return-reason">
+      {t('cases.returnReason', { reason: ev.note })}
+    </span>
+  );
+}
+
+function Toggle({ label, checked, onChange, testid }: { label: string; checked: boolean; onChange: (v: boolean) => void; testid: string }) {
+  return (
+    <label class={`chip${checked ? ' chip-on' : ''}`}>
+      <input type="checkbox" data-testid={testid} checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />
+      <span>{label}</span>
+    </label>
+  );
 }
 
 export default function QueuePage() {
   const role = currentUser.value?.role;
-  const [state, setState] = useState<CaseState | ''>(defaultState(role));
-  const [level, setLevel] = useState<EscalationLevel | ''>('');
-  const args: CaseListArgs = useMemo(() => {
-    const a: CaseListArgs = {};
-    if (state) a.state = state;
-    if (level) a.escalation_level = level;
-    return a;
-  }, [state, level]);
+  const [state, setState] = useState<StateFilter>('todo');
+  const [levels, setLevels] = useState<EscalationLevel[]>([]);
+  const [overdue, setOverdue] = useState(false);
+  const [unmet, setUnmet] = useState(false);
+  const args = useMemo(() => queueArgs(role, { state, levels, overdue, unmet }), [role, state, levels, overdue, unmet]);
   const res = useResource(useMemo(() => reads.cases(args), [args]));
   const [more, setMore] = useState<{ key: string; items: Case[]; cursor: string | null } | null>(null);
   const [moreError, setMoreError] = useState<unknown>(null);
@@ -46,13 +96,16 @@ export default function QueuePage() {
   const title =
     role === 'grid_worker' ? t('queue.triageTitle') : role === 'provider_staff' ? t('queue.assignedTitle') : t('queue.title');
   const rows = [...(res.data?.items ?? []), ...extra];
+  const staffOfOffice = role !== 'provider_staff';
+  const active = levels.length + (overdue ? 1 : 0) + (unmet ? 1 : 0);
 
   return (
     <Page title={title}>
-      <div class="filters row2">
+      <div class="filters">
         <label class="field">
           <span>{t('queue.filterState')}</span>
-          <select data-testid="filter-state" value={state} onChange={(e) => setState(e.currentTarget.value as CaseState | '')}>
+          <select data-testid="filter-state" value={state} onChange={(e) => setState(e.currentTarget.value as StateFilter)}>
+            <option value="todo">{t('queue.todo')}</option>
             <option value="">{t('common.all')}</option>
             {CASE_STATES.map((s) => (
               <option key={s} value={s}>
@@ -61,27 +114,35 @@ export default function QueuePage() {
             ))}
           </select>
         </label>
-        <label class="field">
-          <span>{t('queue.filterLevel')}</span>
-          <select
-            data-testid="filter-level"
-            value={level}
-            onChange={(e) => setLevel(e.currentTarget.value as EscalationLevel | '')}
-          >
-            <option value="">{t('common.all')}</option>
-            {ESCALATION_LEVELS.map((l) => (
-              <option key={l} value={l}>
-                {t(`level.${l}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <details class="more-filters" open={active > 0}>
+          <summary data-testid="filter-more">{t('queue.moreFilters', { n: active ? ` (${active})` : '' })}</summary>
+          <fieldset class="field">
+            <legend>{t('queue.filterLevels')}</legend>
+            <div class="chips" data-testid="filter-levels">
+              {ESCALATION_LEVELS.map((l) => (
+                <Toggle
+                  key={l}
+                  label={t(`level.${l}`)}
+                  testid={`filter-level-${l}`}
+                  checked={levels.includes(l)}
+                  onChange={(on) => setLevels(on ? [...levels, l] : levels.filter((x) => x !== l))}
+                />
+              ))}
+            </div>
+          </fieldset>
+          <div class="chips">
+            <Toggle label={t('queue.filterOverdue')} testid="filter-overdue" checked={overdue} onChange={setOverdue} />
+            {staffOfOffice && <Toggle label={t('queue.filterUnmet')} testid="filter-unmet" checked={unmet} onChange={setUnmet} />}
+          </div>
+        </details>
       </div>
       <ResourceNote res={res} />
       {res.data && rows.length === 0 && <p class="muted">{t('queue.empty')}</p>}
       <ul class="list" data-testid="case-list">
         {rows.map((c) => (
-          <CaseRow key={c.id} row={fromCase(c)} showLevel />
+          <CaseRow key={c.id} row={fromCase(c)} showLevel>
+            {staffOfOffice && c.state === 'returned' && <ReturnReason id={c.id} />}
+          </CaseRow>
         ))}
       </ul>
       {moreError ? <ErrorText error={moreError} /> : null}

@@ -75,14 +75,14 @@ export function ReportPage() {
         category,
         title: title.trim(),
         description: description.trim(),
-        org_id: orgs.data?.find((o) => String(o.id) === orgId)?.id ?? orgId,
+        org_id: Number(orgId),
         priority: urgent ? 'urgent' : 'normal',
         channel: household ? 'grid_visit' : 'app',
       };
       if (address.trim()) body.address = address.trim();
       if (geo.state === 'ok') Object.assign(body, { lat: geo.lat, lon: geo.lon });
       if (household) {
-        body.household_id = /^\d+$/.test(household) ? Number(household) : household;
+        body.household_id = Number(household);
         if (residentName.trim() || residentPhone.trim()) {
           body.on_behalf_of = {};
           if (residentName.trim()) body.on_behalf_of.name = residentName.trim();

@@ -14,7 +14,7 @@ export function Similar({ category, orgId }: { category: string; orgId: string }
     if (!category || !orgId) return;
     let alive = true;
     setOffline(false);
-    api.similar(category, orgId).then(
+    api.similar(category, Number(orgId)).then(
       (r) => alive && setItems(r),
       (e) => {
         if (!alive) return;
