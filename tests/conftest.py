@@ -6,16 +6,19 @@ so every run also proves them.
 """
 
 import os
-import uuid
 
 import pytest
 from flask_jwt_extended import create_access_token
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from linli import create_app
+from linli.categories.models import Category
+from linli.escalation.service import escalate_overdue_cases
 from linli.extensions import db, limiter
+from linli.routing.models import ProviderType
+from linli.routing.service import create_provider
 from tests.factories import World, build_world
 
 TEST_DATABASE_URL = os.environ.get("LINLI_TEST_DATABASE_URL")
@@ -91,8 +94,14 @@ def client(app):
 
 @pytest.fixture
 def world(app) -> World:
-    """A small city with one account per role; see tests/factories.py."""
-    return build_world()
+    """A small city with one account per role; see tests/factories.py.
+
+    Committed inside the test's transaction, so a test can roll back a refused request's
+    leftovers (as the app's teardown does) and still have its world.
+    """
+    built = build_world()
+    db.session.commit()
+    return built
 
 
 @pytest.fixture
@@ -138,5 +147,71 @@ def act(client, auth):
     return perform
 
 
-def random_uuid() -> str:
-    return str(uuid.uuid4())
+@pytest.fixture
+def drive(act):
+    """drive(case, user, action, **body) → the case after an action that must succeed."""
+
+    def perform(case, user, action, **body):
+        response = act(user, case, action, **body)
+        assert response.status_code == 200, (action, response.get_json())
+        return response.get_json()
+
+    return perform
+
+
+@pytest.fixture
+def fetch(client, auth, world):
+    """fetch(case, as_=admin) → the case as that user sees it now (asserting 200)."""
+
+    def get(case, as_=None):
+        response = client.get(f"/api/v1/cases/{case['id']}", headers=auth(as_ or world.admin))
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    return get
+
+
+@pytest.fixture
+def assigned_case(new_case, drive, world):
+    """assigned_case(provider=world.provider, **report fields) → a case assigned by dispatcher_a."""
+
+    def build(provider=None, **fields):
+        case = new_case(**fields)
+        return drive(case, world.dispatcher_a, "assign", provider_id=(provider or world.provider).id)
+
+    return build
+
+
+@pytest.fixture
+def auto_routing(app, monkeypatch):
+    """Reports are assigned by the system when one provider is clearly best."""
+    monkeypatch.setitem(app.config, "AUTO_ROUTING", True)
+
+
+@pytest.fixture
+def make_provider(world):
+    """make_provider(name, coverage=[orgs], categories=[codes] (None: all), …) → a provider."""
+
+    def make(name, *, coverage, categories=None, capacity=50, active=True,
+             type=ProviderType.SOCIAL_ORGANISATION):
+        query = select(Category)
+        if categories is not None:
+            query = query.where(Category.code.in_(categories))
+        provider = create_provider(name=name, type=type, categories=list(db.session.scalars(query)),
+                                   coverage=coverage, capacity=capacity, active=active)
+        db.session.commit()
+        return provider
+
+    return make
+
+
+@pytest.fixture
+def sweep():
+    """sweep(now) → the SweepResult of one escalation sweep at that moment."""
+
+    def run(now, **kwargs):
+        result = escalate_overdue_cases(now=now, **kwargs)
+        db.session.expire_all()
+        return result
+
+    return run

@@ -1,24 +1,19 @@
 """Shared helpers and fixtures for the issue 3 tests (routing, escalation, notifications).
 
-The folders' conftest.py files import the fixtures from here, so each test folder gets
-the same vocabulary: `drive`, `fetch`, `make_provider`, `auto_routing`, `sweep`, …
+The fixtures they use (`drive`, `fetch`, `make_provider`, `auto_routing`, `sweep`, …) are
+in tests/conftest.py.
 """
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from linli.cases.models import Case, CaseEvent
-from linli.categories.models import Category
 from linli.escalation.models import Escalation
-from linli.escalation.service import escalate_overdue_cases
 from linli.extensions import db
 from linli.notifications.models import Notification
-from linli.routing.models import CoTask, Provider, ProviderType
-from linli.routing.service import create_provider
-from tests.factories import build_world
+from linli.routing.models import CoTask, Provider
 
 PROBLEM = "application/problem+json"
 API = "/api/v1"
@@ -97,81 +92,3 @@ def iso(moment: datetime) -> str:
 def later(days: float = 2) -> str:
     """A deadline in the future, as the API takes it."""
     return iso(datetime.now(UTC) + timedelta(days=days))
-
-
-@pytest.fixture
-def world(app):
-    """The test world, committed inside the test's transaction (so `settle()` keeps it)."""
-    built = build_world()
-    db.session.commit()
-    return built
-
-
-@pytest.fixture
-def drive(act):
-    """drive(case, user, action, **body) → the case after an action that must succeed."""
-
-    def perform(case, user, action, **body):
-        response = act(user, case, action, **body)
-        assert response.status_code == 200, (action, response.get_json())
-        return response.get_json()
-
-    return perform
-
-
-@pytest.fixture
-def fetch(client, auth, world):
-    """fetch(case, as_=admin) → the case as that user sees it now (asserting 200)."""
-
-    def get(case, as_=None):
-        response = client.get(f"{CASES}/{case['id']}", headers=auth(as_ or world.admin))
-        assert response.status_code == 200, response.get_json()
-        return response.get_json()
-
-    return get
-
-
-@pytest.fixture
-def auto_routing(app, monkeypatch):
-    """Reports are assigned by the system when one provider is clearly best."""
-    monkeypatch.setitem(app.config, "AUTO_ROUTING", True)
-
-
-@pytest.fixture
-def make_provider(world):
-    """make_provider(name, coverage=[orgs], categories=[codes] (None: all), …) → a provider."""
-
-    def make(name, *, coverage, categories=None, capacity=50, active=True,
-             type=ProviderType.SOCIAL_ORGANISATION):
-        query = select(Category)
-        if categories is not None:
-            query = query.where(Category.code.in_(categories))
-        provider = create_provider(name=name, type=type, categories=list(db.session.scalars(query)),
-                                   coverage=coverage, capacity=capacity, active=active)
-        db.session.commit()
-        return provider
-
-    return make
-
-
-@pytest.fixture
-def assigned_case(new_case, drive, world):
-    """assigned_case(provider=world.provider, **report fields) → a case assigned by dispatcher_a."""
-
-    def build(provider=None, **fields):
-        case = new_case(**fields)
-        return drive(case, world.dispatcher_a, "assign", provider_id=(provider or world.provider).id)
-
-    return build
-
-
-@pytest.fixture
-def sweep():
-    """sweep(now) → the SweepResult of one escalation sweep at that moment."""
-
-    def run(now: datetime, **kwargs):
-        result = escalate_overdue_cases(now=now, **kwargs)
-        db.session.expire_all()
-        return result
-
-    return run

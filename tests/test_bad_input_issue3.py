@@ -7,14 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.issue3_support import (  # noqa: F401 - fixtures
-    API,
-    assert_problem,
-    drive,
-    later,
-    snapshot,
-    world,
-)
+from tests.issue3_support import API, assert_problem, later, snapshot
 
 BIG = "长" * 2001
 UNKNOWN = 987_654

@@ -12,18 +12,6 @@ def staff_of(world, provider):
 
 
 @pytest.fixture
-def fetch(client, auth, world):
-    """fetch(case, as_=admin) → the case as that user sees it now (asserting 200)."""
-
-    def get(case, as_=None):
-        response = client.get(f"/api/v1/cases/{case['id']}", headers=auth(as_ or world.admin))
-        assert response.status_code == 200, response.get_json()
-        return response.get_json()
-
-    return get
-
-
-@pytest.fixture
 def events_of(client, auth, world):
     """events_of(case, as_=admin) → the case's timeline as that user sees it."""
 
@@ -34,18 +22,6 @@ def events_of(client, auth, world):
         return response.get_json()["items"]
 
     return get
-
-
-@pytest.fixture
-def drive(act, world):
-    """drive(case, user, action, **body) → the case after an action that must succeed."""
-
-    def perform(case, user, action, **body):
-        response = act(user, case, action, **body)
-        assert response.status_code == 200, (action, response.get_json())
-        return response.get_json()
-
-    return perform
 
 
 @pytest.fixture

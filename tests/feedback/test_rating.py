@@ -14,16 +14,6 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def drive(act):
-    def perform(case, user, action, **body):
-        response = act(user, case, action, **body)
-        assert response.status_code == 200, (action, response.get_json())
-        return response.get_json()
-
-    return perform
-
-
-@pytest.fixture
 def resolved_case(world, new_case, drive):
     """resolved_case(case=None) → resident_a's case, assigned to world.provider and resolved."""
 
@@ -43,14 +33,6 @@ def rate(client, auth, world):
                            headers=auth(user or world.resident_a))
 
     return post
-
-
-@pytest.fixture
-def fetch(client, auth, world):
-    def get(case):
-        return client.get(f"/api/v1/cases/{case['id']}", headers=auth(world.admin)).get_json()
-
-    return get
 
 
 def ratings_of(case):
