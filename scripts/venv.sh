@@ -4,7 +4,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   PYTHON=${PYTHON:-}
   if [ -z "$PYTHON" ]; then
     for candidate in python3.13 python3.12 python3.11 python3; do
-      if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      if "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
         PYTHON=$candidate; break
       fi
     done
