@@ -15,12 +15,12 @@ from sqlalchemy import select
 from linli.accounts.models import Role, User
 from linli.accounts.passwords import hash_password
 from linli.cases.lifecycle import Action, apply_transition
-from linli.cases.models import Case, CaseEvent, CaseState, Channel, Priority
+from linli.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, Channel, Priority
 from linli.cases.service import next_reference
 from linli.categories.models import Category
 from linli.categories.service import seed_national_categories
 from linli.db import utcnow
-from linli.escalation.service import start_cycle_clocks
+from linli.escalation.service import escalate_overdue_cases, start_cycle_clocks
 from linli.extensions import db
 from linli.feedback.models import Rating
 from linli.feedback.service import outcome_of_rating
@@ -37,6 +37,9 @@ COMMUNITIES = [("桃园社区", "Taoyuan"), ("柳岸社区", "Liu'an"), ("杏林
                ("梅园社区", "Meiyuan"), ("竹苑社区", "Zhuyuan"), ("兰亭社区", "Lanting"),
                ("松风社区", "Songfeng"), ("荷塘社区", "Hetang")]
 CASE_COUNT = 200
+OPEN_AGE_DAYS = 5
+HISTORY = timedelta(days=OPEN_AGE_DAYS + 1)  # only open cases climb
+SWEEP_STEP = timedelta(hours=1)
 
 # (category code, a typical title, its description)
 NEEDS = {
@@ -79,9 +82,11 @@ def seed_demo_city(config: dict) -> str:
     users = _build_users(world, providers, config["DEMO_PASSWORD"])
     cases = _build_cases(rng, world, providers, users)
     db.session.commit()
+    climbed = _replay_escalation_sweeps(until=utcnow())
     return (
         f"demo city seeded: {len(world['communities'])} communities, {len(world['grids'])} grids, "
-        f"{len(providers)} providers, {len(users)} accounts, {cases} cases. "
+        f"{len(providers)} providers, {len(users)} accounts, {cases} cases "
+        f"({climbed} escalations on the way). "
         f"Sign in as resident1, grid1, provider1, dispatcher1, officer1, reviewer1 or admin1 "
         f"(password: {'LINLI_DEMO_PASSWORD' if config['DEMO_PASSWORD'] != 'linli-demo' else 'linli-demo'})."
     )
@@ -199,7 +204,9 @@ def _build_cases(rng: random.Random, world: dict, providers: list[Provider], use
         code = rng.choice(list(NEEDS))
         title, description = rng.choice(NEEDS[code])
         grid = org_by_id[reporter.org_id]
-        at = now - timedelta(days=rng.uniform(0.5, 60), minutes=n)
+        # Open cases are recent (a live city handles its backlog); history goes back 60 days.
+        age = rng.uniform(0.1, OPEN_AGE_DAYS) if target in OPEN_STATES else rng.uniform(0.5, 60)
+        at = now - timedelta(days=age, minutes=n)
         on_visit = rng.random() < 0.3
         creator = users["grid1"] if on_visit and grid.id == world["grids"][0].id else reporter
         case = Case(
@@ -219,12 +226,25 @@ def _build_cases(rng: random.Random, world: dict, providers: list[Provider], use
     return CASE_COUNT
 
 
+def _replay_escalation_sweeps(*, until: datetime) -> int:
+    """Run the sweep over the demo's past (every 3 hours), so late cases have climbed the
+    ladder the way they would have, with the history on their timelines."""
+    moment, climbed = until - HISTORY, 0
+    while moment <= until:
+        climbed += escalate_overdue_cases(now=moment).escalated
+        moment += SWEEP_STEP
+    return climbed
+
+
 def _walk(rng, case, target, at, providers, staff_of, admin, reporter, now) -> None:
     """Take a new case along the lifecycle to `target`, with plausible gaps between steps."""
 
     def step(action, actor, **kwargs):
         nonlocal at
-        at = min(at + timedelta(hours=rng.uniform(0.5, 30)), now)
+        # An open case's steps all come within 1.5 h, before any clock (2 h at least) runs
+        # out: so the replayed sweeps see each case in the state it really had then.
+        gap = rng.uniform(0.05, 0.5) if target in OPEN_STATES else rng.uniform(0.5, 30)
+        at = min(at + timedelta(hours=gap), now)
         apply_transition(case, action, actor=actor, now=at, **kwargs)
         db.session.flush()
 
