@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.categories.api import blp as categories_blp
     from linli.docs import blp as docs_blp
     from linli.feedback.api import blp as feedback_blp
+    from linli.feedback.api import reviews_blp
     from linli.orgs.api import blp as orgs_blp
     from linli.escalation.api import blp as sla_blp
     from linli.notifications.api import blp as notifications_blp
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
         routing_blp,
         tasks_blp,
         feedback_blp,
+        reviews_blp,
         rounds_blp,
         sla_blp,
         notifications_blp,

@@ -9,10 +9,11 @@ from flask_sqlalchemy import SQLAlchemy
 
 from linli.db import Base
 from linli.errors import ProblemApi
+from linli.openapi import LinliMarshmallowPlugin
 
 db = SQLAlchemy(model_class=Base)
 # Batch mode lets later migrations alter tables on SQLite too.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-api: Api = ProblemApi()
+api: Api = ProblemApi(spec_kwargs={"marshmallow_plugin": LinliMarshmallowPlugin()})

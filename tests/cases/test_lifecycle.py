@@ -40,6 +40,7 @@ EXPECTED_TABLE = {
     ("submitted", "reject"): ("rejected", {"dispatcher", "grid_worker", "admin"}, "reason", True),
     ("resolved", "reopen"): ("assigned", SUPERVISORS | {"resident"}, None, True),
     ("closed", "reopen"): ("assigned", {"officer", "party_reviewer", "admin"}, None, True),
+    ("rejected", "reopen"): ("submitted", {"officer", "party_reviewer", "admin"}, None, True),
     ("resolved", "close"): ("closed", {"resident", "dispatcher", "officer", "admin"}, None, True),
 }
 
@@ -61,8 +62,14 @@ ACTOR_PREFERENCE = ["dispatcher", "provider_staff", "resident", "party_reviewer"
 ALL_INPUTS = {"reason": "理由", "note": "说明"}
 # Events a transition sets off after its own, in order. The test app routes by suggestion
 # only (AUTO_ROUTING off), so a case back in the queue gets an internal `route` event; a
-# reopen climbs one level (an `escalate` event).
-FOLLOW_UP_EVENTS = {"accept_return": ["route"], "reopen": ["escalate"]}
+# reopen of handled work climbs one level (an `escalate` event); a rejection sent back
+# goes to triage at its level.
+FOLLOW_UP_EVENTS = {
+    ("returned", "accept_return"): ["route"],
+    ("resolved", "reopen"): ["escalate"],
+    ("closed", "reopen"): ["escalate"],
+    ("rejected", "reopen"): ["route"],
+}
 
 
 def body_for(world, action):
@@ -127,7 +134,7 @@ def test_an_allowed_transition_moves_the_case_bumps_version_and_logs_one_event(
     events = events_of(case)
     assert events[: len(before_events)] == before_events
     added = events[len(before_events):]
-    assert [e["action"] for e in added] == [action, *FOLLOW_UP_EVENTS.get(action, [])]
+    assert [e["action"] for e in added] == [action, *FOLLOW_UP_EVENTS.get((state, action), [])]
     event = added[0]
     assert (event["action"], event["from_state"], event["to_state"]) == (action, state, to_state)
     assert event["actor"]["id"] == actor.id

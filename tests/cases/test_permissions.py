@@ -16,8 +16,9 @@ MATRIX = [
     pytest.param(state.value, action.value, role, id=f"{state.value}-{action.value}-{role.value}")
     for state, action in sorted(TRANSITIONS)
     for role in Role
-    # A submitted case has no provider, so no provider staff can see it (tested below).
-    if not (role is Role.PROVIDER_STAFF and state is CaseState.SUBMITTED)
+    # A submitted or rejected case has no provider, so no provider staff can see it
+    # (tested below).
+    if not (role is Role.PROVIDER_STAFF and state in (CaseState.SUBMITTED, CaseState.REJECTED))
 ]
 
 
@@ -43,7 +44,7 @@ def test_each_role_may_do_exactly_what_the_table_allows(
         assert response.status_code == 200, response.get_json()
         assert (after["state"], after["version"]) == (to_state, case["version"] + 1)
         assert [e["action"] for e in events_of(case)[len(before_events):]] == [
-            action, *FOLLOW_UP_EVENTS.get(action, [])]
+            action, *FOLLOW_UP_EVENTS.get((state, action), [])]
     else:
         assert response.status_code == 403, response.get_json()
         assert response.content_type == PROBLEM
@@ -53,13 +54,18 @@ def test_each_role_may_do_exactly_what_the_table_allows(
 
 def test_the_matrix_covers_every_allowed_cell_for_every_role():
     assert len(MATRIX) == len(EXPECTED_TABLE) * len(Role) - sum(
-        1 for state, _ in EXPECTED_TABLE if state == "submitted")
+        1 for state, _ in EXPECTED_TABLE if state in ("submitted", "rejected"))
     assert {(s.value, a.value) for s, a in TRANSITIONS} == set(EXPECTED_TABLE)
 
 
-@pytest.mark.parametrize("action", ["assign", "reject", "coordinate"])
-def test_provider_staff_cannot_even_see_a_submitted_case(action, world, case_in_state, act, fetch):
-    case = case_in_state("submitted")
+@pytest.mark.parametrize(("state", "action"), [
+    ("submitted", "assign"), ("submitted", "reject"), ("submitted", "coordinate"),
+    ("rejected", "reopen"),
+])
+def test_provider_staff_cannot_even_see_a_case_without_provider(
+    state, action, world, case_in_state, act, fetch
+):
+    case = case_in_state(state)
 
     response = act(world.provider_staff, case, action, **body_for(world, action))
 

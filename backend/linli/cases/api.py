@@ -19,11 +19,13 @@ from linli.cases.schemas import (
     SimilarArgs,
     SimilarCaseOut,
     SupportOut,
+    VersionConflictProblem,
 )
 from linli.db import utcnow
 from linli.errors import abort
 from linli.extensions import db
 from linli.idempotency import client_id_key, idempotent
+from linli.openapi import enum_path_parameter
 
 blp = Blueprint("cases", __name__, url_prefix="/cases", description="Service requests (cases)")
 
@@ -106,12 +108,14 @@ def support_case(case_id):
     return service.support_case(current_actor(), case_id, now=utcnow())
 
 
-@blp.route("/<uuid:case_id>/actions/<string:action>", methods=["POST"])
+@blp.route("/<uuid:case_id>/actions/<string:action>", methods=["POST"],
+           parameters=[enum_path_parameter("action", Action, "A lifecycle action (else 404)")])
 @jwt_required()
 @idempotent()
 @blp.arguments(ActionIn)
 @blp.response(200, CaseOut)
-@blp.alt_response(409, description="Stale version; the body carries the current `case`")
+@blp.alt_response(409, schema=VersionConflictProblem,
+                  description="Stale version; the body carries the current `case`")
 def act_on_case(data, case_id, action):
     """Apply a lifecycle action: assign, accept, return, resolve, reject, reopen, close."""
     try:

@@ -75,6 +75,11 @@ TRANSITIONS: dict[tuple[CaseState, Action], Transition] = {
     (S.CLOSED, Action.REOPEN): Transition(
         S.ASSIGNED, frozenset({R.OFFICER, R.PARTY_REVIEWER, R.ADMIN})
     ),
+    # The party branch (or an officer) disagrees with a rejection: back to triage, a new
+    # cycle at the same level; the rejection and its reason stay on the timeline.
+    (S.REJECTED, Action.REOPEN): Transition(
+        S.SUBMITTED, frozenset({R.OFFICER, R.PARTY_REVIEWER, R.ADMIN})
+    ),
     (S.RESOLVED, Action.CLOSE): Transition(
         S.CLOSED, frozenset({R.RESIDENT, R.DISPATCHER, R.OFFICER, R.ADMIN})
     ),
@@ -201,7 +206,8 @@ def _apply_effects(case: Case, action: Action, *, now: datetime, provider: Provi
                   type_="https://linli.example.org/problems/co-tasks-open", open_tasks=unfinished)
         case.resolved_at = now
     elif action is Action.REOPEN:
-        # Re-handling starts a new cycle (fresh clocks) with the same provider, a level up.
+        # Re-handling starts a new cycle (fresh clocks) with the same provider, a level up
+        # (a rejected case has no provider and goes back to triage at its level).
         case.cycle += 1
         case.resolved_at = None
         case.closed_at = None
@@ -234,7 +240,7 @@ def _follow_up(case: Case, action: Action, *, actor: User | None, now: datetime,
                reason=note)
     elif action is Action.RESOLVE and case.reporter_id is not None:
         notify([case.reporter], NotificationKind.RESOLVED, case=case, now=now, note=note)
-    elif action is Action.REOPEN:
+    elif action is Action.REOPEN and case.state is not CaseState.SUBMITTED:
         reason = (EscalationReason.NOT_RESOLVED if actor is not None and actor.role is Role.RESIDENT
                   else EscalationReason.REOPENED)
         escalate_case(case, reason, now=now, actor=actor)

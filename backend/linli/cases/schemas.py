@@ -3,14 +3,16 @@ from flask_jwt_extended import current_user
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
-from linli.cases.lifecycle import allowed_actions
+from linli.cases.lifecycle import Action, allowed_actions
 from linli.cases.models import CaseState, Channel, Priority
 from linli.cases.service import may_see_reporter
 from linli.common_schemas import Id, PageArgs, Required, Text, output
 from linli.db import utcnow
+from linli.errors import Problem
 from linli.escalation.service import is_overdue
 from linli.orgs.models import OrgKind
 from linli.routing.models import CoTaskState
+from linli.routing.tasks import TaskAction, allowed_task_actions
 
 MAX_DESCRIPTION = 5000
 
@@ -94,10 +96,26 @@ class RatingOut(Schema):
     created_at = fields.DateTime()
 
 
+class ActorAware:
+    """An output schema whose content depends on who asks (the request's user by default)."""
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._actor = actor
+
+    @property
+    def actor(self):
+        return self._actor or current_user
+
+
 @output
-class CoTaskOut(Schema):
+class CoTaskOut(ActorAware, Schema):
+    """A co-unit's task, with its case's reference and title and what the caller may do."""
+
     id = fields.Integer()
     case_id = fields.UUID()
+    reference = fields.String(attribute="case.reference")
+    title = fields.String(attribute="case.title")
     provider_id = fields.Integer()
     provider_name = fields.String(attribute="provider.name")
     state = fields.Enum(CoTaskState, by_value=True)
@@ -105,10 +123,16 @@ class CoTaskOut(Schema):
     note = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+    allowed_actions = fields.List(fields.Enum(TaskAction, by_value=True))
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "allowed_actions":
+            return allowed_task_actions(obj, self.actor)
+        return super().get_attribute(obj, attr, default)
 
 
 @output
-class CaseOut(Schema):
+class CaseOut(ActorAware, Schema):
     """A case as the caller sees it: reporter details and allowed actions depend on who asks.
 
     The actor is the signed-in user of the request unless one is passed in.
@@ -147,30 +171,28 @@ class CaseOut(Schema):
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
-    allowed_actions = fields.List(fields.String())
+    allowed_actions = fields.List(fields.Enum(Action, by_value=True))
     rating = fields.Nested(RatingOut, allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentOut))
     co_tasks = fields.List(fields.Nested(CoTaskOut))
-
-    def __init__(self, *args, actor=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._actor = actor
-
-    @property
-    def actor(self):
-        return self._actor or current_user
 
     def get_attribute(self, obj, attr, default):
         # What depends on who asks: the reporter's details, the actions, this cycle's rating.
         if attr == "reporter":
             return obj if may_see_reporter(self.actor, obj) else None
         if attr == "allowed_actions":
-            return [a.value for a in allowed_actions(obj, self.actor)]
+            return allowed_actions(obj, self.actor)
         if attr == "rating":
             from linli.feedback.service import current_rating
 
             return current_rating(obj)
         return super().get_attribute(obj, attr, default)
+
+
+class VersionConflictProblem(Problem):
+    """The 409 of an action on a stale version: the case as it is now, to decide again."""
+
+    case = fields.Nested(CaseOut, required=True)
 
 
 @output

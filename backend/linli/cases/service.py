@@ -329,7 +329,8 @@ def act_on_case(actor: User, case_id: uuid.UUID, action: Action, data: dict, *, 
             co_units = [(_provider_from_body(c["provider_id"], "co_providers"), c["due_at"],
                          c.get("note", "")) for c in data.get("co_providers", [])]
             add_co_tasks(case, co_units, actor=actor, now=now)
-        elif action is Action.ACCEPT_RETURN:
+        elif case.state is CaseState.SUBMITTED:
+            # Back in the queue (an accepted return, a rejection sent back): route it again.
             route_case(case, now=now)
         db.session.commit()
     except (StaleDataError, OperationalError) as error:

@@ -17,6 +17,7 @@ class NotificationKind(enum.StrEnum):
     ESCALATED = "escalated"  # to the new level's officers and the community's reviewers
     RESOLVED = "resolved"  # to the resident
     REVIEW_REQUESTED = "review_requested"  # to the community's party reviewers
+    SUPERVISION_NOTE = "supervision_note"  # from the party branch, to the provider and dispatchers
 
 
 class DeliveryState(enum.StrEnum):

@@ -1,8 +1,30 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from linli.common_schemas import output
 
 from linli.notifications.models import DeliveryState, NotificationKind
+from linli.orgs.models import OrgKind
+
+
+class NotificationDataOut(Schema):
+    """What the app needs to word a notification; which keys are present depends on `kind`.
+
+    reference, title: every kind about a case · note: assigned, resolved, supervision_note ·
+    reason: returned, review_requested, escalated · level: escalated · due_at: co_task ·
+    task_id: returned (a co-task handed back).
+    """
+
+    reference = fields.String()
+    title = fields.String()
+    note = fields.String()
+    reason = fields.String()
+    level = fields.String(validate=validate.OneOf([k.value for k in OrgKind]),
+                          metadata={"description": "the escalation level reached"})
+    due_at = fields.String(metadata={"format": "date-time"})
+    task_id = fields.Integer()
+
+    class Meta:
+        unknown = INCLUDE  # documented as open: a new kind may bring a key of its own
 
 
 @output
@@ -10,7 +32,7 @@ class NotificationOut(Schema):
     id = fields.Integer()
     kind = fields.Enum(NotificationKind, by_value=True)
     case_id = fields.UUID(allow_none=True)
-    data = fields.Dict()
+    data = fields.Nested(NotificationDataOut)
     created_at = fields.DateTime()
     read_at = fields.DateTime(allow_none=True)
     delivery_state = fields.Enum(DeliveryState, by_value=True)

@@ -9,9 +9,11 @@ from linli.cases.service import get_case_for
 from linli.categories.service import category_by_code
 from linli.db import utcnow
 from linli.idempotency import idempotent
+from linli.openapi import enum_path_parameter
 from linli.orgs.service import get_org_or_404
 from linli.routing import service, tasks
 from linli.routing.rules import bounced_providers, choose_provider
+from linli.routing.tasks import TaskAction
 from linli.routing.schemas import (
     ProviderIn,
     ProviderListArgs,
@@ -80,7 +82,8 @@ def list_tasks(args):
     return tasks.tasks_of_provider(current_actor(), states=args.get("state"))
 
 
-@tasks_blp.route("/<int:task_id>/actions/<string:action>", methods=["POST"])
+@tasks_blp.route("/<int:task_id>/actions/<string:action>", methods=["POST"],
+                 parameters=[enum_path_parameter("action", TaskAction, "A task action (else 404)")])
 @jwt_required()
 @idempotent()
 @tasks_blp.arguments(TaskActionIn)

@@ -3,6 +3,7 @@
 import enum
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from linli.categories.models import Category
 from linli.db import Base, str_enum, utcnow
 from linli.orgs.models import Org
+
+if TYPE_CHECKING:
+    from linli.cases.models import Case  # cases.models imports this module
 
 
 class ProviderType(enum.StrEnum):
@@ -73,3 +77,5 @@ class CoTask(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     provider: Mapped[Provider] = relationship(lazy="joined")
+    # Read-only: Case.co_tasks is the side that writes the link.
+    case: Mapped["Case"] = relationship(viewonly=True)

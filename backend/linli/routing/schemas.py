@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
 from linli.common_schemas import Id, Required, StrictBoolean, Text, output
@@ -30,24 +30,46 @@ class ProviderListArgs(Schema):
     org_id = Id(strict=False)
 
 
-class ProviderIn(Schema):
+class _ProviderFields(Schema):
     name = Required(120)
     type = fields.Enum(ProviderType, by_value=True, required=True)
     categories = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
                              validate=validate.Length(min=1, max=50))
     coverage = fields.List(Id(), required=True, validate=validate.Length(min=1, max=200))
-    capacity = fields.Integer(strict=True, load_default=50, validate=validate.Range(1, 100000))
+    capacity = fields.Integer(strict=True, validate=validate.Range(1, 100000))
     contact = Text(120)
+    active = StrictBoolean()
+
+
+class ProviderIn(_ProviderFields):
+    capacity = fields.Integer(strict=True, load_default=50, validate=validate.Range(1, 100000))
     active = StrictBoolean(load_default=True)
 
 
-class ProviderPatch(ProviderIn):
-    """Any subset of the provider's fields (no defaults filled in for the others)."""
+class ProviderPatch(_ProviderFields):
+    """Any non-empty subset of the provider's fields (nothing filled in for the others)."""
 
     # `partial` is a load option, not a Meta option: set it on every instance.
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("partial", True)
         super().__init__(*args, **kwargs)
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("nothing to change")
+
+
+@output
+class CandidateOut(Schema):
+    """A provider routing considered (routing/rules.py choose_provider)."""
+
+    provider_id = fields.Integer()
+    name = fields.String()
+    coverage_depth = fields.Integer(metadata={"description": "0 = city; deeper = more specific"})
+    open_cases = fields.Integer()
+    capacity = fields.Integer()
+    load = fields.Float(metadata={"description": "open_cases / capacity"})
 
 
 @output
@@ -57,7 +79,7 @@ class RoutingOut(Schema):
         lambda d: d.provider.id if d.provider else None,
         metadata={"type": "integer", "nullable": True},
     )
-    candidates = fields.List(fields.Dict())
+    candidates = fields.List(fields.Nested(CandidateOut))
 
 
 class TaskListArgs(Schema):

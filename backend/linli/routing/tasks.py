@@ -1,8 +1,10 @@
 """Joint handling (吹哨报到): a lead unit and co-units, each co-unit with its own task."""
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
@@ -14,12 +16,32 @@ from linli.notifications.models import NotificationKind
 from linli.notifications.service import dispatchers_of, notify, staff_of_provider
 from linli.routing.models import CoTask, CoTaskState, Provider
 
+
+class TaskAction(enum.StrEnum):
+    ACCEPT = "accept"
+    COMPLETE = "complete"
+    RETURN = "return"
+
+
 # task action → (states it may start from, state it leads to, input it needs)
 TASK_TRANSITIONS = {
-    "accept": ((CoTaskState.OPEN,), CoTaskState.ACCEPTED, None),
-    "complete": ((CoTaskState.OPEN, CoTaskState.ACCEPTED), CoTaskState.DONE, None),
-    "return": ((CoTaskState.OPEN, CoTaskState.ACCEPTED), CoTaskState.RETURNED, "reason"),
+    TaskAction.ACCEPT: ((CoTaskState.OPEN,), CoTaskState.ACCEPTED, None),
+    TaskAction.COMPLETE: ((CoTaskState.OPEN, CoTaskState.ACCEPTED), CoTaskState.DONE, None),
+    TaskAction.RETURN: ((CoTaskState.OPEN, CoTaskState.ACCEPTED), CoTaskState.RETURNED, "reason"),
 }
+
+
+def task_actions_from(state: CoTaskState) -> list[TaskAction]:
+    return [action for action, (sources, _, _) in TASK_TRANSITIONS.items() if state in sources]
+
+
+def allowed_task_actions(task: CoTask, actor: User) -> list[TaskAction]:
+    """What `actor` may do to `task` now: only its unit's staff, and only while the case is open."""
+    if actor.role is not Role.PROVIDER_STAFF or actor.provider_id != task.provider_id:
+        return []
+    if task.case.state not in OPEN_STATES:
+        return []
+    return task_actions_from(task.state)
 
 
 def add_co_tasks(case: Case, co_providers: list[tuple[Provider, datetime, str]], *, actor: User,
@@ -47,7 +69,8 @@ def add_co_tasks(case: Case, co_providers: list[tuple[Provider, datetime, str]],
 
 def tasks_of_provider(actor: User, *, states: list[CoTaskState] | None) -> list[CoTask]:
     require_role(actor, Role.PROVIDER_STAFF)
-    query = select(CoTask).where(CoTask.provider_id == actor.provider_id).order_by(CoTask.due_at)
+    query = (select(CoTask).where(CoTask.provider_id == actor.provider_id)
+             .options(joinedload(CoTask.case)).order_by(CoTask.due_at))
     if states:
         query = query.where(CoTask.state.in_(states))
     return list(db.session.scalars(query))
@@ -60,12 +83,11 @@ def act_on_task(actor: User, task_id: int, action: str, *, note: str, now: datet
     if task is None or task.provider_id != actor.provider_id:
         abort(404, f"task {task_id} not found")
     if action not in TASK_TRANSITIONS:
-        abort(404, f"unknown task action {action!r}", allowed=list(TASK_TRANSITIONS))
+        abort(404, f"unknown task action {action!r}", allowed=[a.value for a in TaskAction])
     sources, target, requires = TASK_TRANSITIONS[action]
     if task.state not in sources:
-        allowed = [a for a, (s, _, _) in TASK_TRANSITIONS.items() if task.state in s]
         abort(422, f"cannot {action} a task that is {task.state}", state=task.state.value,
-              allowed_actions=allowed)
+              allowed_actions=[a.value for a in task_actions_from(task.state)])
     if requires and not note.strip():
         abort(422, f"{action} needs a {requires}", errors={requires: [f"required for {action}"]})
     case = db.session.get(Case, task.case_id)

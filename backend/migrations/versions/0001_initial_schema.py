@@ -309,7 +309,7 @@ def upgrade():
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('assigned', 'co_task', 'returned', 'escalated', 'resolved', 'review_requested', name='notification_kind', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('kind', sa.Enum('assigned', 'co_task', 'returned', 'escalated', 'resolved', 'review_requested', 'supervision_note', name='notification_kind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('case_id', sa.Uuid(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('created_at', linli.db.UTCDateTime(timezone=True), nullable=False),

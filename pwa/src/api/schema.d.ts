@@ -803,8 +803,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description A lifecycle action (else 404) */
+                action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close";
                 case_id: string;
-                action: string;
             };
             cookie?: never;
         };
@@ -816,8 +817,9 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description A lifecycle action (else 404) */
+                    action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close";
                     case_id: string;
-                    action: string;
                 };
                 cookie?: never;
             };
@@ -841,7 +843,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["VersionConflictProblem"];
+                    };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1025,8 +1029,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description A task action (else 404) */
+                action: "accept" | "complete" | "return";
                 task_id: number;
-                action: string;
             };
             cookie?: never;
         };
@@ -1038,8 +1043,9 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description A task action (else 404) */
+                    action: "accept" | "complete" | "return";
                     task_id: number;
-                    action: string;
                 };
                 cookie?: never;
             };
@@ -1108,6 +1114,98 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A reviewer adds a supervision note (the handlers are told) or marks the case reviewed. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReviewIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventOut"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cases in scope with a low rating, overdue, bounced twice, escalated or rejected, that
+         *     changed since they were last marked reviewed; newest first, keyset cursor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description Only cases with one of these reasons */
+                    reason?: ("low_rating" | "overdue" | "bounced" | "escalated" | "rejected")[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReviewPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1499,11 +1597,9 @@ export interface components {
             type?: "government_department" | "state_enterprise" | "enterprise" | "social_organisation" | "volunteer_group";
             categories?: string[];
             coverage?: number[];
-            /** @default 50 */
-            capacity: number;
+            capacity?: number;
             contact?: string;
-            /** @default true */
-            active: boolean;
+            active?: boolean;
         };
         OnBehalfOfIn: {
             resident_id?: number;
@@ -1525,7 +1621,7 @@ export interface components {
             /** @enum {unknown} */
             channel?: "app" | "grid_visit" | "hotline" | "self_org";
             household_id?: number | null;
-            on_behalf_of?: (Record<string, never> | null) | components["schemas"]["OnBehalfOfIn"];
+            on_behalf_of?: components["schemas"]["OnBehalfOfIn"] | null;
         };
         ReporterOut: {
             id: number | null;
@@ -1552,6 +1648,8 @@ export interface components {
             id: number;
             /** Format: uuid */
             case_id: string;
+            reference: string;
+            title: string;
             provider_id: number;
             provider_name: string;
             /** @enum {unknown} */
@@ -1563,6 +1661,7 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            allowed_actions: ("accept" | "complete" | "return")[];
         };
         CaseOut: {
             /** Format: uuid */
@@ -1596,7 +1695,7 @@ export interface components {
             unmet_need: boolean;
             provider_id: number | null;
             readonly provider_name: string | null;
-            reporter: (Record<string, never> | null) | components["schemas"]["ReporterOut"];
+            reporter: components["schemas"]["ReporterOut"] | null;
             household_id: number | null;
             supporters: number;
             /** Format: date-time */
@@ -1607,8 +1706,8 @@ export interface components {
             resolved_at: string | null;
             /** Format: date-time */
             closed_at: string | null;
-            allowed_actions: string[];
-            rating: (Record<string, never> | null) | components["schemas"]["RatingOut"];
+            allowed_actions: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close")[];
+            rating: components["schemas"]["RatingOut"] | null;
             attachments: components["schemas"]["AttachmentOut"][];
             co_tasks: components["schemas"]["CoTaskOut"][];
         };
@@ -1647,7 +1746,7 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
-            actor: (Record<string, never> | null) | components["schemas"]["ActorOut"];
+            actor: components["schemas"]["ActorOut"] | null;
         };
         EventPage: {
             items: components["schemas"]["EventOut"][];
@@ -1669,16 +1768,38 @@ export interface components {
             lead_provider_id?: number;
             co_providers?: components["schemas"]["CoProviderIn"][];
         };
+        VersionConflictProblem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /** @description Messages by field, for invalid input */
+            errors?: {
+                [key: string]: unknown;
+            };
+            case: components["schemas"]["CaseOut"];
+        } & {
+            [key: string]: unknown;
+        };
         UploadIn: {
             /** Format: binary */
             file: string;
         };
+        CandidateOut: {
+            provider_id: number;
+            name: string;
+            /** @description 0 = city; deeper = more specific */
+            coverage_depth: number;
+            open_cases: number;
+            capacity: number;
+            /** @description open_cases / capacity */
+            load: number;
+        };
         RoutingOut: {
             rule: string;
             readonly provider_id: number | null;
-            candidates: {
-                [key: string]: unknown;
-            }[];
+            candidates: components["schemas"]["CandidateOut"][];
         };
         TaskActionIn: {
             note?: string;
@@ -1688,6 +1809,29 @@ export interface components {
             resolved: boolean;
             stars: number;
             comment?: string;
+        };
+        ReviewIn: {
+            /**
+             * @description note: a supervision note the handlers are told of; reviewed: the case leaves the queue
+             * @enum {unknown}
+             */
+            kind: "note" | "reviewed";
+            note?: string;
+            /**
+             * @description Show a note in the resident's timeline
+             * @default false
+             */
+            public: boolean;
+        };
+        ReviewItemOut: {
+            case: components["schemas"]["CaseOut"];
+            reasons: ("low_rating" | "overdue" | "bounced" | "escalated" | "rejected")[];
+            /** Format: date-time */
+            last_reviewed_at: string | null;
+        };
+        ReviewPage: {
+            items: components["schemas"]["ReviewItemOut"][];
+            next_cursor: string | null;
         };
         VisitIn: {
             /** Format: uuid */
@@ -1726,15 +1870,29 @@ export interface components {
             accept_within_minutes: number;
             resolve_within_minutes: number;
         };
+        NotificationDataOut: {
+            reference?: string;
+            title?: string;
+            note?: string;
+            reason?: string;
+            /**
+             * @description the escalation level reached
+             * @enum {string}
+             */
+            level?: "city" | "district" | "street" | "community" | "grid";
+            /** Format: date-time */
+            due_at?: string;
+            task_id?: number;
+        } & {
+            [key: string]: unknown;
+        };
         NotificationOut: {
             id: number;
             /** @enum {unknown} */
-            kind: "assigned" | "co_task" | "returned" | "escalated" | "resolved" | "review_requested";
+            kind: "assigned" | "co_task" | "returned" | "escalated" | "resolved" | "review_requested" | "supervision_note";
             /** Format: uuid */
             case_id: string | null;
-            data: {
-                [key: string]: unknown;
-            };
+            data: components["schemas"]["NotificationDataOut"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */

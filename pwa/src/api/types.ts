@@ -60,6 +60,13 @@ export type Problem = Partial<S['Problem']> & { case?: Case; open_tasks?: unknow
 export type CaseListArgs = Query<'/api/v1/cases'>;
 export type TaskListArgs = Query<'/api/v1/tasks'>;
 export type NotificationListArgs = Query<'/api/v1/notifications'>;
+export type ReviewListArgs = Query<'/api/v1/reviews'>;
+
+export type ReviewItem = Omit<S['ReviewItemOut'], 'case'> & { case: Case };
+export type ReviewReason = ReviewItem['reasons'][number];
+export type ReviewPage = { items: ReviewItem[]; next_cursor: string | null };
+/** `public` has a server default, so the client may leave it out. */
+export type ReviewBody = Omit<S['ReviewIn'], 'public'> & { public?: boolean };
 
 /** `routing.candidates` is a list of plain dicts in the document (RoutingOut): its shape is the backend's `choose_provider`. */
 export interface RoutingCandidate {
@@ -105,7 +112,10 @@ export const NOTIFICATION_KINDS = [
   'escalated',
   'resolved',
   'review_requested',
+  'supervision_note',
 ] as const satisfies readonly NotificationKind[];
+
+export const REVIEW_REASONS = ['low_rating', 'overdue', 'bounced', 'escalated', 'rejected'] as const satisfies readonly ReviewReason[];
 
 type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false;
 // Compile-time: a new state, level or kind in the document fails `npm run check` here.
@@ -113,4 +123,5 @@ export const LISTS_COVER_SCHEMA: [
   Covers<CaseState, (typeof CASE_STATES)[number]>,
   Covers<EscalationLevel, (typeof ESCALATION_LEVELS)[number]>,
   Covers<NotificationKind, (typeof NOTIFICATION_KINDS)[number]>,
-] = [true, true, true];
+  Covers<ReviewReason, (typeof REVIEW_REASONS)[number]>,
+] = [true, true, true, true];
