@@ -14,11 +14,13 @@ import { Shell, UpdateBanner } from './ui/Shell';
 const RoundPage = lazy(() => import('./features/round/RoundPage'));
 const QueuePage = lazy(() => import('./features/queue/QueuePage'));
 const TasksPage = lazy(() => import('./features/tasks/TasksPage'));
+const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
 
 function Home() {
   const role = currentUser.value?.role;
   if (role === 'resident') return <MyCases />;
   if (role === 'grid_worker') return <RoundPage />;
+  if (role === 'party_reviewer') return <ReviewPage />;
   return <QueuePage />;
 }
 
@@ -43,6 +45,7 @@ function SignedIn() {
         <Route path="/round" component={RoundPage} />
         <Route path="/queue" component={QueuePage} />
         <Route path="/tasks" component={TasksPage} />
+        <Route path="/review" component={ReviewPage} />
         <Route path="/outbox" component={OutboxPage} />
         <Route path="/notifications" component={NotificationsPage} />
         <Route default component={ToHome} />

@@ -15,6 +15,8 @@ import type {
   Page,
   Provider,
   RegisterBody,
+  ReviewListArgs,
+  ReviewPage,
   Routing,
   SimilarCase,
   TaskListArgs,
@@ -43,6 +45,8 @@ export const api = {
   tasks: (args: TaskListArgs = {}) => request<CoTask[]>('GET', '/tasks', { query: { ...args } }),
   visits: (gridId: number, since?: string) =>
     request<{ items: Visit[] }>('GET', '/visits', { query: { grid_id: gridId, since } }),
+  /** Cases needing a party-branch review (party_reviewer, officer, admin). */
+  reviews: (args: ReviewListArgs = {}) => request<ReviewPage>('GET', '/reviews', { query: { ...args } }),
   notifications: (args: NotificationListArgs = {}) =>
     request<NotificationPage>('GET', '/notifications', { query: { ...args } }),
 };

@@ -12,6 +12,9 @@ import type {
   NotificationPage,
   Org,
   Provider,
+  ReviewItem,
+  ReviewListArgs,
+  ReviewPage,
   Routing,
   TaskListArgs,
   Visit,
@@ -99,6 +102,46 @@ export const reads = {
           await tx
             .objectStore('lists')
             .put({ key, ids: page.items.map((c) => c.id), next_cursor: page.next_cursor, fetchedAt: Date.now() });
+          await tx.done;
+        });
+        return page;
+      },
+    };
+  },
+
+  /**
+   * The first page of the review queue. The cases go to the `cases` store (so each opens
+   * offline, and a later fetch of one shows in the list); the list keeps ids and reasons.
+   */
+  reviews: (args: ReviewListArgs): Read<ReviewPage> => {
+    const key = 'reviews:' + JSON.stringify(args);
+    type Entry = { items: (Omit<ReviewItem, 'case'> & { id: string })[]; next_cursor: string | null };
+    return {
+      key,
+      cached: () =>
+        withDb(async (db) => {
+          const entry = (await db.get('ref', key))?.value as Entry | undefined;
+          if (!entry) return undefined;
+          const items: ReviewItem[] = [];
+          for (const { id, reasons, last_reviewed_at } of entry.items) {
+            const c = await db.get('cases', id);
+            if (c) items.push({ case: c.case, reasons, last_reviewed_at });
+          }
+          return { items, next_cursor: entry.next_cursor };
+        }),
+      fresh: async () => {
+        const page = await api.reviews(args);
+        const entry: Entry = {
+          items: page.items.map((i) => ({ id: i.case.id, reasons: i.reasons, last_reviewed_at: i.last_reviewed_at })),
+          next_cursor: page.next_cursor,
+        };
+        await withDb(async (db) => {
+          const tx = db.transaction(['cases', 'ref'], 'readwrite');
+          for (const { case: c } of page.items) {
+            const prev = await tx.objectStore('cases').get(c.id);
+            await tx.objectStore('cases').put({ id: c.id, case: c, events: prev?.events, fetchedAt: Date.now() });
+          }
+          await tx.objectStore('ref').put({ key, value: entry, fetchedAt: Date.now() });
           await tx.done;
         });
         return page;

@@ -10,6 +10,7 @@ export type WriteKind =
   | 'action'
   | 'attachment'
   | 'task_action'
+  | 'review'
   | 'notification_read'
   | 'notifications_read_all';
 

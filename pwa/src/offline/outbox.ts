@@ -4,7 +4,7 @@
 import { signal } from '@preact/signals';
 import { withDb, currentDbName } from './db';
 import type { OutboxItem, StoredFile, WriteKind } from './outbox-types';
-import type { ActionBody, CaseAction, CaseCreate, CoTask, RatingBody, TaskAction, TaskActionBody, VisitCreate } from '../api/types';
+import type { ActionBody, CaseAction, CaseCreate, CoTask, RatingBody, ReviewBody, TaskAction, TaskActionBody, VisitCreate } from '../api/types';
 
 export type { OutboxItem, OutboxState, StoredFile, WriteKind } from './outbox-types';
 
@@ -145,6 +145,11 @@ export async function caseAction(
 /** A co-unit's step on its joint-handling task (accept, complete, return with a reason). */
 export function taskAction(task: Pick<CoTask, 'id' | 'case_id'>, action: TaskAction, body: TaskActionBody): Promise<OutboxItem> {
   return enqueue({ kind: 'task_action', path: `/tasks/${task.id}/actions/${enc(action)}`, body: { ...body }, caseId: task.case_id });
+}
+
+/** A reviewer's supervision note or sign-off on a case (neither changes the case). */
+export function reviewCase(caseId: string, body: ReviewBody): Promise<OutboxItem> {
+  return enqueue({ kind: 'review', path: `/cases/${enc(caseId)}/reviews`, body: { ...body }, caseId });
 }
 
 /** Reading a notification is a write too: it waits in the outbox when offline. */

@@ -80,6 +80,7 @@ function tabsFor(role: string | undefined): Tab[] {
   };
   const report = { href: '/report', label: t('nav.report'), glyph: '➕', testid: 'nav-report' };
   const queue = { href: '/queue', label: t('nav.queue'), glyph: '📋', testid: 'nav-queue' };
+  const review = { href: '/review', label: t('nav.review'), glyph: '🔍', testid: 'nav-review' };
   switch (role) {
     case 'resident':
       return [{ href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' }, report, outbox, notes];
@@ -87,6 +88,11 @@ function tabsFor(role: string | undefined): Tab[] {
       return [{ href: '/round', label: t('nav.round'), glyph: '🚪', testid: 'nav-round' }, queue, report, outbox, notes];
     case 'provider_staff':
       return [queue, { href: '/tasks', label: t('nav.tasks'), glyph: '🤝', testid: 'nav-tasks' }, outbox, notes];
+    case 'party_reviewer':
+      return [review, outbox, notes];
+    case 'officer':
+    case 'admin':
+      return [queue, review, outbox, notes];
     default:
       return [queue, outbox, notes];
   }

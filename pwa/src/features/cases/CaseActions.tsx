@@ -193,8 +193,8 @@ function PickProvider({ c, action, value, onChange, co, onCo }: {
   );
 }
 
-export default function CaseActions({ c }: { c: Case }) {
-  const allowed = c.allowed_actions as CaseAction[];
+export default function CaseActions({ c, hide = [] }: { c: Case; hide?: CaseAction[] }) {
+  const allowed = (c.allowed_actions as CaseAction[]).filter((a) => !hide.includes(a));
   // A case waiting for triage opens on "assign", so the routing advice shows at once.
   const [action, setAction] = useState<CaseAction | null>(c.state === 'submitted' && allowed.includes('assign') ? 'assign' : null);
   const [note, setNote] = useState('');

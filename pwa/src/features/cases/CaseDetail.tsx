@@ -16,6 +16,10 @@ import { RatingForm } from './Rating';
 import { Timeline } from './Timeline';
 
 const CaseActions = lazy(() => import('./CaseActions'));
+const ReviewPanel = lazy(() => import('../review/ReviewPanel'));
+
+/** Who reviews cases (the review queue, supervision notes, sign-off, send back). */
+export const REVIEWER_ROLES: readonly string[] = ['party_reviewer', 'officer', 'admin'];
 
 /** A deadline in Shanghai time; while its clock runs, how long is left or how late it is. */
 function Deadline({ label, at, running, testid }: { label: string; at: string | null; running: boolean; testid: string }) {
@@ -155,6 +159,9 @@ export function CaseDetail({ id }: { id: string }) {
   const canRate = user?.role === 'resident' && c.state === 'resolved' && !c.rating && !ratingPending;
   const staff = !!user && user.role !== 'resident';
   const returned = lastReturn(res.data?.events);
+  const reviewer = !!user && REVIEWER_ROLES.includes(user.role);
+  // A reviewer's "send back for rework" is the review panel's (with its confirmation).
+  const otherActions = reviewer ? c.allowed_actions.filter((a) => a !== 'reopen') : c.allowed_actions;
 
   return (
     <Page title={c.title}>
@@ -196,8 +203,9 @@ export function CaseDetail({ id }: { id: string }) {
         </p>
       )}
       {canRate && <RatingForm caseId={c.id} />}
-      {staff && c.allowed_actions.length > 0 && <CaseActions c={c} />}
-      <Timeline events={res.data?.events} />
+      {reviewer && <ReviewPanel c={c} />}
+      {staff && otherActions.length > 0 && <CaseActions c={c} hide={reviewer ? ['reopen'] : undefined} />}
+      <Timeline events={res.data?.events} staff={staff} />
     </Page>
   );
 }

@@ -72,7 +72,7 @@ export function DueText({ deadline, now }: { deadline: { kind: 'accept' | 'resol
 }
 
 /** The link's name: which case, then what a sighted user sees at a glance. */
-function rowName(row: RowData, showLevel?: boolean): string {
+function rowName(row: RowData, showLevel?: boolean, extra?: string): string {
   return [
     t('cases.open', { ref: row.reference ?? row.title }),
     row.title,
@@ -80,16 +80,30 @@ function rowName(row: RowData, showLevel?: boolean): string {
     row.overdue && t('cases.overdue'),
     showLevel && row.level && t('cases.levelBadge', { level: t(`level.${row.level}`) }),
     row.unmetNeed && t('cases.unmetNeed'),
+    extra,
   ]
     .filter(Boolean)
     .join(', ');
 }
 
-export function CaseRow({ row, showLevel, children }: { row: RowData; showLevel?: boolean; children?: preact.ComponentChildren }) {
+export function CaseRow({
+  row,
+  showLevel,
+  children,
+  testid = 'case-item',
+  nameExtra,
+}: {
+  row: RowData;
+  showLevel?: boolean;
+  children?: preact.ComponentChildren;
+  testid?: string;
+  /** Said after the row's own name (what `children` show, e.g. review reasons). */
+  nameExtra?: string;
+}) {
   const flags = row.overdue || row.unmetNeed || (showLevel && row.level);
   return (
-    <li class="card case-item" data-testid="case-item" data-case-id={row.id}>
-      <a class="card-link" href={`/cases/${encodeURIComponent(row.id)}`} aria-label={rowName(row, showLevel)}>
+    <li class="card case-item" data-testid={testid} data-case-id={row.id}>
+      <a class="card-link" href={`/cases/${encodeURIComponent(row.id)}`} aria-label={rowName(row, showLevel, nameExtra)}>
         <span class="case-glyph" aria-hidden="true">
           {categoryGlyph({ code: row.category })}
         </span>

@@ -8,7 +8,11 @@ function actionLabel(action: string): string {
   return action;
 }
 
-export function Timeline({ events }: { events: CaseEvent[] | undefined }) {
+/** Events whose audience is worth saying to staff (a supervision note may be shown to the resident). */
+const AUDIENCE_SHOWN = new Set(['supervision_note']);
+// Notes and sign-offs leave the state as it was: no "→ state" after them.
+
+export function Timeline({ events, staff }: { events: CaseEvent[] | undefined; staff?: boolean }) {
   return (
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">{t('cases.timeline')}</h2>
@@ -21,8 +25,13 @@ export function Timeline({ events }: { events: CaseEvent[] | undefined }) {
               <time dateTime={e.at}>{fmtTime(e.at)}</time>
               <div>
                 <strong>{actionLabel(e.action)}</strong>
-                {e.to_state && <span class="muted"> → {t(`state.${e.to_state}`)}</span>}
+                {e.to_state && !AUDIENCE_SHOWN.has(e.action) && e.action !== 'review' && <span class="muted"> → {t(`state.${e.to_state}`)}</span>}
                 {e.actor && <span class="muted"> · {e.actor.display_name}</span>}
+                {staff && AUDIENCE_SHOWN.has(e.action) && (
+                  <span class={`state ${e.public ? 'state-public' : 'state-internal'}`} data-testid="timeline-audience">
+                    {t(e.public ? 'timeline.public' : 'timeline.internal')}
+                  </span>
+                )}
               </div>
               {e.note && <p class="timeline-note">{e.note}</p>}
             </li>

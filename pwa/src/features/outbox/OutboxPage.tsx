@@ -21,6 +21,8 @@ function summary(i: OutboxItem): string {
       const a = actionOf(i) ?? '';
       return t('outbox.kind.task_action', { action: t(`tasks.action.${a}` as MessageKey) ?? a });
     }
+    case 'review':
+      return t(i.body?.kind === 'note' ? 'outbox.kind.review_note' : 'outbox.kind.review_reviewed');
     case 'attachment':
       return t('outbox.kind.attachment', { name: i.file?.name ?? '' });
     default:

@@ -13,6 +13,7 @@ import {
 import { t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { ErrorText, Page, ResourceNote } from '../../ui/bits';
+import { Toggle } from '../../ui/Toggle';
 import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { lastReturn } from '../cases/CaseDetail';
@@ -56,15 +57,6 @@ function ReturnReason({ id }: { id: string }) {
     <span class="return-reason" data-testid="case-return-reason">
       {t('cases.returnReason', { reason: ev.note })}
     </span>
-  );
-}
-
-function Toggle({ label, checked, onChange, testid }: { label: string; checked: boolean; onChange: (v: boolean) => void; testid: string }) {
-  return (
-    <label class={`chip${checked ? ' chip-on' : ''}`}>
-      <input type="checkbox" data-testid={testid} checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />
-      <span>{label}</span>
-    </label>
   );
 }
 
