@@ -72,6 +72,9 @@ describe('queue filters', () => {
     expect(queueArgs('grid_worker', { state: 'todo', levels: [], overdue: false, unmet: false })).toEqual({
       state: ['submitted', 'returned'],
     });
+    expect(queueArgs('grid_worker', { state: 'followup', levels: [], overdue: false, unmet: false })).toEqual({
+      state: ['resolved'],
+    });
     expect(queueArgs('officer', { state: '', levels: ['city', 'street'], overdue: true, unmet: true })).toEqual({
       escalation_level: ['street', 'city'],
       overdue: true,

@@ -1,5 +1,6 @@
 // Staff queues with filters (loaded lazily: residents never download this).
 import { useMemo, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import { api } from '../../api';
 import {
   CASE_STATES,
@@ -32,7 +33,10 @@ export function todoStates(role: Role | undefined): CaseState[] {
   }
 }
 
-type StateFilter = 'todo' | '' | CaseState;
+/** Follow-ups: handled cases the resident has not confirmed yet (a grid worker calls or visits). */
+export const FOLLOW_UP_STATES: CaseState[] = ['resolved'];
+
+type StateFilter = 'todo' | 'followup' | '' | CaseState;
 
 export function queueArgs(
   role: Role | undefined,
@@ -40,6 +44,7 @@ export function queueArgs(
 ): CaseListArgs {
   const a: CaseListArgs = {};
   if (f.state === 'todo') a.state = todoStates(role);
+  else if (f.state === 'followup') a.state = FOLLOW_UP_STATES;
   else if (f.state) a.state = [f.state];
   // Levels in the document's order, so the cache key does not depend on the tapping order.
   if (f.levels.length) a.escalation_level = ESCALATION_LEVELS.filter((l) => f.levels.includes(l));
@@ -62,7 +67,8 @@ function ReturnReason({ id }: { id: string }) {
 
 export default function QueuePage() {
   const role = currentUser.value?.role;
-  const [state, setState] = useState<StateFilter>('todo');
+  const { query } = useLocation();
+  const [state, setState] = useState<StateFilter>(query.view === 'followup' ? 'followup' : 'todo');
   const [levels, setLevels] = useState<EscalationLevel[]>([]);
   const [overdue, setOverdue] = useState(false);
   const [unmet, setUnmet] = useState(false);
@@ -86,7 +92,13 @@ export default function QueuePage() {
   };
 
   const title =
-    role === 'grid_worker' ? t('queue.triageTitle') : role === 'provider_staff' ? t('queue.assignedTitle') : t('queue.title');
+    state === 'followup'
+      ? t('queue.followUpTitle')
+      : role === 'grid_worker'
+        ? t('queue.triageTitle')
+        : role === 'provider_staff'
+          ? t('queue.assignedTitle')
+          : t('queue.title');
   const rows = [...(res.data?.items ?? []), ...extra];
   const staffOfOffice = role !== 'provider_staff';
   const active = levels.length + (overdue ? 1 : 0) + (unmet ? 1 : 0);
@@ -98,6 +110,7 @@ export default function QueuePage() {
           <span>{t('queue.filterState')}</span>
           <select data-testid="filter-state" value={state} onChange={(e) => setState(e.currentTarget.value as StateFilter)}>
             <option value="todo">{t('queue.todo')}</option>
+            {staffOfOffice && <option value="followup">{t('queue.followUp')}</option>}
             <option value="">{t('common.all')}</option>
             {CASE_STATES.map((s) => (
               <option key={s} value={s}>

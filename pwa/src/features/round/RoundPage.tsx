@@ -92,9 +92,14 @@ export default function RoundPage() {
     <Page
       title={t('round.title')}
       actions={
-        <a class="btn btn-secondary" href="/queue" data-testid="round-triage">
-          {t('round.triage')}
-        </a>
+        <div class="actions-row">
+          <a class="btn btn-secondary" href="/queue" data-testid="round-triage">
+            {t('round.triage')}
+          </a>
+          <a class="btn btn-secondary" href="/queue?view=followup" data-testid="round-followups">
+            {t('round.followUps')}
+          </a>
+        </div>
       }
     >
       <ResourceNote res={orgs} />
