@@ -167,13 +167,21 @@ def test_seeding_keeps_categories_an_admin_deactivated(app, demo):
     assert db.session.get(Category, category.id).active is False
 
 
-def test_the_readme_walk_takes_a_report_to_closed_with_the_demo_accounts(client, demo):
-    def sign_in(username):
+@pytest.fixture
+def sign_in(client):
+    """sign_in(username) → headers for a demo account, signed in through the API."""
+
+    def headers(username):
         response = client.post(
             "/api/v1/auth/login", json={"username": username, "password": "linli-demo"}
         )
+        assert response.status_code == 200, response.get_json()
         return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 
+    return headers
+
+
+def test_the_readme_walk_takes_a_report_to_closed_with_the_demo_accounts(client, demo, sign_in):
     resident, dispatcher, provider = (
         sign_in("resident1"),
         sign_in("dispatcher1"),
@@ -218,13 +226,7 @@ def test_the_readme_walk_takes_a_report_to_closed_with_the_demo_accounts(client,
     assert [e["action"] for e in timeline] == ["submit", "assign", "accept", "resolve", "close"]
 
 
-def test_a_seeded_submitted_case_of_resident1_can_be_walked_to_closed(client, demo):
-    def sign_in(username):
-        response = client.post(
-            "/api/v1/auth/login", json={"username": username, "password": "linli-demo"}
-        )
-        return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
-
+def test_a_seeded_submitted_case_of_resident1_can_be_walked_to_closed(client, demo, sign_in):
     resident, dispatcher, provider = (
         sign_in("resident1"),
         sign_in("dispatcher1"),
