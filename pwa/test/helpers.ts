@@ -1,7 +1,9 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { setSession, resetSessionCache } from '../src/api/tokens';
 import { selectUserDb, closeDb } from '../src/offline/db';
 import type { Case, User } from '../src/api/types';
+import { setLocale } from '../src/i18n';
+import { configureSync, stopSyncTriggers, syncPaused } from '../src/offline/sync';
 
 export function user(id: number, role: User['role'] = 'resident'): User {
   return { id, username: `u${id}`, display_name: `User ${id}`, role, org_id: 10, provider_id: null, phone: null };
@@ -24,6 +26,24 @@ export function signIn(id: number = uniqueId(), token = 'access-1') {
 export function signOut() {
   closeDb();
   setSession(null);
+}
+
+/**
+ * For each test of the calling file: a fresh user signed in and sync running (no locks, fixed
+ * jitter); afterwards sync stopped, signed out, global stubs removed and the locale reset.
+ */
+export function signedInWithSync() {
+  beforeEach(() => {
+    syncPaused.value = false;
+    configureSync({ locks: () => undefined, random: () => 0.5 });
+    signIn();
+  });
+  afterEach(() => {
+    stopSyncTriggers();
+    signOut();
+    vi.unstubAllGlobals();
+    setLocale('zh-CN');
+  });
 }
 
 export interface Call {

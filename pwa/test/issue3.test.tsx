@@ -1,8 +1,8 @@
 // Deadlines, queue filters, joint-handling tasks and the inbox (issue 3 in the PWA).
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { caseBody, json, mockFetch, signIn, signOut } from './helpers';
+import { caseBody, json, mockFetch, signedInWithSync } from './helpers';
 import type { Notification, NotificationPage } from '../src/api/types';
 import { api } from '../src/api';
 import { fmtRelative, fromShanghaiInput, setLocale, toShanghaiInput } from '../src/i18n';
@@ -12,22 +12,12 @@ import { describe as describeNotification } from '../src/features/notifications/
 import { NotificationsPage } from '../src/features/notifications/Notifications';
 import { readOne, unreadCount, withLocalReads } from '../src/features/notifications/inbox';
 import { listOutbox, markAllNotificationsRead, markNotificationRead, taskAction } from '../src/offline/outbox';
-import { configureSync, stopSyncTriggers, syncNow, syncPaused } from '../src/offline/sync';
+import { syncNow } from '../src/offline/sync';
 
 const NOW = Date.parse('2026-11-27T04:00:00Z');
 const wait = (ms = 30) => new Promise<void>((r) => setTimeout(r, ms));
 
-beforeEach(() => {
-  syncPaused.value = false;
-  configureSync({ locks: () => undefined, random: () => 0.5 });
-  signIn();
-});
-afterEach(() => {
-  stopSyncTriggers();
-  signOut();
-  vi.unstubAllGlobals();
-  setLocale('zh-CN');
-});
+signedInWithSync();
 
 describe('deadlines', () => {
   const c = caseBody('c', {

@@ -1,8 +1,8 @@
 // The party branch's review queue, its writes and how notes and sign-offs are shown.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { caseBody, json, mockFetch, signIn, signOut } from './helpers';
+import { caseBody, json, mockFetch, signedInWithSync } from './helpers';
 import type { CaseEvent, Notification, ReviewItem, ReviewPage as Page } from '../src/api/types';
 import { setLocale } from '../src/i18n';
 import ReviewPage, { reviewArgs, signedOffHere } from '../src/features/review/ReviewPage';
@@ -10,24 +10,14 @@ import ReviewPanel from '../src/features/review/ReviewPanel';
 import { Timeline } from '../src/features/cases/Timeline';
 import { describe as describeNotification } from '../src/features/notifications/Notifications';
 import { listOutbox, reviewCase } from '../src/offline/outbox';
-import { configureSync, stopSyncTriggers, syncNow, syncPaused } from '../src/offline/sync';
+import { syncNow } from '../src/offline/sync';
 
 const wait = (ms = 20) => new Promise<void>((r) => setTimeout(r, ms));
 async function until(root: HTMLElement, selector: string) {
   for (let i = 0; i < 50 && !root.querySelector(selector); i++) await act(() => wait());
 }
 
-beforeEach(() => {
-  syncPaused.value = false;
-  configureSync({ locks: () => undefined, random: () => 0.5 });
-  signIn();
-});
-afterEach(() => {
-  stopSyncTriggers();
-  signOut();
-  vi.unstubAllGlobals();
-  setLocale('zh-CN');
-});
+signedInWithSync();
 
 function item(id: string, reasons: ReviewItem['reasons'], last: string | null = null): ReviewItem {
   return { case: caseBody(id, { title: `case ${id}`, state: 'rejected' }), reasons, last_reviewed_at: last };

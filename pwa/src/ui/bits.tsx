@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { ApiError } from '../api/errors';
 import type { CaseState } from '../api/types';
 import { fmtTime, t } from '../i18n';
+import type { PagedList } from './usePagedList';
 import type { Resource } from './useResource';
 
 export function StateBadge({ state, pending }: { state?: CaseState; pending?: boolean }) {
@@ -52,5 +53,19 @@ export function Page({ title, children, actions }: { title: string; children: Co
       </div>
       {children}
     </section>
+  );
+}
+
+/** A paged list's "load more" button (while there is a next page) and its last error. */
+export function LoadMore<T>({ paging }: { paging: PagedList<T> }) {
+  return (
+    <>
+      {paging.moreError ? <ErrorText error={paging.moreError} /> : null}
+      {paging.cursor && (
+        <button type="button" class="btn btn-secondary btn-block" data-testid="load-more" onClick={paging.loadMore}>
+          {t('common.loadMore')}
+        </button>
+      )}
+    </>
   );
 }

@@ -2,59 +2,50 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, ApiError, NetworkError, getSession } from '../../api';
 import { t } from '../../i18n';
+import { TextField } from '../../ui/form';
 import { LangToggle } from '../../ui/Shell';
+import { useSubmit } from '../../ui/useSubmit';
 import { signedIn } from './session';
 
 export function LoginForm({ onDone, presetUsername }: { onDone?: () => void; presetUsername?: string }) {
   const [username, setUsername] = useState(presetUsername ?? '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
       await signedIn(await api.login({ username: username.trim(), password }));
       onDone?.();
-    } catch (err) {
-      if (err instanceof NetworkError) setError(t('auth.offline'));
-      else if (err instanceof ApiError && err.status === 429) setError(t('auth.rateLimited'));
-      else if (err instanceof ApiError && (err.status === 401 || err.status === 422 || err.status === 400))
-        setError(t('auth.badCredentials'));
-      else setError(err instanceof ApiError ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (err) => {
+      if (err instanceof NetworkError) return t('auth.offline');
+      if (err instanceof ApiError && err.status === 429) return t('auth.rateLimited');
+      if (err instanceof ApiError && (err.status === 401 || err.status === 422 || err.status === 400))
+        return t('auth.badCredentials');
+      return err instanceof ApiError ? err.message : String(err);
+    },
+  );
 
   return (
     <form class="form" onSubmit={submit}>
-      <label class="field">
-        <span>{t('auth.username')}</span>
-        <input
-          data-testid="login-username"
-          name="username"
-          autocomplete="username"
-          inputMode="text"
-          required
-          value={username}
-          onInput={(e) => setUsername(e.currentTarget.value)}
-        />
-      </label>
-      <label class="field">
-        <span>{t('auth.password')}</span>
-        <input
-          data-testid="login-password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-      </label>
+      <TextField
+        label={t('auth.username')}
+        data-testid="login-username"
+        name="username"
+        autocomplete="username"
+        inputMode="text"
+        required
+        value={username}
+        onValue={setUsername}
+      />
+      <TextField
+        label={t('auth.password')}
+        data-testid="login-password"
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        required
+        value={password}
+        onValue={setPassword}
+      />
       {error && (
         <p class="error" role="alert" data-testid="login-error">
           {error}

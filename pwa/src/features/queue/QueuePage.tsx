@@ -5,7 +5,6 @@ import { api } from '../../api';
 import {
   CASE_STATES,
   ESCALATION_LEVELS,
-  type Case,
   type CaseListArgs,
   type CaseState,
   type EscalationLevel,
@@ -13,8 +12,9 @@ import {
 } from '../../api/types';
 import { t } from '../../i18n';
 import { reads } from '../../offline/cache';
-import { ErrorText, Page, ResourceNote } from '../../ui/bits';
+import { LoadMore, Page, ResourceNote } from '../../ui/bits';
 import { Toggle } from '../../ui/Toggle';
+import { usePagedList } from '../../ui/usePagedList';
 import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { lastReturn } from '../cases/CaseDetail';
@@ -74,22 +74,7 @@ export default function QueuePage() {
   const [unmet, setUnmet] = useState(false);
   const args = useMemo(() => queueArgs(role, { state, levels, overdue, unmet }), [role, state, levels, overdue, unmet]);
   const res = useResource(useMemo(() => reads.cases(args), [args]));
-  const [more, setMore] = useState<{ key: string; items: Case[]; cursor: string | null } | null>(null);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  const key = JSON.stringify(args);
-  const extra = more?.key === key ? more.items : [];
-  const cursor = more?.key === key ? more.cursor : (res.data?.next_cursor ?? null);
-
-  const loadMore = async () => {
-    if (!cursor) return;
-    try {
-      const page = await api.cases({ ...args, cursor });
-      setMore({ key, items: [...extra, ...page.items], cursor: page.next_cursor });
-      setMoreError(null);
-    } catch (e) {
-      setMoreError(e);
-    }
-  };
+  const paging = usePagedList(args, res.data?.next_cursor, api.cases);
 
   const title =
     state === 'followup'
@@ -99,7 +84,7 @@ export default function QueuePage() {
         : role === 'provider_staff'
           ? t('queue.assignedTitle')
           : t('queue.title');
-  const rows = [...(res.data?.items ?? []), ...extra];
+  const rows = [...(res.data?.items ?? []), ...paging.extra];
   const staffOfOffice = role !== 'provider_staff';
   const active = levels.length + (overdue ? 1 : 0) + (unmet ? 1 : 0);
 
@@ -150,12 +135,7 @@ export default function QueuePage() {
           </CaseRow>
         ))}
       </ul>
-      {moreError ? <ErrorText error={moreError} /> : null}
-      {cursor && (
-        <button type="button" class="btn btn-secondary btn-block" data-testid="load-more" onClick={loadMore}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore paging={paging} />
     </Page>
   );
 }

@@ -34,6 +34,49 @@ export function defaultOrg(orgs: Org[], orgId: string | number | null): OrgChoic
   return { community: '', grid: '' };
 }
 
+export const communitiesOf = (orgs: Org[]) => orgs.filter((o) => o.kind === 'community');
+export const gridsOf = (orgs: Org[], community: string) =>
+  orgs.filter((o) => o.kind === 'grid' && String(o.parent_id) === community);
+
+/** One level of the org tree as a labelled `<select>` of org ids, "choose" first. */
+export function OrgSelect({
+  label,
+  testid,
+  orgs,
+  value,
+  onChange,
+  required,
+  disabled,
+}: {
+  label: string;
+  testid: string;
+  orgs: Org[];
+  value: string;
+  onChange: (id: string) => void;
+  required?: boolean;
+  disabled?: boolean;
+}) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <select
+        data-testid={testid}
+        required={required}
+        disabled={disabled}
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value)}
+      >
+        <option value="">{t('report.chooseOrg')}</option>
+        {orgs.map((o) => (
+          <option key={o.id} value={String(o.id)}>
+            {orgName(o)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function OrgPicker({
   orgs,
   value,
@@ -43,11 +86,8 @@ export function OrgPicker({
   value: OrgChoice;
   onChange: (v: OrgChoice) => void;
 }) {
-  const communities = useMemo(() => orgs.filter((o) => o.kind === 'community'), [orgs]);
-  const grids = useMemo(
-    () => orgs.filter((o) => o.kind === 'grid' && String(o.parent_id) === value.community),
-    [orgs, value.community],
-  );
+  const communities = useMemo(() => communitiesOf(orgs), [orgs]);
+  const grids = useMemo(() => gridsOf(orgs, value.community), [orgs, value.community]);
   useEffect(() => {
     // Only one grid: no need to ask.
     if (value.community && !value.grid && grids.length === 1) onChange({ ...value, grid: String(grids[0].id) });
@@ -55,37 +95,21 @@ export function OrgPicker({
 
   return (
     <div class="row2">
-      <label class="field">
-        <span>{t('report.community')}</span>
-        <select
-          data-testid="report-community"
-          value={value.community}
-          onChange={(e) => onChange({ community: e.currentTarget.value, grid: '' })}
-        >
-          <option value="">{t('report.chooseOrg')}</option>
-          {communities.map((o) => (
-            <option key={o.id} value={String(o.id)}>
-              {orgName(o)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="field">
-        <span>{t('report.grid')}</span>
-        <select
-          data-testid="report-grid"
-          value={value.grid}
-          disabled={!grids.length}
-          onChange={(e) => onChange({ ...value, grid: e.currentTarget.value })}
-        >
-          <option value="">{t('report.chooseOrg')}</option>
-          {grids.map((o) => (
-            <option key={o.id} value={String(o.id)}>
-              {orgName(o)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OrgSelect
+        label={t('report.community')}
+        testid="report-community"
+        orgs={communities}
+        value={value.community}
+        onChange={(community) => onChange({ community, grid: '' })}
+      />
+      <OrgSelect
+        label={t('report.grid')}
+        testid="report-grid"
+        orgs={grids}
+        value={value.grid}
+        disabled={!grids.length}
+        onChange={(grid) => onChange({ ...value, grid })}
+      />
     </div>
   );
 }

@@ -7,9 +7,10 @@ import { REVIEW_REASONS, type ReviewItem, type ReviewListArgs, type ReviewReason
 import { fmtTime, t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import type { OutboxItem } from '../../offline/outbox-types';
-import { ErrorText, Page, ResourceNote } from '../../ui/bits';
+import { LoadMore, Page, ResourceNote } from '../../ui/bits';
 import { Toggle } from '../../ui/Toggle';
 import { useOutbox } from '../../ui/useOutbox';
+import { usePagedList } from '../../ui/usePagedList';
 import { useResource } from '../../ui/useResource';
 import { CaseRow, fromCase } from '../cases/CaseRow';
 
@@ -60,24 +61,9 @@ export default function ReviewPage() {
   const args = useMemo(() => reviewArgs(reasons), [reasons]);
   const res = useResource(useMemo(() => reads.reviews(args), [args]));
   const outbox = useOutbox();
-  const [more, setMore] = useState<{ key: string; items: ReviewItem[]; cursor: string | null } | null>(null);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  const key = JSON.stringify(args);
-  const extra = more?.key === key ? more.items : [];
-  const cursor = more?.key === key ? more.cursor : (res.data?.next_cursor ?? null);
+  const paging = usePagedList(args, res.data?.next_cursor, api.reviews);
 
-  const loadMore = async () => {
-    if (!cursor) return;
-    try {
-      const page = await api.reviews({ ...args, cursor });
-      setMore({ key, items: [...extra, ...page.items], cursor: page.next_cursor });
-      setMoreError(null);
-    } catch (e) {
-      setMoreError(e);
-    }
-  };
-
-  const all = [...(res.data?.items ?? []), ...extra];
+  const all = [...(res.data?.items ?? []), ...paging.extra];
   const hidden = signedOffHere(all, outbox);
   const rows = all.filter((i) => !hidden.has(i.case.id));
 
@@ -113,12 +99,7 @@ export default function ReviewPage() {
           </CaseRow>
         ))}
       </ul>
-      {moreError ? <ErrorText error={moreError} /> : null}
-      {cursor && (
-        <button type="button" class="btn btn-secondary btn-block" data-testid="load-more" onClick={loadMore}>
-          {t('common.loadMore')}
-        </button>
-      )}
+      <LoadMore paging={paging} />
     </Page>
   );
 }

@@ -1,0 +1,30 @@
+// Small form parts: a labelled text input and a field's server errors.
+import type { JSX } from 'preact';
+
+/** A field's messages from the server, under it. */
+export function FieldError({ messages }: { messages?: string[] }) {
+  return messages ? (
+    <span class="field-error" role="alert">
+      {messages.join(' ')}
+    </span>
+  ) : null;
+}
+
+type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'onInput' | 'label'>;
+
+/** A labelled `<input>`; other props (type, autocomplete, data-testid…) go to the input. */
+export function TextField({
+  label,
+  value,
+  onValue,
+  errors,
+  ...input
+}: InputProps & { label: string; value: string; onValue: (v: string) => void; errors?: string[] }) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <input {...input} value={value} onInput={(e) => onValue(e.currentTarget.value)} />
+      <FieldError messages={errors} />
+    </label>
+  );
+}
