@@ -1,4 +1,4 @@
-"""Shared helpers and fixtures for the issue 3 tests (routing, escalation, notifications).
+"""Helpers shared by the tests (problem-details checks, row counts, times, timelines).
 
 The fixtures they use (`drive`, `fetch`, `make_provider`, `auto_routing`, `sweep`, …) are
 in tests/conftest.py.
@@ -26,6 +26,7 @@ def assert_problem(response, status: int, field: str | None = None) -> dict:
     assert response.status_code == status, body
     assert response.mimetype == PROBLEM, response.mimetype
     assert {"type", "title", "status", "detail"} <= body.keys(), body
+    assert body["status"] == status
     if field is not None:
         assert field in body.get("errors", {}), body
     return body

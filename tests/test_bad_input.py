@@ -26,24 +26,12 @@ from linli.feedback.models import Rating
 from linli.idempotency import IdempotencyRecord
 from linli.rounds.models import Visit
 from tests.factories import PASSWORD
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
 API = "/api/v1"
 UNKNOWN_ID = 987_654
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 BIG = "长" * 100_000  # 100 000 characters, ~300 kB of UTF-8
-
-
-def assert_problem(response, status: int, field: str | None = None) -> dict:
-    """The response is an RFC 9457 problem with this status (and an error for `field`)."""
-    body = response.get_json(force=True)
-    assert response.status_code == status, body
-    assert response.mimetype == PROBLEM, response.mimetype
-    assert {"type", "title", "status", "detail"} <= body.keys(), body
-    assert body["status"] == status
-    if field is not None:
-        assert field in body.get("errors", {}), body
-    return body
 
 
 def png_bytes() -> bytes:

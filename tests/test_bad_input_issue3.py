@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.issue3_support import API, assert_problem, later, snapshot
+from tests.support import API, assert_problem, later, snapshot
 
 BIG = "长" * 2001
 UNKNOWN = 987_654
@@ -220,7 +220,7 @@ SLA_CASES = [(f, v) for f, values in SLA_BAD.items() for v in values]
 @pytest.mark.parametrize("field, value", SLA_CASES, ids=[f"{f}={v!r}"[:40] for f, v in SLA_CASES])
 def test_a_bad_sla_policy_is_a_422_and_writes_nothing(client, auth, ctx, field, value):
     from linli.escalation.models import SlaPolicy
-    from tests.issue3_support import count
+    from tests.support import count
 
     response = client.put(f"{API}/sla-policies", json={**sla_body(), field: value},
                           headers=auth(ctx["world"].admin))

@@ -14,7 +14,7 @@ from linli.extensions import db
 from linli.notifications.models import NotificationKind
 from linli.routing.models import Provider
 from linli.routing.tasks import TASK_TRANSITIONS
-from tests.issue3_support import API, CASES, assert_problem, later, settle, snapshot
+from tests.support import API, CASES, assert_problem, later, settle, snapshot
 
 SCHEMA = "#/components/schemas/"
 

@@ -10,16 +10,9 @@ from linli.categories.service import NATIONAL_CATEGORIES
 from linli.extensions import db
 from linli.routing.models import ProviderType
 from linli.routing.service import create_provider
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
 NATIONAL_CODES = [code for code, *_ in NATIONAL_CATEGORIES]
-
-
-def assert_problem(response, status, field=None):
-    assert response.status_code == status, response.get_json()
-    assert response.content_type == PROBLEM
-    if field is not None:
-        assert field in response.get_json()["errors"], response.get_json()
 
 
 def count(model) -> int:

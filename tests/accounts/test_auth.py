@@ -10,18 +10,8 @@ from sqlalchemy import func, select
 from linli.accounts.models import RevokedToken, User
 from linli.extensions import db
 from tests.factories import PASSWORD
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response, status, field=None):
-    assert response.status_code == status, response.get_json()
-    assert response.content_type == PROBLEM
-    body = response.get_json()
-    assert body["status"] == status
-    if field is not None:
-        assert field in body["errors"], body
-    return body
 
 
 def user_count() -> int:

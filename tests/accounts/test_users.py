@@ -5,15 +5,8 @@ from sqlalchemy import func, select
 
 from linli.accounts.models import Role, User
 from linli.extensions import db
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
-
-
-def assert_problem(response, status, field=None):
-    assert response.status_code == status, response.get_json()
-    assert response.content_type == PROBLEM
-    if field is not None:
-        assert field in response.get_json()["errors"], response.get_json()
 
 
 def user_count() -> int:

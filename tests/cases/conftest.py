@@ -4,7 +4,6 @@ import pytest
 
 from linli.orgs.models import OrgKind
 
-PROBLEM = "application/problem+json"
 
 
 def staff_of(world, provider):

@@ -10,24 +10,14 @@ from sqlalchemy import func, select
 
 from linli.cases.models import Attachment, CaseEvent
 from linli.extensions import db
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
 
 
 def image_bytes(fmt: str, size=(24, 16)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (30, 120, 200)).save(out, format=fmt)
     return out.getvalue()
-
-
-def assert_problem(response, status: int, field: str | None = None) -> dict:
-    body = response.get_json(force=True)
-    assert response.status_code == status, body
-    assert response.mimetype == PROBLEM
-    assert {"type", "title", "status", "detail"} <= body.keys()
-    if field is not None:
-        assert field in body.get("errors", {}), body
-    return body
 
 
 @pytest.fixture

@@ -9,23 +9,13 @@ from linli.cases.models import Case, CaseEvent
 from linli.extensions import db
 from linli.feedback.models import Rating
 from linli.idempotency import MAX_KEY_LENGTH, IdempotencyRecord
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
 CASES = "/api/v1/cases"
 
 
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def assert_problem(response, status: int, field: str | None = None) -> dict:
-    body = response.get_json(force=True)
-    assert response.status_code == status, body
-    assert response.mimetype == PROBLEM
-    assert {"type", "title", "status", "detail"} <= body.keys()
-    if field is not None:
-        assert field in body.get("errors", {}), body
-    return body
 
 
 @pytest.fixture

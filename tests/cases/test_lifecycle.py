@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from linli.accounts.models import Role
@@ -17,7 +17,7 @@ from linli.cases.models import Case, CaseEvent, CaseState
 from linli.db import utcnow
 from linli.escalation.models import Escalation
 from linli.extensions import db
-from tests.cases.conftest import PROBLEM
+from tests.support import PROBLEM
 
 ROUTERS = {"dispatcher", "grid_worker", "officer", "admin"}
 SUPERVISORS = {"dispatcher", "officer", "party_reviewer", "admin"}

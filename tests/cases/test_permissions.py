@@ -9,7 +9,7 @@ from linli.accounts.models import Role
 from linli.cases.lifecycle import TRANSITIONS, Action
 from linli.cases.models import CaseState
 from linli.db import utcnow
-from tests.cases.conftest import PROBLEM
+from tests.support import PROBLEM
 from tests.cases.test_lifecycle import EXPECTED_TABLE, FOLLOW_UP_EVENTS, body_for
 
 MATRIX = [

@@ -13,7 +13,7 @@ from linli.cases.lifecycle import Action
 from linli.cases.models import CaseState
 from linli.orgs.models import OrgKind
 from linli.orgs.service import create_org
-from tests.cases.conftest import PROBLEM
+from tests.support import PROBLEM
 from tests.cases.test_lifecycle import EXPECTED_TABLE, body_for
 from tests.factories import make_user
 

@@ -14,7 +14,7 @@ from linli import create_app
 from linli.cases import service as case_service
 from linli.config import ConfigError
 from linli.escalation.calendar import CalendarError, WorkingCalendar, load_calendar
-from tests.issue3_support import case_row, events_of
+from tests.support import case_row, events_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOLIDAYS = [f"2026-10-0{d}" for d in range(1, 8)]  # National Day week, Thursday to Wednesday

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from linli.cases import service as case_service
 from linli.escalation.models import SlaPolicy
 from linli.extensions import db
-from tests.issue3_support import API, CASES, assert_problem, at, case_row, events_of, snapshot
+from tests.support import API, CASES, assert_problem, at, case_row, events_of, snapshot
 
 SLA = f"{API}/sla-policies"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Shanghai

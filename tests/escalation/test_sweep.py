@@ -11,7 +11,7 @@ from sqlalchemy import select
 from linli.escalation.models import Escalation
 from linli.extensions import db
 from linli.notifications.models import NotificationKind
-from tests.issue3_support import API, CASES, assert_problem, at, case_row, count, events_of, inbox_of
+from tests.support import API, CASES, assert_problem, at, case_row, count, events_of, inbox_of
 
 MINUTE = timedelta(minutes=1)
 

@@ -9,7 +9,7 @@ from linli.cases.models import CaseEvent
 from linli.escalation.models import Escalation
 from linli.extensions import db
 from linli.notifications.models import Notification, NotificationKind
-from tests.issue3_support import (
+from tests.support import (
     API,
     assert_problem,
     at,

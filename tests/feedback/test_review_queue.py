@@ -9,7 +9,7 @@ from sqlalchemy import event, update
 from linli.cases.models import Case
 from linli.db import utcnow
 from linli.extensions import db
-from tests.issue3_support import API, assert_problem
+from tests.support import API, assert_problem
 
 REVIEWS = f"{API}/reviews"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from linli.extensions import db
 from linli.notifications.models import Notification, NotificationKind
 from linli.notifications.service import notify
-from tests.issue3_support import API, assert_problem, snapshot
+from tests.support import API, assert_problem, snapshot
 
 INBOX = f"{API}/notifications"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from linli.accounts.models import User
 from linli.escalation.service import escalate_case
 from linli.extensions import db
 from linli.notifications.models import DeliveryState, Notification, NotificationKind
-from tests.issue3_support import CASES, case_row, later
+from tests.support import CASES, case_row, later
 
 K = NotificationKind
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from linli.extensions import db
 from linli.rounds.models import Visit
+from tests.support import assert_problem
 
-PROBLEM = "application/problem+json"
 VISITS = "/api/v1/visits"
 
 
@@ -19,16 +19,6 @@ def visits() -> int:
 
 def iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
-
-
-def assert_problem(response, status: int, field: str | None = None) -> dict:
-    body = response.get_json(force=True)
-    assert response.status_code == status, body
-    assert response.mimetype == PROBLEM
-    assert {"type", "title", "status", "detail"} <= body.keys()
-    if field is not None:
-        assert field in body.get("errors", {}), body
-    return body
 
 
 @pytest.fixture

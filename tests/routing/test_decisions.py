@@ -4,7 +4,7 @@ cases, provider names, and the routing reason on the timeline API."""
 from linli.extensions import db
 from linli.routing.importer import ImportRefused, import_providers
 from linli.routing.models import CoTask
-from tests.issue3_support import API, assert_problem, case_row, later, settle
+from tests.support import API, assert_problem, case_row, later, settle
 
 
 def _co_providers(world):

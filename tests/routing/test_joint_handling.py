@@ -6,7 +6,7 @@ from linli.accounts.models import Role
 from linli.notifications.models import NotificationKind
 from linli.routing.models import CoTask
 from tests.factories import make_user
-from tests.issue3_support import (
+from tests.support import (
     API,
     assert_problem,
     case_row,

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from linli.extensions import db
 from linli.routing.models import Provider
-from tests.issue3_support import API, assert_problem, snapshot
+from tests.support import API, assert_problem, snapshot
 
 PROVIDERS = f"{API}/providers"
 

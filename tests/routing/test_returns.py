@@ -4,7 +4,7 @@ import pytest
 
 from linli.escalation.models import Escalation
 from linli.notifications.models import NotificationKind
-from tests.issue3_support import assert_problem, case_row, count, events_of, inbox_of
+from tests.support import assert_problem, case_row, count, events_of, inbox_of
 
 
 @pytest.fixture

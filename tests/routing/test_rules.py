@@ -11,7 +11,7 @@ from linli.accounts.models import Role
 from linli.notifications.models import NotificationKind
 from linli.routing.models import Provider
 from tests.factories import make_user
-from tests.issue3_support import CASES, assert_problem, case_row, events_of, inbox_of
+from tests.support import CASES, assert_problem, case_row, events_of, inbox_of
 
 
 def route_event(case):
