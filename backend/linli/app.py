@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from linli.config import load_config
-from linli.extensions import api, db, jwt, limiter, migrate
+from linli.extensions import api, compress, db, jwt, limiter, migrate
 
 # backend/migrations, beside the package (the project is installed editable).
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     jwt.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     api.init_app(app)
 
 

@@ -75,6 +75,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LINLI_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": _env("LINLI_LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
+        # What travels compressed (flask-compress); photos are compressed already.
+        "COMPRESS_MIMETYPES": [
+            "text/html", "text/css", "text/javascript", "application/javascript",
+            "application/json", "application/problem+json", "application/manifest+json",
+            "image/svg+xml",
+        ],
         # OpenAPI document and interactive docs
         "API_TITLE": "Linli API",
         "API_VERSION": "v1",

@@ -1,5 +1,6 @@
 """Extensions, created without an app (bound in create_app)."""
 
+from flask_compress import Compress
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,4 +17,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 jwt = JWTManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Phones on patchy networks: the app shell, assets and JSON travel compressed.
+compress = Compress()
 api: Api = ProblemApi(spec_kwargs={"marshmallow_plugin": LinliMarshmallowPlugin()})
