@@ -4,6 +4,7 @@ The fixtures they use (`drive`, `fetch`, `make_provider`, `auto_routing`, `sweep
 in tests/conftest.py.
 """
 
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -93,3 +94,32 @@ def iso(moment: datetime) -> str:
 def later(days: float = 2) -> str:
     """A deadline in the future, as the API takes it."""
     return iso(datetime.now(UTC) + timedelta(days=days))
+
+
+def run_at_once(calls: list) -> list:
+    """Run each zero-argument callable in its own thread, released together by a barrier;
+    their results in order. An exception in any thread fails the calling test."""
+    # Requests made from the test's thread share its app context, so its session (and on
+    # SQLite the write lock of its last write) would still be open: end it first.
+    db.session.remove()
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+    done = [False] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+            done[index] = True
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert all(done), "a thread did not finish"
+    return results

@@ -4,7 +4,6 @@ Each thread has its own test client (so its own app context, session and connect
 barrier releases them together. Runs on SQLite (WAL) and PostgreSQL alike.
 """
 
-import threading
 import uuid
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 from linli.cases.models import Case, CaseEvent
 from linli.extensions import db
 from tests.factories import build_world
+from tests.support import run_at_once
 
 pytestmark = pytest.mark.commits
 
@@ -38,32 +38,15 @@ class Answer:
 
 def race(app, requests: list[tuple[str, dict, dict]]) -> list[Answer]:
     """Send (url, headers, json) requests at once, one thread each; the answers in order."""
-    # Requests made from this thread share its app context, so its session (and on SQLite
-    # the write lock of the last write request) is still open: end it before the race.
-    db.session.remove()
-    barrier = threading.Barrier(len(requests))
-    answers: list[Answer | None] = [None] * len(requests)
-    errors: list[BaseException] = []
 
-    def run(index, url, headers, body):
-        client = app.test_client()
-        try:
-            barrier.wait(timeout=10)
-            response = client.post(url, json=body, headers=headers)
-            answers[index] = Answer(
-                response.status_code, response.get_json(silent=True), dict(response.headers)
-            )
-        except BaseException as error:  # noqa: BLE001 - re-raised in the main thread
-            errors.append(error)
+    def request(url, headers, body):
+        def send():
+            response = app.test_client().post(url, json=body, headers=headers)
+            return Answer(response.status_code, response.get_json(silent=True), dict(response.headers))
 
-    threads = [threading.Thread(target=run, args=(i, *r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert all(a is not None for a in answers), "a request did not finish"
-    return answers
+        return send
+
+    return run_at_once([request(*r) for r in requests])
 
 
 def reported_case(client, auth, world) -> dict:

@@ -6,7 +6,6 @@ PostgreSQL shares the work out (FOR UPDATE SKIP LOCKED); SQLite makes the sweeps
 turns (BEGIN IMMEDIATE), so a sweep never reads what another is about to change.
 """
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from linli.extensions import db
 from linli.notifications.models import Notification, NotificationKind
 from linli.orgs.models import OrgKind
 from tests.factories import build_world
+from tests.support import run_at_once
 
 pytestmark = pytest.mark.commits
 
@@ -44,26 +44,12 @@ def overdue_cases(app):
 
 def run_sweeps(app, n: int, *, batch_size: int):
     """n sweeps at once at LATE; their SweepResults."""
-    db.session.remove()  # the threads must not wait on this thread's transaction
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
 
-    def sweep(index):
-        try:
-            with app.app_context():
-                barrier.wait(timeout=10)
-                results[index] = escalate_overdue_cases(now=LATE, batch_size=batch_size)
-        except BaseException as error:  # noqa: BLE001 - re-raised in the main thread
-            errors.append(error)
+    def sweep():
+        with app.app_context():
+            return escalate_overdue_cases(now=LATE, batch_size=batch_size)
 
-    threads = [threading.Thread(target=sweep, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    assert all(r is not None for r in results), "a sweep did not finish"
-    return results
+    return run_at_once([sweep] * n)
 
 
 def committed_count(query) -> int:
