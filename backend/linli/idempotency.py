@@ -86,11 +86,7 @@ def _claim(user_id: int, key: str, fingerprint: str, now: datetime) -> Idempoten
         return None
     except IntegrityError:
         db.session.rollback()
-        return db.session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
-            )
-        )
+        return _record(user_id, key)
 
 
 def _record(user_id: int, key: str) -> IdempotencyRecord | None:

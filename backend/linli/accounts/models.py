@@ -20,8 +20,6 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-STAFF_ROLES = frozenset(Role) - {Role.RESIDENT}
-
 
 class User(Base):
     __tablename__ = "users"

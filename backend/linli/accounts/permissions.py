@@ -10,18 +10,6 @@ def org_in_scope(actor: User, org: Org) -> bool:
     return actor.role is Role.ADMIN or actor.org.contains(org)
 
 
-def may_see_reporter(actor: User) -> bool:
-    """A resident's name and phone are for the people handling the case."""
-    return actor.role in (
-        Role.RESIDENT,
-        Role.GRID_WORKER,
-        Role.PROVIDER_STAFF,
-        Role.DISPATCHER,
-        Role.OFFICER,
-        Role.ADMIN,
-    )
-
-
 def require_role(actor: User, *roles: Role) -> None:
     """403 unless the actor has one of `roles`."""
     if actor.role not in roles:

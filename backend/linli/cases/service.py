@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from linli.accounts.models import Role, User
+from linli.accounts.permissions import org_in_scope
 from linli.categories.service import category_by_code
 from linli.cases.lifecycle import Action, VersionConflict, apply_transition
 from linli.cases.models import (
@@ -144,7 +145,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         abort(422, "unknown org", errors={"org_id": ["no such org"]})
     if org.kind not in REPORTABLE_KINDS:
         abort(422, "report to a community or grid", errors={"org_id": ["must be a community or grid"]})
-    if actor.role not in (Role.RESIDENT, Role.ADMIN) and not actor.org.contains(org):
+    if actor.role is not Role.RESIDENT and not org_in_scope(actor, org):
         abort(422, "that place is outside your area", errors={"org_id": ["outside your area"]})
     channel = data.get("channel") or DEFAULT_CHANNEL.get(actor.role, Channel.HOTLINE)
     if channel not in CHANNELS_BY_ROLE.get(actor.role, tuple(Channel)):

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import defer, lazyload
 
-from linli.accounts.models import Role, User
+from linli.accounts.models import Role
 from linli.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, Priority
 from linli.db import writing_job
 from linli.errors import abort
@@ -16,8 +16,9 @@ from linli.escalation.calendar import load_calendar
 from linli.escalation.models import Escalation, SlaPolicy
 from linli.extensions import db
 from linli.notifications.models import Notification, NotificationKind
-from linli.notifications.service import notification_rows
-from linli.orgs.models import Org, OrgKind
+from linli.notifications.service import notification_rows, reviewers_of, users_at
+from linli.orgs.models import OrgKind
+from linli.orgs.service import org_at_level
 
 DEFAULT_DURATIONS = {
     Priority.URGENT: (timedelta(hours=2), timedelta(hours=24)),
@@ -112,22 +113,15 @@ class Ladder:
             self._durations[key] = sla_durations(*key)
         return self._durations[key]
 
-    def recipients(self, org_id: int, level: OrgKind) -> list[int]:
-        """The officers of the level's org node above `org_id`, and the party reviewers of
-        its community (or grid)."""
-        if (org_id, level) not in self._recipients:
-            chain = list(db.session.scalars(
-                select(Org).where(Org.id.in_(db.session.get(Org, org_id).ancestors_and_self_ids()))
-            ))
-            officers = [o.id for o in chain if o.kind is level]
-            community = [o.id for o in chain if o.kind in (OrgKind.COMMUNITY, OrgKind.GRID)]
-            self._recipients[(org_id, level)] = list(db.session.scalars(
-                select(User.id).where(User.active.is_(True), or_(
-                    and_(User.role == Role.OFFICER, User.org_id.in_(officers)),
-                    and_(User.role == Role.PARTY_REVIEWER, User.org_id.in_(community)),
-                )).order_by(User.id)
-            ))
-        return self._recipients[(org_id, level)]
+    def recipients(self, case: Case, level: OrgKind) -> list[int]:
+        """The officers of the case's org node at `level`, and its community's party
+        reviewers (asked once per org node and level)."""
+        key = (case.org_id, level)
+        if key not in self._recipients:
+            level_org = org_at_level(case.org, level)
+            officers = users_at(level_org.id, Role.OFFICER) if level_org else []
+            self._recipients[key] = [u.id for u in officers + reviewers_of(case)]
+        return self._recipients[key]
 
     def restarted_clock(self, case: Case, now: datetime) -> tuple[str, dict]:
         """The breach and the fresh clock the new level gets for it: (reason, column changes)."""
@@ -154,7 +148,7 @@ class Ladder:
             data={"reason": reason, "from_level": from_level.value, "to_level": to_level.value},
         ))
         rows.notifications += notification_rows(
-            self.recipients(case.org_id, to_level), NotificationKind.ESCALATED, case=case,
+            self.recipients(case, to_level), NotificationKind.ESCALATED, case=case,
             now=now, level=to_level.value, reason=reason)
         return {"escalation_level": to_level, "updated_at": now}
 

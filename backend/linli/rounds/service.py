@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from linli.accounts.models import Role, User
-from linli.accounts.permissions import require_role
+from linli.accounts.permissions import org_in_scope, require_role
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Building, Household, Org
@@ -27,7 +27,7 @@ def record_visit(actor: User, data: dict, *, now: datetime) -> tuple[Visit, bool
             return existing, False
     household = db.session.get(Household, data["household_id"])
     grid = db.session.get(Org, household.building.grid_id) if household else None
-    if grid is None or not actor.org.contains(grid):
+    if grid is None or not org_in_scope(actor, grid):
         abort(422, "no such household in your grids", errors={"household_id": ["not in your grids"]})
     if data["visited_at"] > now + CLOCK_SKEW:
         abort(422, "a visit cannot be in the future", errors={"visited_at": ["in the future"]})
@@ -44,7 +44,7 @@ def list_visits(actor: User, *, grid_id: int | None, since: datetime | None) -> 
     """Visits in the worker's (or dispatcher's) area, newest first."""
     require_role(actor, Role.GRID_WORKER, Role.DISPATCHER, Role.ADMIN)
     root = get_org_or_404(grid_id) if grid_id else actor.org
-    if actor.role is not Role.ADMIN and not actor.org.contains(root):
+    if not org_in_scope(actor, root):
         abort(404, f"org {grid_id} does not exist")
     query = (
         select(Visit)
