@@ -1,4 +1,4 @@
-// Small form parts: a labelled text input and a field's server errors.
+// Small form parts: a labelled text input or text area, and a field's server errors.
 import type { JSX } from 'preact';
 
 /** A field's messages from the server, under it. */
@@ -25,6 +25,23 @@ export function TextField({
       <span>{label}</span>
       <input {...input} value={value} onInput={(e) => onValue(e.currentTarget.value)} />
       <FieldError messages={errors} />
+    </label>
+  );
+}
+
+type TextAreaProps = Omit<JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onInput' | 'label'>;
+
+/** A labelled `<textarea>`; other props (rows, required, data-testid…) go to the text area. */
+export function TextAreaField({
+  label,
+  value,
+  onValue,
+  ...area
+}: TextAreaProps & { label: string; value: string; onValue: (v: string) => void }) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <textarea {...area} value={value} onInput={(e) => onValue(e.currentTarget.value)} />
     </label>
   );
 }

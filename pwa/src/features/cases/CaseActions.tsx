@@ -6,6 +6,7 @@ import { fromShanghaiInput, hasKey, t, toShanghaiInput } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { caseAction } from '../../offline/outbox';
 import type { StoredFile } from '../../offline/outbox-types';
+import { TextAreaField } from '../../ui/form';
 import { useResource } from '../../ui/useResource';
 import { PhotoPicker } from '../report/PhotoPicker';
 
@@ -273,15 +274,16 @@ export default function CaseActions({ c, hide = [] }: { c: Case; hide?: CaseActi
             <PickProvider c={c} action={action} value={provider} onChange={setProvider} co={co} onCo={setCo} />
           )}
           {needsReason && (
-            <label class="field">
-              <span>{t('actions.reason')}</span>
-              <textarea data-testid="action-reason" rows={2} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-            </label>
+            <TextAreaField
+              label={t('actions.reason')}
+              data-testid="action-reason"
+              rows={2}
+              required
+              value={reason}
+              onValue={setReason}
+            />
           )}
-          <label class="field">
-            <span>{t('actions.note')}</span>
-            <textarea data-testid="action-note" rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
-          </label>
+          <TextAreaField label={t('actions.note')} data-testid="action-note" rows={2} value={note} onValue={setNote} />
           {action === 'resolve' && <PhotoPicker photos={photos} onChange={setPhotos} testid="action-photos" />}
           {error && (
             <p class="error" role="alert">

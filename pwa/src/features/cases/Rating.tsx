@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import { rateCase } from '../../offline/outbox';
+import { TextAreaField } from '../../ui/form';
 
 export function RatingForm({ caseId }: { caseId: string }) {
   const [resolved, setResolved] = useState<boolean | null>(null);
@@ -62,10 +63,7 @@ export function RatingForm({ caseId }: { caseId: string }) {
           ))}
         </div>
       </fieldset>
-      <label class="field">
-        <span>{t('rating.comment')}</span>
-        <textarea data-testid="rating-comment" rows={2} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />
-      </label>
+      <TextAreaField label={t('rating.comment')} data-testid="rating-comment" rows={2} value={comment} onValue={setComment} />
       {error && (
         <p class="error" role="alert">
           {error}

@@ -8,6 +8,7 @@ import type { StoredFile } from '../../offline/outbox-types';
 import { requestBackgroundSync } from '../../offline/sw-bridge';
 import { Page } from '../../ui/bits';
 import { categoryGlyph, categoryLabel, DEFAULT_CATEGORIES } from '../../ui/categories';
+import { TextAreaField, TextField } from '../../ui/form';
 import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { defaultOrg, OrgPicker, rememberedOrg, rememberOrg, type OrgChoice } from './OrgPicker';
@@ -140,49 +141,42 @@ export function ReportPage() {
           <fieldset class="field">
             <legend>{t('report.onBehalf')}</legend>
             <p class="muted">{t('report.household', { label: query.label || household })}</p>
-            <label class="field">
-              <span>{t('report.residentName')}</span>
-              <input data-testid="report-resident-name" value={residentName} onInput={(e) => setResidentName(e.currentTarget.value)} />
-            </label>
-            <label class="field">
-              <span>{t('report.residentPhone')}</span>
-              <input
-                data-testid="report-resident-phone"
-                type="tel"
-                inputMode="tel"
-                value={residentPhone}
-                onInput={(e) => setResidentPhone(e.currentTarget.value)}
-              />
-            </label>
+            <TextField
+              label={t('report.residentName')}
+              data-testid="report-resident-name"
+              value={residentName}
+              onValue={setResidentName}
+            />
+            <TextField
+              label={t('report.residentPhone')}
+              data-testid="report-resident-phone"
+              type="tel"
+              inputMode="tel"
+              value={residentPhone}
+              onValue={setResidentPhone}
+            />
           </fieldset>
         )}
-        <label class="field">
-          <span>{t('report.fieldTitle')}</span>
-          <input
-            data-testid="report-title"
-            required
-            maxLength={120}
-            value={title}
-            onInput={(e) => setTitle(e.currentTarget.value)}
-          />
-        </label>
-        <label class="field">
-          <span>{t('report.fieldDescription')}</span>
-          <textarea
-            data-testid="report-description"
-            required
-            maxLength={5000}
-            rows={4}
-            value={description}
-            onInput={(e) => setDescription(e.currentTarget.value)}
-          />
-        </label>
+        <TextField
+          label={t('report.fieldTitle')}
+          data-testid="report-title"
+          required
+          maxLength={120}
+          value={title}
+          onValue={setTitle}
+        />
+        <TextAreaField
+          label={t('report.fieldDescription')}
+          data-testid="report-description"
+          required
+          maxLength={5000}
+          rows={4}
+          value={description}
+          onValue={setDescription}
+        />
         <PhotoPicker photos={photos} onChange={setPhotos} testid="report-photos" />
         {!visitOrg && <OrgPicker orgs={orgs.data ?? []} value={org} onChange={setOrg} />}
-        <label class="field">
-          <span>{t('report.address')}</span>
-          <input data-testid="report-address" value={address} onInput={(e) => setAddress(e.currentTarget.value)} />
-        </label>
+        <TextField label={t('report.address')} data-testid="report-address" value={address} onValue={setAddress} />
         <label class="check">
           <input
             type="checkbox"

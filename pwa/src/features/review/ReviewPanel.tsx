@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import type { Case } from '../../api/types';
 import { t } from '../../i18n';
 import { caseAction, reviewCase } from '../../offline/outbox';
+import { TextAreaField } from '../../ui/form';
 
 type Done = 'note' | 'reviewed' | 'sentBack' | null;
 
@@ -57,17 +58,15 @@ export default function ReviewPanel({ c }: { c: Case }) {
         </p>
       )}
       <form class="form" onSubmit={sendNote}>
-        <label class="field">
-          <span>{t('review.note')}</span>
-          <textarea
-            data-testid="review-note"
-            rows={3}
-            value={note}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? 'review-note-error' : undefined}
-            onInput={(e) => setNote(e.currentTarget.value)}
-          />
-        </label>
+        <TextAreaField
+          label={t('review.note')}
+          data-testid="review-note"
+          rows={3}
+          value={note}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'review-note-error' : undefined}
+          onValue={setNote}
+        />
         <label class="choice">
           <input type="checkbox" data-testid="review-note-public" checked={pub} onChange={(e) => setPub(e.currentTarget.checked)} />
           <span class="choice-name">{t('review.notePublic')}</span>
@@ -110,10 +109,13 @@ export default function ReviewPanel({ c }: { c: Case }) {
       {canSendBack && confirming && (
         <form class="form note-warn card-pad" id="review-send-back-form" onSubmit={sendBack}>
           <p>{t('review.sendBackHint')}</p>
-          <label class="field">
-            <span>{t('review.sendBackNote')}</span>
-            <textarea data-testid="review-send-back-note" rows={2} value={backNote} onInput={(e) => setBackNote(e.currentTarget.value)} />
-          </label>
+          <TextAreaField
+            label={t('review.sendBackNote')}
+            data-testid="review-send-back-note"
+            rows={2}
+            value={backNote}
+            onValue={setBackNote}
+          />
           <button type="submit" class="btn btn-primary btn-block" data-testid="review-send-back-confirm">
             {t('review.sendBackConfirm')}
           </button>

@@ -5,6 +5,7 @@ import { fmtRelative, fmtTime, t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { taskAction, taskIdOf } from '../../offline/outbox';
 import { Page, ResourceNote } from '../../ui/bits';
+import { TextAreaField } from '../../ui/form';
 import { useOutbox } from '../../ui/useOutbox';
 import { useResource } from '../../ui/useResource';
 
@@ -78,16 +79,14 @@ function TaskItem({ task, pending }: { task: CoTask; pending: boolean }) {
       )}
       {action && !pending && (
         <form class="form" onSubmit={submit}>
-          <label class="field">
-            <span>{action === 'return' ? t('tasks.reason') : t('tasks.note')}</span>
-            <textarea
-              data-testid="task-text"
-              rows={2}
-              required={action === 'return'}
-              value={text}
-              onInput={(e) => setText(e.currentTarget.value)}
-            />
-          </label>
+          <TextAreaField
+            label={action === 'return' ? t('tasks.reason') : t('tasks.note')}
+            data-testid="task-text"
+            rows={2}
+            required={action === 'return'}
+            value={text}
+            onValue={setText}
+          />
           {error && (
             <p class="error" role="alert">
               {error}
