@@ -1,5 +1,7 @@
 // Drains the outbox: one tab at a time (navigator.locks), oldest first, each
-// write on its own so one refusal never blocks the rest.
+// write on its own so one refusal never blocks other cases. Writes to one case keep
+// their order: a case's later writes wait while an earlier one waits, and queued
+// actions take the version the server gave the write before them.
 //   2xx                        → sent
 //   network error, 408, 429, 5xx, 409 while the first copy is in flight → queued, backoff
 //   401 (after one refresh)    → queued, queue paused until the user signs in again
@@ -8,7 +10,7 @@ import { signal } from '@preact/signals';
 import { ApiError, NetworkError } from '../api/errors';
 import type { Case } from '../api/types';
 import { currentDbName, withDb } from './db';
-import { listOutbox, onEnqueue, pruneSent, putItem, refreshOutboxSignals } from './outbox';
+import { getItem, listOutbox, onEnqueue, pruneSent, putItem, refreshOutboxSignals } from './outbox';
 import type { OutboxItem } from './outbox-types';
 import { sendWrite } from './transport';
 import { putCase, getCase } from './cache';
@@ -106,17 +108,38 @@ async function drain(name: string, force: boolean): Promise<SyncResult> {
     await pruneSent(deps.now());
     const items = await listOutbox();
     const byId = new Map(items.map((i) => [i.id, i]));
-    for (const item of items) {
+    // Writes to one case go in the order they were made: once one of them waits (not due,
+    // failed for now, refused, or waiting for its report), the later ones on that case wait too.
+    const heldCases = new Set<string>();
+    const hold = (i: OutboxItem) => {
+      if (i.caseId) heldCases.add(i.caseId);
+    };
+    for (const listed of items) {
+      if (listed.state === 'sent') continue;
+      if (listed.caseId && heldCases.has(listed.caseId)) continue;
+      // Re-read: an earlier send may have chained this write's version, or the user discarded it.
+      const item = await getItem(listed.id);
+      if (!item || item.state === 'sent') continue;
       // 'sending' left over from a closed tab is sent again under the same key.
-      if (item.state !== 'queued' && item.state !== 'sending') continue;
-      if (!force && item.nextAttemptAt > deps.now()) continue;
+      if (item.state !== 'queued' && item.state !== 'sending') {
+        hold(item);
+        continue;
+      }
+      if (!force && item.nextAttemptAt > deps.now()) {
+        hold(item);
+        continue;
+      }
       if (item.dependsOn) {
         const dep = byId.get(item.dependsOn);
-        if (dep && dep.state !== 'sent') continue;
+        if (dep && dep.state !== 'sent') {
+          hold(item);
+          continue;
+        }
       }
       guard();
       const outcome = await sendOne(item, guard);
       byId.set(item.id, outcome.item);
+      if (outcome.item.state !== 'sent') hold(outcome.item);
       if (outcome.stop) break;
     }
     lastSyncAt.value = deps.now();
@@ -131,6 +154,8 @@ async function sendOne(item: OutboxItem, guard: () => void): Promise<{ item: Out
   const sending: OutboxItem = { ...item, state: 'sending', updatedAt: deps.now() };
   await putItem(sending);
   guard(); // tokens are read as the request starts: they must be this user's
+  // The version this write was made against: what later writes on the case were made against too.
+  const base = await baseVersion(item);
   let response: unknown;
   try {
     response = await deps.send(sending);
@@ -149,9 +174,35 @@ async function sendOne(item: OutboxItem, guard: () => void): Promise<{ item: Out
     lastStatus: undefined,
   };
   await putItem(sent);
+  if (looksLikeCase(response) && item.caseId) await chainVersions(item, base, response.version);
   await applyResponse(sent, response).catch(() => undefined);
   sentRevision.value++;
   return { item: sent, stop: false };
+}
+
+async function baseVersion(item: OutboxItem): Promise<number | undefined> {
+  const v = item.body?.version;
+  if (typeof v === 'number') return v;
+  if (!item.caseId) return undefined;
+  return (await getCase(item.caseId).catch(() => undefined))?.case.version;
+}
+
+/**
+ * Two actions queued offline on one case both carry the version the user saw. Once the
+ * first is accepted, the next ones were made on top of it: they go with the server's new
+ * version. A later write made against a newer version than `base` (the user saw something
+ * fresher) keeps its own, so someone else's change still gets a 409.
+ */
+async function chainVersions(item: OutboxItem, base: number | undefined, next: number): Promise<void> {
+  if (base === undefined) return;
+  for (const later of await listOutbox()) {
+    if (later.id === item.id || later.caseId !== item.caseId || later.createdAt < item.createdAt) continue;
+    if (later.state !== 'queued' || later.kind !== 'action') continue;
+    const v = later.body?.version;
+    if (typeof v === 'number' && v <= base && v < next) {
+      await putItem({ ...later, body: { ...later.body, version: next }, updatedAt: deps.now() });
+    }
+  }
 }
 
 /** Sort a failure into retry-later, pause-for-login or needs-the-user. */

@@ -123,6 +123,12 @@ export function OutboxPage() {
   unsent.sort((a, b) => Number(b.state === 'needs_attention') - Number(a.state === 'needs_attention'));
   const sent = items.filter((i) => i.state === 'sent').reverse().slice(0, 20);
   const states = new Map(items.map((i) => [i.id, i.state]));
+  // A write waits for its report, or for an earlier unsent write on the same case (they go in order).
+  const waits = (i: OutboxItem) =>
+    (!!i.dependsOn && !!states.get(i.dependsOn) && states.get(i.dependsOn) !== 'sent') ||
+    (i.state === 'queued' &&
+      !!i.caseId &&
+      items.some((e) => e.caseId === i.caseId && e.createdAt < i.createdAt && e.state !== 'sent'));
 
   return (
     <Page
@@ -137,7 +143,7 @@ export function OutboxPage() {
       {unsent.length === 0 && <p class="note">{t('outbox.empty')}</p>}
       <ul class="list" data-testid="outbox-list">
         {unsent.map((i) => (
-          <Row key={i.id} item={i} waiting={!!i.dependsOn && !!states.get(i.dependsOn) && states.get(i.dependsOn) !== 'sent'} />
+          <Row key={i.id} item={i} waiting={waits(i)} />
         ))}
       </ul>
       {sent.length > 0 && (
