@@ -1,5 +1,6 @@
 """Account verbs: register, create staff, authenticate, issue and revoke tokens."""
 
+import re
 from datetime import UTC, datetime
 
 import phonenumbers
@@ -8,6 +9,7 @@ from sqlalchemy import or_, select
 
 from linli.accounts.models import RevokedToken, Role, User
 from linli.accounts.passwords import dummy_verify, hash_password, verify_password
+from linli.db import INT32_MAX
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Org, OrgKind
@@ -153,6 +155,9 @@ def logout(user: User, access_payload: dict, refresh_token: str | None) -> None:
         except Exception:  # noqa: BLE001 - any undecodable token is simply not revoked
             abort(422, "refresh_token is not a valid token",
                   errors={"refresh_token": ["not a valid token"]})
+        if malformed_token_reason(refresh_payload):
+            abort(422, "refresh_token is not a valid token",
+                  errors={"refresh_token": ["not a valid token"]})
         if refresh_payload.get("type") != "refresh" or refresh_payload["sub"] != str(user.id):
             abort(422, "refresh_token is not yours", errors={"refresh_token": ["not your refresh token"]})
     revoke_token(access_payload)
@@ -161,12 +166,34 @@ def logout(user: User, access_payload: dict, refresh_token: str | None) -> None:
     db.session.commit()
 
 
+_ACCOUNT_ID = re.compile(r"[1-9][0-9]{0,9}")
+_JTI_MAX = 64  # RevokedToken.jti
+
+
+def account_id_of(subject) -> int | None:
+    """The account id a token's `sub` names, or None unless it is a plain id a column can hold."""
+    if isinstance(subject, str) and _ACCOUNT_ID.fullmatch(subject) and int(subject) <= INT32_MAX:
+        return int(subject)
+    return None
+
+
+def malformed_token_reason(jwt_payload: dict) -> str | None:
+    """Why a validly signed token is still unusable (it cannot be revoked or name an account)."""
+    jti = jwt_payload.get("jti")
+    if not isinstance(jti, str) or not 0 < len(jti) <= _JTI_MAX:
+        return "no usable jti"
+    if account_id_of(jwt_payload.get("sub")) is None:
+        return "subject is not an account id"
+    return None
+
+
 def is_token_revoked(jwt_payload: dict) -> bool:
     return db.session.get(RevokedToken, jwt_payload["jti"]) is not None
 
 
 def load_token_user(identity: str) -> User | None:
-    user = db.session.get(User, int(identity))
+    account_id = account_id_of(identity)
+    user = db.session.get(User, account_id) if account_id is not None else None
     return user if user is not None and user.active else None
 
 

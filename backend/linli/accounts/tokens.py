@@ -1,5 +1,7 @@
 """flask-jwt-extended callbacks: who a token names, whether it is revoked, errors as problems."""
 
+from flask_jwt_extended.exceptions import JWTDecodeError
+
 from linli.accounts import service
 from linli.errors import problem
 from linli.extensions import jwt
@@ -12,6 +14,10 @@ def _load_user(_header, payload):
 
 @jwt.token_in_blocklist_loader
 def _is_revoked(_header, payload):
+    # The first check on a decoded token: refuse one we could neither revoke nor look up (401).
+    reason = service.malformed_token_reason(payload)
+    if reason:
+        raise JWTDecodeError(reason)
     return service.is_token_revoked(payload)
 
 
