@@ -66,21 +66,64 @@ async function problemOf(res: Response): Promise<Problem> {
 }
 
 let refreshing: Promise<boolean> | null = null;
+const REFRESH_LOCK = 'linli-auth-refresh';
+const LEASE_KEY = 'linli.refreshing';
+const LEASE_MS = 10_000;
 
-/** One refresh at a time; true when new tokens were stored. Network trouble → NetworkError. */
-export function refreshTokens(): Promise<boolean> {
+/**
+ * Run `fn` while no other tab of the app refreshes: the server revokes a refresh token once
+ * used, so two tabs refreshing with the same one would sign each other out. Web Locks where
+ * the browser has them; otherwise a short lease in localStorage (best effort).
+ */
+async function acrossTabs<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (locks?.request) return locks.request(REFRESH_LOCK, () => fn());
+  let st: Storage | null = null;
+  try {
+    st = globalThis.localStorage ?? null;
+  } catch {
+    st = null;
+  }
+  if (!st) return fn();
+  const me = Math.random().toString(36).slice(2);
+  const deadline = Date.now() + LEASE_MS;
+  for (;;) {
+    const held = Number(st.getItem(LEASE_KEY)?.split(' ')[1] ?? 0);
+    if (held < Date.now() || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100)); // another tab is refreshing; it takes one request
+  }
+  st.setItem(LEASE_KEY, `${me} ${Date.now() + LEASE_MS}`);
+  try {
+    return await fn();
+  } finally {
+    if (st.getItem(LEASE_KEY)?.startsWith(me + ' ')) st.removeItem(LEASE_KEY);
+  }
+}
+
+/**
+ * New tokens after `failedToken` (the access token the server refused) was refused; true
+ * when there are some. One refresh at a time in this tab and across tabs: a tab that finds
+ * the stored tokens already changed (another tab refreshed) takes those instead.
+ * Network trouble → NetworkError.
+ */
+export function refreshTokens(failedToken?: string | null): Promise<boolean> {
   if (!refreshing) {
-    refreshing = (async () => {
-      const s = getSession();
+    refreshing = acrossTabs(async () => {
+      const s = getSession(); // read inside the lock: the other tab may have just stored new ones
       if (!s?.refresh_token) return false;
+      if (failedToken && s.access_token !== failedToken) return true;
       const res = await rawFetch('POST', '/auth/refresh', {}, s.refresh_token);
       if (res.status >= 500 || res.status === 429 || res.status === 408) {
         throw new ApiError(res.status, await problemOf(res), parseRetryAfter(res.headers.get('Retry-After')));
       }
-      if (!res.ok) return false;
+      if (!res.ok) {
+        // Refused; unless a tab without the lock stored newer tokens meanwhile.
+        const now = getSession();
+        return !!now && now.refresh_token !== s.refresh_token;
+      }
       updateTokens((await res.json()) as AuthTokens);
       return true;
-    })().finally(() => {
+    }).finally(() => {
       refreshing = null;
     });
   }
@@ -92,7 +135,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const token = useAuth ? (getSession()?.access_token ?? null) : null;
   let res = await rawFetch(method, path, opts, token);
   if (res.status === 401 && useAuth && token) {
-    if (await refreshTokens()) res = await rawFetch(method, path, opts, getSession()?.access_token ?? null);
+    if (await refreshTokens(token)) res = await rawFetch(method, path, opts, getSession()?.access_token ?? null);
     if (res.status === 401) for (const fn of authLost) fn();
   }
   if (!res.ok) {
@@ -108,7 +151,7 @@ export async function fetchBlob(absoluteUrl: string): Promise<Blob> {
   const path = absoluteUrl.startsWith(API_BASE) ? absoluteUrl.slice(API_BASE.length) : absoluteUrl;
   const token = getSession()?.access_token ?? null;
   let res = await rawFetch('GET', path, {}, token);
-  if (res.status === 401 && token && (await refreshTokens())) {
+  if (res.status === 401 && token && (await refreshTokens(token))) {
     res = await rawFetch('GET', path, {}, getSession()?.access_token ?? null);
   }
   if (!res.ok) throw new ApiError(res.status, await problemOf(res));

@@ -1,6 +1,15 @@
 // Who is signed in, and what happens on sign-in, expiry and sign-out.
 import { signal } from '@preact/signals';
-import { getSession, setSession, logoutRemote, onAuthLost, type LoginResponse, type User } from '../../api';
+import {
+  getSession,
+  setSession,
+  logoutRemote,
+  onAuthLost,
+  onSessionChangedElsewhere,
+  type LoginResponse,
+  type StoredSession,
+  type User,
+} from '../../api';
 import { reads } from '../../offline/cache';
 import { closeDb, selectUserDb } from '../../offline/db';
 import { myGrids } from '../round/grids';
@@ -38,8 +47,32 @@ export function bootSession(): void {
   onAuthLost(() => {
     authNeeded.value = true;
   });
+  onSessionChangedElsewhere(followOtherTab);
   const s = getSession();
   if (s) enter(s.user);
+}
+
+/** Every tab shows the one session: another tab signed out, signed in, or got new tokens. */
+export function followOtherTab(s: StoredSession | null): void {
+  const here = currentUser.value;
+  if (!s) {
+    if (here) leave(); // that tab already told the server and cleared the device
+    authNeeded.value = false;
+    return;
+  }
+  if (here && String(here.id) === String(s.user.id)) {
+    currentUser.value = s.user;
+    if (authNeeded.value) {
+      // That tab signed in again: this one carries on with the new tokens.
+      authNeeded.value = false;
+      void resumeSync();
+    }
+    return;
+  }
+  if (here) leave();
+  syncPaused.value = false;
+  authNeeded.value = false;
+  enter(s.user);
 }
 
 export async function signedIn(res: LoginResponse): Promise<void> {
