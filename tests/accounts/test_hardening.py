@@ -75,3 +75,81 @@ def test_logout_refuses_a_refresh_token_without_a_jti_and_revokes_nothing(app, c
 
     assert_problem(response, 422, "refresh_token")
     assert me(client, session["access_token"]).status_code == 200
+
+
+# Item 8: a session is a family of tokens; reuse or logout ends all of it ---------------------
+
+
+def test_replaying_a_rotated_refresh_token_ends_the_whole_session(client, world):
+    first = login(client, "resident_a").get_json()
+    second = refresh(client, first["refresh_token"]).get_json()
+    third = refresh(client, second["refresh_token"]).get_json()
+
+    assert_problem(refresh(client, first["refresh_token"]), 401)  # the replay (a thief, or us)
+
+    # Every token of that session stops working, the newest included ...
+    assert_problem(refresh(client, third["refresh_token"]), 401)
+    assert_problem(me(client, third["access_token"]), 401)
+    assert_problem(me(client, second["access_token"]), 401)
+
+
+def test_a_replay_leaves_the_users_other_sessions_alone(client, world):
+    phone = login(client, "resident_a").get_json()
+    laptop = login(client, "resident_a").get_json()
+    refresh(client, phone["refresh_token"])
+
+    assert_problem(refresh(client, phone["refresh_token"]), 401)
+
+    assert me(client, laptop["access_token"]).status_code == 200
+    assert refresh(client, laptop["refresh_token"]).status_code == 200
+
+
+def test_tokens_of_one_session_share_a_family_and_a_new_login_starts_another(client, world):
+    first = login(client, "resident_a").get_json()
+    rotated = refresh(client, first["refresh_token"]).get_json()
+    other = login(client, "resident_a").get_json()
+
+    families = {name: decode_token(token)["family"] for name, token in [
+        ("access", first["access_token"]), ("refresh", first["refresh_token"]),
+        ("rotated", rotated["access_token"]), ("rotated_refresh", rotated["refresh_token"]),
+    ]}
+    assert len(set(families.values())) == 1
+    assert decode_token(other["refresh_token"])["family"] not in families.values()
+
+
+def test_logout_without_a_body_ends_the_session_of_its_access_token(client, world):
+    session = login(client, "resident_a").get_json()
+    rotated = refresh(client, session["refresh_token"]).get_json()
+    other = login(client, "resident_a").get_json()
+
+    response = client.post(f"{API}/auth/logout", headers=bearer(rotated["access_token"]))
+
+    assert response.status_code == 204
+    assert_problem(me(client, rotated["access_token"]), 401)
+    assert_problem(refresh(client, rotated["refresh_token"]), 401)
+    assert me(client, other["access_token"]).status_code == 200
+    assert refresh(client, other["refresh_token"]).status_code == 200
+
+
+def test_logout_with_a_refresh_token_of_another_session_ends_both(client, world):
+    one = login(client, "resident_a").get_json()
+    two = login(client, "resident_a").get_json()
+
+    response = client.post(f"{API}/auth/logout", json={"refresh_token": two["refresh_token"]},
+                           headers=bearer(one["access_token"]))
+
+    assert response.status_code == 204
+    for session in (one, two):
+        assert_problem(refresh(client, session["refresh_token"]), 401)
+        assert_problem(me(client, session["access_token"]), 401)
+
+
+def test_a_token_from_before_families_still_refreshes_into_a_session_of_its_own(client, world):
+    legacy = create_refresh_token(identity=str(world.resident_a.id),
+                                  additional_claims={"role": "resident"})
+
+    pair = refresh(client, legacy).get_json()
+
+    assert me(client, pair["access_token"]).status_code == 200
+    assert_problem(refresh(client, legacy), 401)
+    assert_problem(refresh(client, pair["refresh_token"]), 401)  # the replay ended the chain

@@ -20,7 +20,6 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-
 class User(Base):
     __tablename__ = "users"
 
@@ -45,5 +44,23 @@ class RevokedToken(Base):
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SessionEnd(enum.StrEnum):
+    LOGOUT = "logout"
+    REUSE = "reuse"  # a rotated refresh token came back: stolen, so the whole session goes
+
+
+class RevokedTokenFamily(Base):
+    """An ended session: every token of this family (one login and its refreshes) is refused."""
+
+    __tablename__ = "revoked_token_families"
+
+    family: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[SessionEnd] = mapped_column(str_enum(SessionEnd, "session_end"))
+    # The family's newest refresh token expires by then; the row can go after it.
     expires_at: Mapped[datetime] = mapped_column(index=True)
     revoked_at: Mapped[datetime] = mapped_column(default=utcnow)

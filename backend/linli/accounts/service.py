@@ -1,13 +1,15 @@
 """Account verbs: register, create staff, authenticate, issue and revoke tokens."""
 
 import re
+import uuid
 from datetime import UTC, datetime
 
 import phonenumbers
+from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, current_user, decode_token
 from sqlalchemy import or_, select
 
-from linli.accounts.models import RevokedToken, Role, User
+from linli.accounts.models import RevokedToken, RevokedTokenFamily, Role, SessionEnd, User
 from linli.accounts.passwords import dummy_verify, hash_password, verify_password
 from linli.db import INT32_MAX
 from linli.errors import abort
@@ -116,12 +118,18 @@ def authenticate(login: str, password: str) -> User:
     abort(401, "wrong username or password")
 
 
-def issue_tokens(user: User) -> dict:
-    claims = {"role": user.role.value}
+def issue_tokens(user: User, *, family: str | None = None) -> dict:
+    """A new access and refresh token; a new session (family) unless a refresh continues one."""
+    claims = {"role": user.role.value, "family": family or uuid.uuid4().hex}
     return {
         "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
         "refresh_token": create_refresh_token(identity=str(user.id), additional_claims=claims),
     }
+
+
+def token_family(jwt_payload: dict) -> str:
+    # A token issued before families existed is a session of its own.
+    return jwt_payload.get("family") or jwt_payload["jti"]
 
 
 def revoke_token(jwt_payload: dict) -> None:
@@ -131,22 +139,38 @@ def revoke_token(jwt_payload: dict) -> None:
         db.session.add(
             RevokedToken(
                 jti=jti,
-                user_id=int(jwt_payload["sub"]),
+                user_id=account_id_of(jwt_payload["sub"]),
                 expires_at=datetime.fromtimestamp(jwt_payload["exp"], UTC),
             )
         )
 
 
+def end_session(jwt_payload: dict, reason: SessionEnd) -> None:
+    """Refuse every token of this token's family from now on; ending it twice is harmless."""
+    family = token_family(jwt_payload)
+    if db.session.get(RevokedTokenFamily, family) is None:
+        now = datetime.now(UTC)
+        db.session.add(
+            RevokedTokenFamily(
+                family=family,
+                user_id=account_id_of(jwt_payload["sub"]),
+                reason=reason,
+                expires_at=now + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
+                revoked_at=now,
+            )
+        )
+
+
 def rotate_refresh_token(user: User, jwt_payload: dict) -> dict:
-    """Refresh: revoke the presented refresh token and hand out a new pair."""
+    """Refresh: revoke the presented refresh token and hand out a new pair of the same session."""
     revoke_token(jwt_payload)
-    tokens = issue_tokens(user)
+    tokens = issue_tokens(user, family=token_family(jwt_payload))
     db.session.commit()
     return tokens
 
 
 def logout(user: User, access_payload: dict, refresh_token: str | None) -> None:
-    """Revoke the access token and, when given, the refresh token of the same user."""
+    """End the session of the access token and, when given, that of the user's refresh token."""
     refresh_payload = None
     # Check the refresh token before revoking anything, so a refused logout writes nothing.
     if refresh_token:
@@ -160,9 +184,10 @@ def logout(user: User, access_payload: dict, refresh_token: str | None) -> None:
                   errors={"refresh_token": ["not a valid token"]})
         if refresh_payload.get("type") != "refresh" or refresh_payload["sub"] != str(user.id):
             abort(422, "refresh_token is not yours", errors={"refresh_token": ["not your refresh token"]})
-    revoke_token(access_payload)
-    if refresh_payload is not None:
-        revoke_token(refresh_payload)
+    for payload in (access_payload, refresh_payload):
+        if payload is not None:
+            revoke_token(payload)
+            end_session(payload, SessionEnd.LOGOUT)
     db.session.commit()
 
 
@@ -184,11 +209,20 @@ def malformed_token_reason(jwt_payload: dict) -> str | None:
         return "no usable jti"
     if account_id_of(jwt_payload.get("sub")) is None:
         return "subject is not an account id"
+    family = jwt_payload.get("family")
+    if family is not None and (not isinstance(family, str) or not 0 < len(family) <= _JTI_MAX):
+        return "no usable family"
     return None
 
 
 def is_token_revoked(jwt_payload: dict) -> bool:
-    return db.session.get(RevokedToken, jwt_payload["jti"]) is not None
+    """Revoked itself, or of an ended session; a rotated refresh token coming back ends its session."""
+    if db.session.get(RevokedToken, jwt_payload["jti"]) is not None:
+        if jwt_payload.get("type") == "refresh":
+            end_session(jwt_payload, SessionEnd.REUSE)
+            db.session.commit()
+        return True
+    return db.session.get(RevokedTokenFamily, token_family(jwt_payload)) is not None
 
 
 def load_token_user(identity: str) -> User | None:

@@ -1,0 +1,42 @@
+"""auth hardening: ended sessions (token families)
+
+Revision ID: 0002_auth_hardening
+Revises: 0001_initial
+Create Date: 2026-12-01 09:00:00
+
+New tables only; existing tables are untouched.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import linli.db
+
+
+# revision identifiers, used by Alembic.
+revision = '0002_auth_hardening'
+down_revision = '0001_initial'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('revoked_token_families',
+    sa.Column('family', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Enum('logout', 'reuse', name='session_end', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('expires_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_revoked_token_families_user_id_users')),
+    sa.PrimaryKeyConstraint('family', name=op.f('pk_revoked_token_families'))
+    )
+    with op.batch_alter_table('revoked_token_families', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_revoked_token_families_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_revoked_token_families_user_id'), ['user_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('revoked_token_families', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_revoked_token_families_user_id'))
+        batch_op.drop_index(batch_op.f('ix_revoked_token_families_expires_at'))
+
+    op.drop_table('revoked_token_families')
