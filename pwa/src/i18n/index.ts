@@ -41,6 +41,20 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return s;
 }
 
+/** Keys with plural forms: `${base}.one`, `${base}.other` (and any other CLDR category a locale needs). */
+export type PluralKey = { [K in MessageKey]: K extends `${infer B}.other` ? B : never }[MessageKey];
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+/** A counted phrase in the right plural form ("1 star", "2 stars"); `{n}` is the count. */
+export function tn(base: PluralKey, n: number, params: Record<string, string | number> = {}): string {
+  const loc = locale.value;
+  let rules = pluralRules.get(loc);
+  if (!rules) pluralRules.set(loc, (rules = new Intl.PluralRules(loc)));
+  const form = `${base}.${rules.select(n)}`;
+  const key = (form in zhCN ? form : `${base}.other`) as MessageKey;
+  return t(key, { ...params, n });
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** A wire time (UTC ISO 8601) or epoch ms, shown in Asia/Shanghai. */
 export function fmtTime(value: string | number | null | undefined): string {

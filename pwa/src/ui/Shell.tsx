@@ -6,7 +6,8 @@ import { syncNow, syncing, syncPaused } from '../offline/sync';
 import { applyUpdate, updateReady } from '../offline/sw-bridge';
 import { currentUser, signOut } from '../features/auth/session';
 import { startInboxPolling, unreadCount } from '../features/notifications/inbox';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { LogoutDialog } from '../features/auth/LogoutDialog';
 
 export function LangToggle() {
   return (
@@ -26,9 +27,10 @@ export function LangToggle() {
 
 function Header() {
   const { pending, attention } = outboxCounts.value;
-  const onLogout = async () => {
-    if (pending && !window.confirm(t('auth.logoutPending', { n: pending }))) return;
-    await signOut();
+  const [asking, setAsking] = useState(false);
+  const onLogout = () => {
+    if (pending) setAsking(true);
+    else void signOut();
   };
   return (
     <header class="topbar">
@@ -56,6 +58,7 @@ function Header() {
           {t('header.logout')}
         </button>
       </div>
+      {asking && pending > 0 && <LogoutDialog onCancel={() => setAsking(false)} onConfirm={() => void signOut()} />}
     </header>
   );
 }

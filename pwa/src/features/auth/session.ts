@@ -12,6 +12,7 @@ import {
 } from '../../api';
 import { reads } from '../../offline/cache';
 import { closeDb, selectUserDb } from '../../offline/db';
+import { evictStale, forgetPersonalData } from '../../offline/privacy';
 import { myGrids } from '../round/grids';
 import { outboxCounts, refreshOutboxSignals } from '../../offline/outbox';
 import { resumeSync, startSyncTriggers, stopSyncTriggers, syncPaused } from '../../offline/sync';
@@ -23,6 +24,7 @@ export const authNeeded = signal(false);
 function enter(user: User): void {
   selectUserDb(user.id);
   currentUser.value = user;
+  void evictStale().catch(() => 0); // cases and lists not seen for two weeks go
   void refreshOutboxSignals();
   startSyncTriggers();
   // Ask the browser not to evict the outbox under storage pressure.
@@ -96,11 +98,16 @@ function leave(): void {
   outboxCounts.value = { pending: 0, attention: 0 };
 }
 
-/** Sign out: the server session ends, in-memory state goes; the user's outbox stays on disk. */
+/**
+ * Sign out: the server session ends, in-memory state goes, and so do the cases and lists
+ * on disk (residents' names and phones). Unsent writes stay on disk for this user's next
+ * sign-in (the header asks first); with none, the user's database is deleted.
+ */
 export async function signOut(): Promise<void> {
   stopSyncTriggers();
   await logoutRemote();
   setSession(null);
+  await forgetPersonalData().catch((e) => console.warn('could not clear the offline copy', e));
   // Photos of the last user's cases must not be readable by the next one.
   await globalThis.caches?.delete('linli-attachments').catch(() => false);
   authNeeded.value = false;

@@ -1,7 +1,7 @@
 import { lazy } from 'preact-iso';
 import { useMemo } from 'preact/hooks';
 import type { Case, CaseEvent, CoTask } from '../../api/types';
-import { fmtRelative, fmtTime, t } from '../../i18n';
+import { fmtRelative, fmtTime, t, tn } from '../../i18n';
 import { reads } from '../../offline/cache';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { Page, ResourceNote, StateBadge } from '../../ui/bits';
@@ -198,7 +198,7 @@ export function CaseDetail({ id }: { id: string }) {
       )}
       {c.rating && (
         <p class="note" data-testid="case-rating">
-          {t('rating.yours', { stars: c.rating.stars, resolved: c.rating.resolved ? t('rating.yes') : t('rating.no') })}
+          {tn('rating.yours', c.rating.stars, { resolved: c.rating.resolved ? t('rating.yes') : t('rating.no') })}
           {c.rating.comment ? ` · ${c.rating.comment}` : ''}
         </p>
       )}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../../i18n';
+import { t, tn } from '../../i18n';
 import { rateCase } from '../../offline/outbox';
 import { TextAreaField } from '../../ui/form';
 
@@ -54,7 +54,7 @@ export function RatingForm({ caseId }: { caseId: string }) {
               key={n}
               class={`star${n <= stars ? ' on' : ''}`}
               aria-pressed={n === stars}
-              aria-label={t('rating.stars', { n })}
+              aria-label={tn('rating.stars', n)}
               data-testid={`rating-stars-${n}`}
               onClick={() => setStars(n)}
             >

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { messagesOf } from '../../api/errors';
-import { fmtTime, t, type MessageKey } from '../../i18n';
+import { fmtTime, t, tn, type MessageKey } from '../../i18n';
 import { actionOf, discardItem, retryItem } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { lastSyncAt, syncNow } from '../../offline/sync';
@@ -107,7 +107,7 @@ function Row({ item, waiting }: { item: OutboxItem; waiting: boolean }) {
       </span>
       {item.state === 'queued' && item.attempts > 0 && (
         <span class="muted">
-          {t('outbox.attempts', { n: item.attempts })} · {t('outbox.nextTry', { time: fmtTime(item.nextAttemptAt) })}
+          {tn('outbox.attempts', item.attempts)} · {t('outbox.nextTry', { time: fmtTime(item.nextAttemptAt) })}
         </span>
       )}
       {waiting && <span class="muted">{t('outbox.waiting')}</span>}

@@ -3,7 +3,7 @@
 import { useMemo } from 'preact/hooks';
 import type { Org } from '../../api/types';
 import { myGrids } from './grids';
-import { orgName, shanghaiDayStart, t } from '../../i18n';
+import { orgName, shanghaiDayStart, t, tn } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { recordVisit } from '../../offline/outbox';
 import { requestBackgroundSync } from '../../offline/sw-bridge';
@@ -36,7 +36,7 @@ function GridRound({ grid, dayStart }: { grid: Org; dayStart: string }) {
       {buildings.data?.map((b) => (
         <details key={b.id} class="building" open={buildings.data!.length <= 3}>
           <summary>
-            {b.name} <span class="muted">{t('round.households', { n: b.households.length })}</span>
+            {b.name} <span class="muted">{tn('round.households', b.households.length)}</span>
           </summary>
           <ul class="list">
             {b.households.map((h) => {
