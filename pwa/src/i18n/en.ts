@@ -189,7 +189,6 @@ export const en: Messages = {
   'outbox.kind.action': 'Action: {action}',
   'outbox.kind.attachment': 'Photo {name}',
   'outbox.nextTry': 'Next try: {time}',
-  'outbox.refused': 'Refused by the server ({status})',
   'outbox.conflict': 'Someone else updated this case; it is now {state}. Retrying will use the latest version.',
   'outbox.waiting': 'Waiting for the item before it',
   'outbox.retry': 'Edit & retry',
@@ -435,4 +434,5 @@ export const en: Messages = {
   'fieldError.empty': 'The file is empty',
   'fieldError.phone': 'Not a valid mainland mobile number',
   'fieldError.generic': 'Not valid',
+  'common.labelSep': ': ',
 };

@@ -189,7 +189,6 @@ export const zhCN = {
   'outbox.kind.action': '办理：{action}',
   'outbox.kind.attachment': '照片 {name}',
   'outbox.nextTry': '下次尝试：{time}',
-  'outbox.refused': '服务器拒绝（{status}）',
   'outbox.conflict': '这条诉求已被他人更新，当前状态：{state}。确认后将按最新版本重试。',
   'outbox.waiting': '等待前一项发送',
   'outbox.retry': '修改后重试',
@@ -435,6 +434,7 @@ export const zhCN = {
   'fieldError.empty': '文件是空的',
   'fieldError.phone': '不是有效的中国大陆手机号',
   'fieldError.generic': '填写有误',
+  'common.labelSep': '：',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { ApiError } from '../api/errors';
+import { errorMessage } from './problems';
 import type { CaseState } from '../api/types';
 import { fmtTime, t } from '../i18n';
 import type { PagedList } from './usePagedList';
@@ -35,11 +35,9 @@ export function ResourceNote<T>({ res, fetchedAt }: { res: Resource<T>; fetchedA
 }
 
 export function ErrorText({ error }: { error: unknown }) {
-  const detail =
-    error instanceof ApiError ? error.problem.detail || error.problem.title || String(error.status) : String(error);
   return (
     <p class="error" role="alert">
-      {t('common.errorGeneric', { detail })}
+      {errorMessage(error)}
     </p>
   );
 }

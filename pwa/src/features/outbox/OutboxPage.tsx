@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { messagesOf } from '../../api/errors';
 import { fmtTime, t, tn, type MessageKey } from '../../i18n';
 import { actionOf, discardItem, retryItem } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { lastSyncAt, syncNow } from '../../offline/sync';
 import { Page } from '../../ui/bits';
 import { useOutbox } from '../../ui/useOutbox';
+import { fieldProblems, problemMessage } from '../../ui/problems';
 
 const EDITABLE = ['title', 'description', 'address', 'note', 'reason', 'comment'] as const;
 
@@ -35,20 +35,22 @@ function Fixer({ item }: { item: OutboxItem }) {
   const [values, setValues] = useState<Record<string, string>>(
     Object.fromEntries(fields.map((f) => [f, String(item.body?.[f] ?? '')])),
   );
-  const errors = item.problem?.errors ?? {};
-  const generalErrors = Object.entries(errors).filter(([f]) => !fields.includes(f as (typeof EDITABLE)[number]));
+  const problems = fieldProblems(item.problem);
+  const byField = new Map(problems.map((p) => [p.field, p.messages]));
+  const generalErrors = problems.filter((p) => !fields.includes(p.field as (typeof EDITABLE)[number]));
   const conflict = item.lastStatus === 409 && item.problem?.case;
+  const message = conflict
+    ? t('outbox.conflict', { state: t(`state.${item.problem!.case!.state}`) })
+    : problemMessage(item.lastStatus, item.problem, actionOf(item) ?? undefined);
 
   return (
     <div class="fixer">
       <p class="error" role="alert" data-testid="outbox-problem">
-        {t('outbox.refused', { status: item.lastStatus ?? '' })}
-        {item.problem?.detail ? `: ${item.problem.detail}` : item.problem?.title ? `: ${item.problem.title}` : ''}
+        {message}
       </p>
-      {conflict && item.problem?.case && <p class="note">{t('outbox.conflict', { state: t(`state.${item.problem.case.state}`) })}</p>}
-      {generalErrors.map(([f, msgs]) => (
-        <p class="field-error" key={f}>
-          {f}: {messagesOf(msgs)}
+      {generalErrors.map((p) => (
+        <p class="field-error" key={p.field} data-testid="outbox-field-problem">
+          {p.label ? `${p.label}${t('common.labelSep')}${p.messages.join(t('common.listSep'))}` : p.messages.join(t('common.listSep'))}
         </p>
       ))}
       {fields.map((f) => (
@@ -60,7 +62,7 @@ function Fixer({ item }: { item: OutboxItem }) {
             value={values[f]}
             onInput={(e) => setValues({ ...values, [f]: e.currentTarget.value })}
           />
-          {errors[f] !== undefined && <span class="field-error">{messagesOf(errors[f])}</span>}
+          {byField.has(f) && <span class="field-error">{byField.get(f)!.join(t('common.listSep'))}</span>}
         </label>
       ))}
       <div class="seg">

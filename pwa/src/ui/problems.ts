@@ -1,0 +1,143 @@
+// What a refused request means, in the user's language. The server's problem details carry
+// a `type` URI, the status and English `detail` / field messages (for developers): the UI
+// shows a message chosen from the type and status, and each field error under its
+// translated label. English server text is shown only in English, only as a last resort.
+import { ApiError, NetworkError } from '../api/errors';
+import type { Problem } from '../api/types';
+import { hasKey, locale, t, tn, type MessageKey } from '../i18n';
+
+const TYPE_BASE = 'https://linli.example.org/problems/';
+
+export interface FieldProblem {
+  /** The field as the server named it (`title`, `on_behalf_of.resident_id`, `co_providers.0.due_at`). */
+  field: string;
+  label: string;
+  messages: string[];
+}
+export interface Explained {
+  message: string;
+  fields: FieldProblem[];
+}
+
+function stateName(state: unknown): string {
+  const key = `state.${String(state)}`;
+  return hasKey(key) ? t(key) : String(state ?? '');
+}
+
+function actionName(action: string | undefined): string | null {
+  if (!action) return null;
+  const key = `action.${action}`;
+  return hasKey(key) ? t(key) : null;
+}
+
+/** The translated message of one field error the server wrote in English (marshmallow or ours). */
+export function fieldMessage(raw: string): string {
+  const s = raw.trim();
+  let m: RegExpExecArray | null;
+  if (/^(Missing data for required field|Field may not be null|required for )/i.test(s)) return t('fieldError.required');
+  if ((m = /^Longer than maximum length (\d+)/i.exec(s))) return tn('fieldError.tooLong', Number(m[1]));
+  if ((m = /^Shorter than minimum length (\d+)/i.exec(s))) {
+    return Number(m[1]) <= 1 ? t('fieldError.required') : tn('fieldError.tooShort', Number(m[1]));
+  }
+  if ((m = /^Length must be between (\d+) and (\d+)/i.exec(s))) return t('fieldError.length', { min: m[1], max: m[2] });
+  if ((m = /^Must be greater than or equal to (\S+?) and less than or equal to (\S+?)\.?$/i.exec(s))) {
+    return t('fieldError.range', { min: m[1], max: m[2] });
+  }
+  if (/^String does not match expected pattern|only spaces|blank/i.test(s)) return t('fieldError.blank');
+  if (/^Unknown field/i.test(s)) return t('fieldError.unknownField');
+  if (/^Must be one of|^not one of/i.test(s)) return t('fieldError.choice');
+  if (/outside your area/i.test(s)) return t('fieldError.outsideArea');
+  if (/^(no such|unknown|not in |not a grid|inactive)/i.test(s)) return t('fieldError.notFound');
+  if (/already (used|registered|exists)/i.test(s)) return t('fieldError.alreadyUsed');
+  if (/in the future/i.test(s)) return t('fieldError.inFuture');
+  if (/in the past/i.test(s)) return t('fieldError.inPast');
+  if (/too large/i.test(s)) return t('fieldError.tooLarge');
+  if (/^empty$/i.test(s)) return t('fieldError.empty');
+  if (/mobile number/i.test(s)) return t('fieldError.phone');
+  if (/^(Not a valid|Invalid)/i.test(s) || /control characters/i.test(s)) return t('fieldError.invalid');
+  return locale.value === 'en' && s ? s : t('fieldError.generic');
+}
+
+/** A field's label from the last named part of its path (`on_behalf_of.resident_id` → resident). */
+export function fieldLabel(path: string): string {
+  const parts = path.split('.').filter((p) => !/^\d+$/.test(p));
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const key = `field.${parts[i]}`;
+    if (hasKey(key)) return t(key);
+  }
+  return t('field.other');
+}
+
+function flatten(value: unknown, path: string, out: Map<string, string[]>): void {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+    out.set(path, [...(out.get(path) ?? []), ...(value as string[])]);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => flatten(v, path ? `${path}.${i}` : String(i), out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
+  } else if (value !== undefined && value !== null) {
+    out.set(path, [...(out.get(path) ?? []), String(value)]);
+  }
+}
+
+/** Field errors of a problem, translated, by the server's field path (`_schema`: the whole request). */
+export function fieldProblems(problem: Problem | undefined): FieldProblem[] {
+  const flat = new Map<string, string[]>();
+  flatten(problem?.errors, '', flat);
+  return [...flat].map(([field, msgs]) => ({
+    field,
+    label: field === '_schema' || field === '' ? '' : fieldLabel(field),
+    messages: [...new Set(msgs.map(fieldMessage))],
+  }));
+}
+
+/** For forms: translated messages by top-level field name. */
+export function fieldErrorsByName(problem: Problem | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const f of fieldProblems(problem)) {
+    const top = f.field.split('.')[0];
+    out[top] = [...(out[top] ?? []), ...f.messages];
+  }
+  return out;
+}
+
+/** The headline of a refused request (`action`: the case action it was, if one). */
+export function problemMessage(status: number | undefined, problem: Problem | undefined, action?: string): string {
+  const p = (problem ?? {}) as Problem & { state?: string; open_tasks?: unknown; case?: { state?: string } };
+  const type = typeof p.type === 'string' && p.type.startsWith(TYPE_BASE) ? p.type.slice(TYPE_BASE.length) : '';
+  const s = status ?? p.status ?? 0;
+  switch (type) {
+    case 'version-conflict':
+      return t('problem.versionConflict', { state: stateName(p.case?.state) });
+    case 'transition-not-allowed': {
+      const a = actionName(action);
+      return a
+        ? t('problem.transitionNotAllowedAction', { state: stateName(p.state), action: a })
+        : t('problem.transitionNotAllowed', { state: stateName(p.state) });
+    }
+    case 'co-tasks-open':
+      return tn('problem.coTasksOpen', Array.isArray(p.open_tasks) ? p.open_tasks.length : 1);
+    case 'validation':
+      return t('problem.validation');
+    case 'idempotency-key-reused':
+      return t('problem.idempotencyReused');
+  }
+  if (s === 409 && p.case) return t('problem.versionConflict', { state: stateName(p.case.state) });
+  if (s === 422 && p.state) return t('problem.caseState', { state: stateName(p.state) });
+  if (s === 422 && p.errors && Object.keys(p.errors).length) return t('problem.validation');
+  if (s >= 500) return t('problem.status.5xx');
+  const key = `problem.status.${s}` as MessageKey;
+  if (hasKey(key)) return t(key);
+  return t('problem.other', { status: s || '?' });
+}
+
+export function explainProblem(status: number | undefined, problem: Problem | undefined, action?: string): Explained {
+  return { message: problemMessage(status, problem, action), fields: fieldProblems(problem) };
+}
+
+/** Any error a request threw, as one sentence for the user. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return problemMessage(error.status, error.problem);
+  if (error instanceof NetworkError) return t('problem.network');
+  return t('problem.other', { status: '?' });
+}
