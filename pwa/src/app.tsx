@@ -1,4 +1,4 @@
-import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { ErrorBoundary as LazyBoundary, lazy, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
 import { authNeeded, currentUser } from './features/auth/session';
 import { LoginPage, ReloginDialog } from './features/auth/Login';
@@ -9,6 +9,7 @@ import { NotificationsPage } from './features/notifications/Notifications';
 import { OutboxPage } from './features/outbox/OutboxPage';
 import { ReportPage } from './features/report/Report';
 import { Shell, UpdateBanner } from './ui/Shell';
+import { ErrorBoundary } from './ui/ErrorBoundary';
 
 // Staff views: residents never download them.
 const RoundPage = lazy(() => import('./features/round/RoundPage'));
@@ -35,21 +36,25 @@ function CaseRoute({ id }: { id?: string; params?: Record<string, string> }) {
 }
 
 function SignedIn() {
+  const { path } = useLocation();
   return (
     <Shell>
-      <Router>
-        <Route path="/" component={Home} />
-        <Route path="/cases" component={MyCases} />
-        <Route path="/cases/:id" component={CaseRoute} />
-        <Route path="/report" component={ReportPage} />
-        <Route path="/round" component={RoundPage} />
-        <Route path="/queue" component={QueuePage} />
-        <Route path="/tasks" component={TasksPage} />
-        <Route path="/review" component={ReviewPage} />
-        <Route path="/outbox" component={OutboxPage} />
-        <Route path="/notifications" component={NotificationsPage} />
-        <Route default component={ToHome} />
-      </Router>
+      {/* Inside the shell: the header (sync, sign-out) and the tabs stay usable. */}
+      <ErrorBoundary resetKey={path}>
+        <Router>
+          <Route path="/" component={Home} />
+          <Route path="/cases" component={MyCases} />
+          <Route path="/cases/:id" component={CaseRoute} />
+          <Route path="/report" component={ReportPage} />
+          <Route path="/round" component={RoundPage} />
+          <Route path="/queue" component={QueuePage} />
+          <Route path="/tasks" component={TasksPage} />
+          <Route path="/review" component={ReviewPage} />
+          <Route path="/outbox" component={OutboxPage} />
+          <Route path="/notifications" component={NotificationsPage} />
+          <Route default component={ToHome} />
+        </Router>
+      </ErrorBoundary>
       {authNeeded.value && <ReloginDialog />}
     </Shell>
   );
@@ -68,7 +73,10 @@ export function App() {
   return (
     <LocationProvider>
       <UpdateBanner />
-      <ErrorBoundary>{currentUser.value ? <SignedIn key={String(currentUser.value.id)} /> : <SignedOut />}</ErrorBoundary>
+      <ErrorBoundary>
+        {/* preact-iso's boundary waits for lazy views; render errors go to ours around it. */}
+        <LazyBoundary>{currentUser.value ? <SignedIn key={String(currentUser.value.id)} /> : <SignedOut />}</LazyBoundary>
+      </ErrorBoundary>
     </LocationProvider>
   );
 }
