@@ -78,9 +78,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from linli.errors import register_problem_handlers, require_json_bodies
+    from linli.errors import check_request_line, register_problem_handlers, require_json_bodies
 
     register_problem_handlers(app)
+    app.before_request(check_request_line)
     app.before_request(require_json_bodies)
 
 

@@ -1,6 +1,10 @@
 """RFC 9457 problem details: one shape for every error the API returns."""
 
+import json as stdlib_json
 import logging
+import re
+from array import array
+from itertools import accumulate
 
 import marshmallow as ma
 from flask import Flask, json, request
@@ -9,10 +13,24 @@ from flask_smorest import abort as smorest_abort
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
+from linli.common_schemas import CONTROL_CHARACTERS, NO_CONTROL_MESSAGE
+
 log = logging.getLogger(__name__)
 
 PROBLEM_MIME = "application/problem+json"
 PROBLEM_BASE = "https://linli.example.org/problems/"
+
+# The deepest body this API takes is three levels (an action's co_providers); a parser's
+# recursion limit (about 1,000) must never be what refuses a body.
+MAX_JSON_DEPTH = 32
+# JSON bodies are small (a description is 5,000 characters; photos travel as multipart): a
+# larger one is refused before it is scanned or parsed.
+MAX_JSON_BYTES = 1024 * 1024
+# A JSON string (which may hold brackets); it always matches, to the end if unterminated, and
+# never backtracks, so stripping strings stays linear on any input.
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.|\\\Z)*+(?:"|\Z)', re.DOTALL)
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_DEPTH_STEPS = bytes.maketrans(b"[]{}", b"\x01\xff\x01\xff")  # +1 and -1 as signed bytes
 
 
 def abort(status: int, detail: str | None = None, *, type_: str | None = None, **extra):
@@ -114,6 +132,32 @@ def register_problem_handlers(app: Flask) -> None:
         return problem_response(InternalServerError())
 
 
+def json_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a JSON text nests arrays and objects deeper than `limit` (without parsing it)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False  # most bodies: nothing to scan
+    encoding = stdlib_json.detect_encoding(raw)
+    if encoding != "utf-8":  # json also reads UTF-16 and UTF-32
+        raw = raw.decode(encoding, errors="replace").encode()
+    steps = _JSON_STRING.sub(b"", raw).translate(_DEPTH_STEPS, _NOT_BRACKETS)
+    # The deepest point is the largest running sum of +1 per opening and -1 per closing bracket.
+    return max(accumulate(array("b", steps)), default=0) > limit
+
+
+def check_request_line():
+    """422 for control characters in the query string (its names or values)."""
+    errors = {}
+    for name, value in request.args.items(multi=True):
+        if CONTROL_CHARACTERS.search(name):
+            errors.setdefault("_query", []).append("a parameter name holds control characters")
+        elif CONTROL_CHARACTERS.search(value):
+            errors[name] = [NO_CONTROL_MESSAGE]
+    if errors:
+        return problem(422, "The request has invalid fields; see errors.",
+                       type_=PROBLEM_BASE + "validation", errors=errors)
+    return None
+
+
 def require_json_bodies():
     """415 for an API write whose body is neither JSON nor a multipart upload; 400 for bad JSON."""
     if not (
@@ -125,6 +169,16 @@ def require_json_bodies():
     if request.mimetype not in ("application/json", "multipart/form-data"):
         return problem(415, "send the body as application/json (photos as multipart/form-data)")
     if request.mimetype == "application/json":
+        if (request.content_length or 0) > MAX_JSON_BYTES:
+            return problem(413, f"a JSON body is at most {MAX_JSON_BYTES} bytes")
+        raw = request.get_data(cache=True)
+        if len(raw) > MAX_JSON_BYTES:  # sent chunked, without a length
+            return problem(413, f"a JSON body is at most {MAX_JSON_BYTES} bytes")
+        # Before any parser sees it: nesting a thousand deep is a RecursionError in json.
+        if json_too_deep(raw):
+            return problem(400, f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels",
+                           type_=PROBLEM_BASE + "json-too-deep",
+                           errors={"_schema": [f"nested deeper than {MAX_JSON_DEPTH} levels"]})
         # Also for views that take no body (+1): a client sending garbage is told so.
         try:
             request.get_json()

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from linli.cases.models import Priority
-from linli.common_schemas import output
+from linli.common_schemas import Text, output
 
 MINUTES_PER_YEAR = 366 * 24 * 60
 
@@ -20,7 +20,7 @@ class SlaPolicyOut(Schema):
 
 
 class SlaPolicyIn(Schema):
-    category = fields.String(allow_none=True, validate=validate.Length(min=1, max=40))
+    category = Text(40, min_length=1, allow_none=True)
     priority = fields.Enum(Priority, by_value=True, required=True)
     accept_within_minutes = fields.Integer(strict=True, required=True,
                                            validate=validate.Range(1, MINUTES_PER_YEAR))

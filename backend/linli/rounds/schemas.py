@@ -1,12 +1,12 @@
 from marshmallow import Schema, fields
 
-from linli.common_schemas import Id, Text, output
+from linli.common_schemas import Id, Instant, Text, output
 
 
 class VisitIn(Schema):
     id = fields.UUID()
     household_id = Id(required=True)
-    visited_at = fields.AwareDateTime(required=True)
+    visited_at = Instant(required=True)
     note = Text(2000)
 
 
@@ -21,7 +21,7 @@ class VisitOut(Schema):
 
 class VisitListArgs(Schema):
     grid_id = Id(strict=False)
-    since = fields.AwareDateTime()
+    since = Instant()
 
 
 @output
