@@ -4,6 +4,7 @@ Each is refused as a 4xx problem before it can reach a parser's recursion limit,
 datetime's range or a database's text type; nothing is written.
 """
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -14,6 +15,7 @@ from linli.errors import MAX_JSON_DEPTH
 from tests.factories import PASSWORD
 from tests.support import API, CASES, assert_problem, later, snapshot
 
+UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
 EDGE_DATES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
               "1900-01-01T00:00:00Z", "2200-01-01T00:00:00Z"]
 
@@ -224,3 +226,76 @@ def test_a_nul_byte_in_a_login_is_a_problem_not_a_500(client):
                            json={"username": "resident_a\x00", "password": PASSWORD})
 
     assert_problem(response, 422, "username")
+
+
+# --- 14. the OpenAPI document says what the server sends ---------------------------------
+
+PROBLEM = "application/problem+json"
+METHODS = ("get", "post", "put", "patch", "delete")
+PATH_VALUES = {"case_id": UNKNOWN_UUID, "attachment_id": UNKNOWN_UUID, "action": "assign",
+               "code": "elderly_care"}
+
+
+@pytest.fixture
+def spec(client):
+    return client.get(f"{API}/openapi.json").get_json()
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def resolved(spec, node: dict) -> dict:
+    while "$ref" in node:
+        section, kind, name = node["$ref"].removeprefix("#/").split("/")
+        node = spec[section][kind][name]
+    return node
+
+
+def test_every_error_response_is_documented_as_a_problem(spec):
+    checked = 0
+    for path, method, operation in operations(spec):
+        for status, response in operation["responses"].items():
+            content = resolved(spec, response).get("content", {})
+            if status == "default" or status[0] in "45":
+                assert list(content) == [PROBLEM], (method, path, status, list(content))
+                problem = resolved(spec, content[PROBLEM]["schema"])
+                assert {"type", "title", "status", "detail"} <= set(problem["required"])
+                checked += 1
+            else:
+                assert PROBLEM not in content, (method, path, status)
+    assert checked > 60
+
+
+def test_the_document_declares_the_bearer_tokens(spec):
+    schemes = spec["components"]["securitySchemes"]
+
+    assert {name: (s["type"], s["scheme"], s["bearerFormat"]) for name, s in schemes.items()} == {
+        "accessToken": ("http", "bearer", "JWT"), "refreshToken": ("http", "bearer", "JWT")}
+    refresh = spec["paths"][f"{API}/auth/refresh"]["post"]
+    assert refresh["security"] == [{"refreshToken": []}]
+    assert spec["paths"][f"{API}/me"]["get"]["security"] == [{"accessToken": []}]
+
+
+def test_an_operation_is_documented_as_needing_a_token_exactly_when_it_refuses_none(client, spec):
+    public = set()
+    for path, method, operation in operations(spec):
+        url = path
+        for name, value in PATH_VALUES.items():
+            url = url.replace("{%s}" % name, value)
+        url = re.sub(r"\{[a-z_]+\}", "1", url)
+        body = {"json": {}} if method in ("post", "put", "patch") else {}
+
+        response = client.open(url, method=method.upper(), **body)
+
+        if operation["security"]:
+            assert_problem(response, 401)
+            assert "401" in operation["responses"], (method, path)
+        else:
+            assert response.status_code != 401, (method, path)
+            public.add((method, path))
+    assert public == {("post", f"{API}/auth/register"), ("post", f"{API}/auth/login"),
+                      ("get", f"{API}/orgs"), ("get", f"{API}/categories")}

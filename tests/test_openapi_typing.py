@@ -14,7 +14,7 @@ from linli.extensions import db
 from linli.notifications.models import NotificationKind
 from linli.routing.models import Provider
 from linli.routing.tasks import TASK_TRANSITIONS
-from tests.support import API, CASES, assert_problem, later, settle, snapshot
+from tests.support import API, CASES, PROBLEM, assert_problem, later, settle, snapshot
 
 SCHEMA = "#/components/schemas/"
 
@@ -213,7 +213,7 @@ def test_no_task_actions_are_offered_once_the_case_is_over(client, auth, world, 
 
 def test_the_stale_version_409_documents_the_current_case(spec):
     operation = spec["paths"]["/api/v1/cases/{case_id}/actions/{action}"]["post"]
-    body = operation["responses"]["409"]["content"]["application/json"]["schema"]
+    body = operation["responses"]["409"]["content"][PROBLEM]["schema"]
     conflict = schema(spec, "VersionConflictProblem")
 
     assert body == {"$ref": SCHEMA + "VersionConflictProblem"}

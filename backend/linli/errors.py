@@ -1,5 +1,6 @@
 """RFC 9457 problem details: one shape for every error the API returns."""
 
+import http
 import json as stdlib_json
 import logging
 import re
@@ -10,10 +11,12 @@ import marshmallow as ma
 from flask import Flask, json, request
 from flask_smorest import Api
 from flask_smorest import abort as smorest_abort
+from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from linli.common_schemas import CONTROL_CHARACTERS, NO_CONTROL_MESSAGE
+from linli.openapi import ProblemAndSecurityPlugin
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +124,27 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error):
         return problem_response(error)
+
+    def _init_spec(self, **options):
+        super()._init_spec(**options)
+        plugin = ProblemAndSecurityPlugin(
+            problem_mime=PROBLEM_MIME, problem_schema=Problem,
+            view_of=lambda endpoint: self._app.view_functions.get(endpoint))
+        plugin.init_spec(self.spec)
+        # First, so that the marshmallow plugin resolves the Problem schema it adds.
+        self.spec.plugins.insert(0, plugin)
+
+    def _register_responses(self):
+        """flask-smorest's shared responses, with errors as application/problem+json."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIME)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIME)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
 
 def register_problem_handlers(app: Flask) -> None:

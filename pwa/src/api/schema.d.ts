@@ -84,7 +84,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -123,6 +125,7 @@ export interface paths {
                         "application/json": components["schemas"]["TokensOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -162,6 +165,7 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -197,6 +201,7 @@ export interface paths {
                         "application/json": components["schemas"]["UserOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -240,6 +245,7 @@ export interface paths {
                         "application/json": components["schemas"]["UserOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -320,6 +326,7 @@ export interface paths {
                         "application/json": components["schemas"]["BuildingOut"][];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -383,6 +390,7 @@ export interface paths {
                         "application/json": components["schemas"]["CategoryOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -433,6 +441,7 @@ export interface paths {
                         "application/json": components["schemas"]["CategoryOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -468,6 +477,7 @@ export interface paths {
                         "application/json": components["schemas"]["ProviderOut"][];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -496,6 +506,7 @@ export interface paths {
                         "application/json": components["schemas"]["ProviderOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -546,6 +557,7 @@ export interface paths {
                         "application/json": components["schemas"]["ProviderOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -588,6 +600,7 @@ export interface paths {
                         "application/json": components["schemas"]["CasePage"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -625,6 +638,7 @@ export interface paths {
                         "application/json": components["schemas"]["CaseOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -664,6 +678,7 @@ export interface paths {
                         "application/json": components["schemas"]["SimilarCaseOut"][];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -705,6 +720,7 @@ export interface paths {
                         "application/json": components["schemas"]["CaseOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -746,6 +762,7 @@ export interface paths {
                         "application/json": components["schemas"]["EventPage"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -789,6 +806,7 @@ export interface paths {
                         "application/json": components["schemas"]["SupportOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -838,13 +856,14 @@ export interface paths {
                         "application/json": components["schemas"]["CaseOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 /** @description Stale version; the body carries the current `case` */
                 409: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["VersionConflictProblem"];
+                        "application/problem+json": components["schemas"]["VersionConflictProblem"];
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
@@ -893,6 +912,7 @@ export interface paths {
                         "application/json": components["schemas"]["AttachmentOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -932,6 +952,7 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -973,6 +994,7 @@ export interface paths {
                         "application/json": components["schemas"]["RoutingOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1012,6 +1034,7 @@ export interface paths {
                         "application/json": components["schemas"]["CoTaskOut"][];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1064,6 +1087,7 @@ export interface paths {
                         "application/json": components["schemas"]["CoTaskOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1110,6 +1134,7 @@ export interface paths {
                         "application/json": components["schemas"]["CaseOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1156,6 +1181,7 @@ export interface paths {
                         "application/json": components["schemas"]["EventOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1200,6 +1226,7 @@ export interface paths {
                         "application/json": components["schemas"]["ReviewPage"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1240,6 +1267,7 @@ export interface paths {
                         "application/json": components["schemas"]["VisitPage"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1268,6 +1296,7 @@ export interface paths {
                         "application/json": components["schemas"]["VisitOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1304,6 +1333,7 @@ export interface paths {
                         "application/json": components["schemas"]["SlaPolicyOut"][];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1330,6 +1360,7 @@ export interface paths {
                         "application/json": components["schemas"]["SlaPolicyOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1371,6 +1402,7 @@ export interface paths {
                         "application/json": components["schemas"]["NotificationPage"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1414,6 +1446,7 @@ export interface paths {
                         "application/json": components["schemas"]["NotificationOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1450,6 +1483,7 @@ export interface paths {
                         "application/json": components["schemas"]["ReadAllOut"];
                     };
                 };
+                401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1916,7 +1950,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Default error response */
@@ -1925,7 +1959,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Unauthorized */
+        UNAUTHORIZED: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
     };
