@@ -206,6 +206,18 @@ def make_provider(world):
 
 
 @pytest.fixture
+def other_provider_serves_a(world):
+    """world.other_provider also covers community A, so it may take or join A's cases.
+
+    Assignment and co-units are limited to providers that fit the case (category and
+    place); tests of joint handling and re-assignment need a second unit that fits.
+    """
+    world.other_provider.coverage.append(world.community_a)
+    db.session.commit()
+    return world.other_provider
+
+
+@pytest.fixture
 def sweep():
     """sweep(now) → the SweepResult of one escalation sweep at that moment."""
 

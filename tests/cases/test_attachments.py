@@ -79,12 +79,14 @@ def test_a_real_photo_is_stored_with_the_type_its_bytes_say(
     response = upload(case, data, filename)
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert (body["content_type"], body["size"]) == (content_type, len(data))
     assert photo_events(case) == 1
 
     photo = client.get(body["url"], headers=auth(world.resident_a))
     assert photo.status_code == 200
-    assert photo.data == data
+    # Stored re-encoded without metadata: the same picture, not the same bytes.
+    assert (body["content_type"], body["size"]) == (content_type, len(photo.data))
+    with Image.open(io.BytesIO(photo.data)) as stored_image:
+        assert (stored_image.format, stored_image.size) == (fmt, (24, 16))
     assert photo.mimetype == content_type
     assert photo.headers["X-Content-Type-Options"] == "nosniff"
     seen = client.get(f"/api/v1/cases/{case['id']}", headers=auth(world.resident_a)).get_json()
@@ -241,3 +243,43 @@ def test_a_replayed_upload_stores_the_photo_once(new_case, upload, stored):
     assert again.get_json() == first.get_json()
     assert attachment_rows(case) == 1
     assert len(stored()) == before + 1
+
+
+def _phone_photo(fmt: str) -> bytes:
+    """A photo as a phone takes it: GPS position, phone model, and turned (orientation 6)."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Model X"  # Model
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to show
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 2.5), 3: "E", 4: (121.0, 28.0, 7.5)}  # GPS
+    out = io.BytesIO()
+    image = Image.new("RGB", (40, 20), (200, 30, 30))
+    options = {"exif": exif.tobytes()}
+    if fmt == "PNG":
+        from PIL.PngImagePlugin import PngInfo
+
+        text = PngInfo()
+        text.add_text("Comment", "1号楼 1-101 王阿姨")
+        options["pnginfo"] = text
+    image.save(out, format=fmt, **options)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_a_photo_loses_its_exif_and_text_but_stays_upright(client, auth, world, new_case,
+                                                            upload, upload_dir, fmt):
+    data = _phone_photo(fmt)
+    with Image.open(io.BytesIO(data)) as sent:
+        assert sent.getexif()[0x0110] == "Model X"  # the test photo does carry them
+
+    body = upload(new_case(), data, f"photo.{fmt.lower()}").get_json()
+    served = client.get(body["url"], headers=auth(world.resident_a)).data
+    [on_disk] = upload_dir.rglob(uuid.UUID(body["id"]).hex)
+
+    assert on_disk.read_bytes() == served
+    for raw in (served, on_disk.read_bytes()):
+        assert b"Model X" not in raw and b"PhoneMaker" not in raw and "王阿姨".encode() not in raw
+        with Image.open(io.BytesIO(raw)) as kept:
+            assert dict(kept.getexif()) == {}
+            assert "exif" not in kept.info and "Comment" not in kept.info
+            assert kept.size == (20, 40)  # orientation applied: portrait, as the phone showed it

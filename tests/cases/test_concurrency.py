@@ -86,6 +86,7 @@ def assert_one_winner(answers: list[Answer], version_after: int) -> Answer:
     return next(a for a in answers if a.status == 200)
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_dispatchers_assigning_at_once_make_one_assignment(app, client, auth, world):
     case = reported_case(client, auth, world)
     routers = [world.dispatcher_a, world.grid_worker_a1, world.admin]

@@ -289,6 +289,7 @@ def test_an_inactive_provider_is_refused_naming_the_field(
     assert events_of(case) == before_events
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_assign_records_the_provider_and_reassign_replaces_it(world, case_in_state, drive, fetch):
     case = case_in_state("in_progress")
 
@@ -414,6 +415,7 @@ def test_reopen_starts_a_new_cycle_one_level_up_with_the_same_provider(
         2, "reopened_by_supervisor", "community")
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 @pytest.mark.parametrize("state", ["submitted", "assigned", "in_progress"])
 def test_coordinate_makes_the_lead_the_provider_and_opens_a_task_per_co_unit(
     state, world, case_in_state, act, fetch

@@ -119,6 +119,7 @@ def coordinated_case(case_in_state, act, world, state):
     return response.get_json()
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 @pytest.mark.parametrize("state", ["assigned", "in_progress"])
 def test_staff_of_a_co_unit_see_the_case_but_may_not_act_on_it(
     state, world, case_in_state, act, fetch, events_of

@@ -136,6 +136,7 @@ def test_accepting_stamps_accepted_at_and_stops_the_accept_clock(
     assert (result.scanned, result.escalated) == (0, 0)
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_a_new_provider_has_to_accept_again(new_case, drive, world):
     case = drive(new_case(), world.dispatcher_a, "assign", provider_id=world.provider.id)
     case = drive(case, world.provider_staff, "accept")

@@ -76,6 +76,7 @@ def happen(new_case, drive, world, client, auth):
     ("resolved", K.RESOLVED, {"resident_a"}),
     ("review_requested", K.REVIEW_REQUESTED, {"reviewer_a"}),
 ])
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_each_event_tells_exactly_the_people_concerned(happen, event, kind, expected):
     case = happen(event)
     assert told(case, kind) == expected
@@ -101,6 +102,7 @@ def test_a_notification_carries_what_its_text_needs(happen):
     assert (note.read_at, note.delivery_state) == (None, DeliveryState.NOT_REQUIRED)
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_reassigning_to_the_same_provider_does_not_tell_its_staff_again(happen, drive, world):
     case = happen("assigned")
     again = drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)

@@ -1,6 +1,8 @@
 """Decisions taken after the first issue-3 review: clocks under joint handling, finished
 cases, provider names, and the routing reason on the timeline API."""
 
+import pytest
+
 from linli.extensions import db
 from linli.routing.importer import ImportRefused, import_providers
 from linli.routing.models import CoTask
@@ -11,6 +13,7 @@ def _co_providers(world):
     return [{"provider_id": world.other_provider.id, "due_at": later(), "note": "协助"}]
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_coordinating_an_accepted_case_keeps_its_accept_clock_stopped(
     new_case, drive, world, make_provider
 ):
@@ -37,6 +40,7 @@ def test_reassigning_to_a_new_unit_restarts_acceptance(new_case, drive, world, m
     assert (moved["state"], moved["accepted_at"]) == ("assigned", None)
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_a_co_task_cannot_be_worked_once_its_case_is_rejected(client, auth, new_case, drive, world):
     # The lead returns a joint case, the dispatcher accepts that and rejects the need: the
     # co-unit's open task has nothing left to serve.

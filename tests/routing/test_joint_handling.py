@@ -19,6 +19,9 @@ from tests.support import (
 
 TASKS = f"{API}/tasks"
 
+# The co-unit in these tests is other_provider, which must fit community A's cases.
+pytestmark = pytest.mark.usefixtures("other_provider_serves_a")
+
 
 @pytest.fixture
 def coordinate(drive, world):

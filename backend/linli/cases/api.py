@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 from linli.accounts.service import current_actor
 from linli.cases import attachments, service
 from linli.cases.lifecycle import Action, VersionConflict
+from linli.cases.scope import CaseView, get_case_for
 from linli.cases.schemas import (
     ActionIn,
     AttachmentOut,
@@ -40,7 +41,7 @@ _client_case_key = client_id_key("case")
 def conflict(error: VersionConflict):
     """409 carrying the case as it is now, so the client can show it and decide again."""
     db.session.rollback()
-    case = service.get_case_for(current_actor(), error.case_id)
+    case = get_case_for(current_actor(), error.case_id)
     abort(
         409,
         "the case has changed since you loaded it",
@@ -87,7 +88,7 @@ def similar_cases(args):
 @jwt_required()
 @blp.response(200, CaseOut)
 def get_case(case_id):
-    return service.get_case_for(current_actor(), case_id)
+    return get_case_for(current_actor(), case_id)
 
 
 @blp.route("/<uuid:case_id>/events")
@@ -96,7 +97,7 @@ def get_case(case_id):
 def case_events(case_id):
     """The case's timeline (residents see its public part)."""
     actor = current_actor()
-    return {"items": service.case_events(actor, service.get_case_for(actor, case_id))}
+    return {"items": service.case_events(actor, get_case_for(actor, case_id))}
 
 
 @blp.route("/<uuid:case_id>/support", methods=["POST"])
@@ -136,7 +137,7 @@ def act_on_case(data, case_id, action):
 def upload_attachment(files, case_id):
     """Add a photo (JPEG, PNG or WebP; checked by content)."""
     actor = current_actor()
-    case = service.get_case_for(actor, case_id)
+    case = get_case_for(actor, case_id, least=CaseView.OVERSIGHT)
     return attachments.attach_photo(case, files["file"].read(), actor=actor, now=utcnow())
 
 
@@ -144,7 +145,7 @@ def upload_attachment(files, case_id):
 @jwt_required()
 @blp.response(200, description="The photo's bytes")
 def download_attachment(case_id, attachment_id: uuid.UUID):
-    case = service.get_case_for(current_actor(), case_id)
+    case = get_case_for(current_actor(), case_id, least=CaseView.OVERSIGHT)
     attachment, data = attachments.attachment_of(case, attachment_id)
     response = Response(data, mimetype=attachment.content_type)
     response.headers["Cache-Control"] = "private, max-age=86400"

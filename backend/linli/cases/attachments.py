@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from linli.accounts.models import User
 from linli.cases.models import OPEN_STATES, Attachment, Case, CaseEvent, CaseState
@@ -68,6 +68,23 @@ def sniff_image(data: bytes) -> str:
     return ALLOWED_FORMATS[image_format]
 
 
+def without_metadata(data: bytes, content_type: str) -> bytes:
+    """The photo re-encoded with no EXIF, XMP or text chunks (a phone's GPS fix of the
+    resident's home, its model), its EXIF orientation applied first so it still shows
+    upright. Only the colour profile is kept."""
+    image_format = next(f for f, t in ALLOWED_FORMATS.items() if t == content_type)
+    with Image.open(io.BytesIO(data)) as original:
+        image = ImageOps.exif_transpose(original)
+        icc_profile = original.info.get("icc_profile")
+        image.info = {}
+        out = io.BytesIO()
+        options = {"quality": 90} if image_format in ("JPEG", "WEBP") else {}
+        if icc_profile:
+            options["icc_profile"] = icc_profile
+        image.save(out, format=image_format, **options)
+    return out.getvalue()
+
+
 def attach_photo(case: Case, data: bytes, *, actor: User, now: datetime) -> Attachment:
     """Store a photo on a case the actor can see, and log it on the timeline."""
     if case.state not in ATTACHABLE_STATES:
@@ -78,6 +95,7 @@ def attach_photo(case: Case, data: bytes, *, actor: User, now: datetime) -> Atta
     if not data:
         abort(422, "the file is empty", errors={"file": ["empty"]})
     content_type = sniff_image(data)
+    data = without_metadata(data, content_type)
     attachment_id = uuid.uuid4()
     key = attachment_id.hex
     photo_store().save(key, data)

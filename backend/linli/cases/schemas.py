@@ -5,7 +5,7 @@ from webargs.fields import DelimitedList
 
 from linli.cases.lifecycle import Action, allowed_actions
 from linli.cases.models import CaseState, Channel, Priority
-from linli.cases.service import may_see_reporter
+from linli.cases.scope import case_field_visible, event_actor_for, event_data_for
 from linli.common_schemas import Id, PageArgs, Required, Text, output
 from linli.db import utcnow
 from linli.errors import Problem
@@ -142,10 +142,10 @@ class CaseOut(ActorAware, Schema):
     reference = fields.String()
     category = fields.String(attribute="category.code")
     title = fields.String()
-    description = fields.String()
+    description = fields.String(allow_none=True)
     org_id = fields.Integer()
     org_name = fields.String(attribute="org.name")
-    address = fields.String()
+    address = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
     priority = fields.Enum(Priority, by_value=True)
@@ -177,9 +177,11 @@ class CaseOut(ActorAware, Schema):
     co_tasks = fields.List(fields.Nested(CoTaskOut))
 
     def get_attribute(self, obj, attr, default):
-        # What depends on who asks: the reporter's details, the actions, this cycle's rating.
+        # What depends on who asks: the fields of their view, the actions, this cycle's rating.
+        if not case_field_visible(self.actor, obj, attr):
+            return [] if attr in ("attachments", "co_tasks") else None
         if attr == "reporter":
-            return obj if may_see_reporter(self.actor, obj) else None
+            return obj
         if attr == "allowed_actions":
             return allowed_actions(obj, self.actor)
         if attr == "rating":
@@ -218,13 +220,17 @@ class SupportOut(Schema):
 
 @output
 class ActorOut(Schema):
-    id = fields.Integer()
-    display_name = fields.String()
-    role = fields.String(attribute="role.value")
+    """Who did it; `id` and `display_name` are null where the caller may know only the role."""
+
+    id = fields.Integer(allow_none=True)
+    display_name = fields.String(allow_none=True)
+    role = fields.String()
 
 
 @output
-class EventOut(Schema):
+class EventOut(ActorAware, Schema):
+    """One timeline entry as the caller may read it (see cases/scope.py)."""
+
     id = fields.Integer()
     at = fields.DateTime()
     action = fields.String()
@@ -234,6 +240,13 @@ class EventOut(Schema):
     public = fields.Boolean()
     data = fields.Dict(metadata={"description": "Details: routing rule and candidates, escalation reason …"})
     actor = fields.Nested(ActorOut, allow_none=True)
+
+    def get_attribute(self, obj, attr, default):
+        if attr == "data":
+            return event_data_for(self.actor, obj)
+        if attr == "actor":
+            return event_actor_for(self.actor, obj.case, obj)
+        return super().get_attribute(obj, attr, default)
 
 
 @output

@@ -10,9 +10,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from linli.accounts.models import Role, User
-from linli.accounts.permissions import org_in_scope
 from linli.categories.service import category_by_code
 from linli.cases.lifecycle import Action, VersionConflict, apply_transition
+from linli.cases.scope import (
+    get_case_for,
+    may_file_for,
+    org_in_reach,
+    visible_cases,
+    visible_events,
+)
 from linli.cases.models import (
     OPEN_STATES,
     Case,
@@ -27,8 +33,9 @@ from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import subtree_ids_query
-from linli.routing.models import CoTask, Provider
+from linli.routing.models import Provider
 from linli.routing.rules import route_case
+from linli.routing.service import fits_case, reaches_beyond_fit
 from linli.routing.tasks import add_co_tasks
 from linli.escalation.service import overdue_condition, start_cycle_clocks
 
@@ -40,45 +47,6 @@ CHANNELS_BY_ROLE = {
 }
 DEFAULT_CHANNEL = {Role.RESIDENT: Channel.APP, Role.GRID_WORKER: Channel.GRID_VISIT}
 SIMILAR_WINDOW = timedelta(days=30)
-
-
-# --- scope -------------------------------------------------------------------------------
-
-
-def visible_cases(actor: User):
-    """SELECT of the cases `actor` may see: the one definition of case scope."""
-    query = select(Case)
-    if actor.role is Role.ADMIN:
-        return query
-    if actor.role is Role.RESIDENT:
-        supported = select(CaseSupport.case_id).where(CaseSupport.user_id == actor.id)
-        return query.where(
-            or_(Case.reporter_id == actor.id, Case.created_by_id == actor.id, Case.id.in_(supported))
-        )
-    if actor.role is Role.PROVIDER_STAFF:
-        co_tasks = select(CoTask.case_id).where(CoTask.provider_id == actor.provider_id)
-        return query.where(or_(Case.provider_id == actor.provider_id, Case.id.in_(co_tasks)))
-    query = query.where(Case.org_id.in_(subtree_ids_query(actor.org)))
-    if actor.role is Role.OFFICER:
-        # Officers see what has climbed to their own rung of the ladder or above.
-        levels = [k for k in OrgKind if k.rank >= actor.org.kind.rank]
-        query = query.where(Case.escalation_level.in_(levels))
-    return query
-
-
-def get_case_for(actor: User, case_id: uuid.UUID) -> Case:
-    """The case if `actor` may see it; 404 otherwise (existence is not leaked)."""
-    case = db.session.scalar(visible_cases(actor).where(Case.id == case_id))
-    if case is None:
-        abort(404, f"case {case_id} not found")
-    return case
-
-
-def may_see_reporter(actor: User, case: Case) -> bool:
-    """A resident's name and phone are for that resident and the people handling the case."""
-    if actor.role is Role.RESIDENT:
-        return actor.id in (case.reporter_id, case.created_by_id)
-    return actor.role is not Role.PARTY_REVIEWER
 
 
 # --- reporting ---------------------------------------------------------------------------
@@ -118,8 +86,10 @@ def _reporter_fields(actor: User, on_behalf_of: dict | None) -> dict:
               "reporter_phone": on_behalf_of.get("phone", "")}
     if on_behalf_of.get("resident_id"):
         resident = db.session.get(User, on_behalf_of["resident_id"])
-        if resident is None or resident.role is not Role.RESIDENT:
-            abort(422, "no such resident", errors={"on_behalf_of": {"resident_id": ["no such resident"]}})
+        # A resident outside the caller's area gets the answer of an id that does not exist.
+        if resident is None or not may_file_for(actor, resident):
+            abort(422, "no such resident in your area",
+                  errors={"on_behalf_of": {"resident_id": ["no such resident in your area"]}})
         fields.update(reporter_id=resident.id, reporter_name=fields["reporter_name"] or
                       resident.display_name, reporter_phone=fields["reporter_phone"] or resident.phone or "")
     return fields
@@ -145,8 +115,11 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         abort(422, "unknown org", errors={"org_id": ["no such org"]})
     if org.kind not in REPORTABLE_KINDS:
         abort(422, "report to a community or grid", errors={"org_id": ["must be a community or grid"]})
-    if actor.role is not Role.RESIDENT and not org_in_scope(actor, org):
+    if not org_in_reach(actor, org):
         abort(422, "that place is outside your area", errors={"org_id": ["outside your area"]})
+    if data.get("household_id") is not None and actor.role is Role.RESIDENT:
+        abort(422, "households are named by grid workers on their rounds",
+              errors={"household_id": ["not for residents"]})
     channel = data.get("channel") or DEFAULT_CHANNEL.get(actor.role, Channel.HOTLINE)
     if channel not in CHANNELS_BY_ROLE.get(actor.role, tuple(Channel)):
         abort(422, f"a {actor.role} cannot report through {channel}",
@@ -245,40 +218,47 @@ def _mine(actor: User):
 
 
 def case_events(actor: User, case: Case) -> list[CaseEvent]:
-    """The timeline; residents see the public part only."""
-    query = select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
-    if actor.role is Role.RESIDENT:
-        query = query.where(CaseEvent.public.is_(True))
-    return list(db.session.scalars(query))
+    """The timeline as `actor` may read it (see scope)."""
+    return list(db.session.scalars(visible_events(actor, case)))
 
 
-def similar_open_cases(actor: User, category_code: str, org_id: int, *, now: datetime) -> list[Case]:
-    """Open cases of the same category in the same community, recent: candidates for a +1."""
-    category = category_by_code(category_code)
+def _org_in_reach_or_422(actor: User, org_id: int) -> Org:
     org = db.session.get(Org, org_id)
     if org is None:
         abort(422, "unknown org", errors={"org_id": ["no such org"]})
+    if not org_in_reach(actor, org):
+        abort(422, "that place is outside your area", errors={"org_id": ["outside your area"]})
+    return org
+
+
+def similar_open_cases(actor: User, category_code: str, org_id: int, *, now: datetime) -> list[Case]:
+    """Open cases of the same category in the same community, recent: candidates for a +1.
+
+    Only where the caller may report (a resident's own community, staff's area), only
+    cases the caller may see or +1, and never the caller's own (a +1 there does nothing).
+    """
+    category = category_by_code(category_code)
+    org = _org_in_reach_or_422(actor, org_id)
     community = org if org.kind is not OrgKind.GRID else org.parent
-    query = (
-        select(Case)
-        .where(
-            Case.category_id == category.id,
-            Case.state.in_(OPEN_STATES),
-            Case.created_at >= now - SIMILAR_WINDOW,
-            Case.org_id.in_(subtree_ids_query(community)),
-        )
-        .order_by(Case.created_at.desc())
-        .limit(10)
+    query = select(Case).where(
+        Case.category_id == category.id,
+        Case.state.in_(OPEN_STATES),
+        Case.created_at >= now - SIMILAR_WINDOW,
+        Case.org_id.in_(subtree_ids_query(community)),
+        Case.created_by_id != actor.id,
+        or_(Case.reporter_id.is_(None), Case.reporter_id != actor.id),
     )
-    return list(db.session.scalars(query))
+    if actor.role is not Role.RESIDENT:
+        query = query.where(Case.id.in_(visible_cases(actor).with_only_columns(Case.id)))
+    return list(db.session.scalars(query.order_by(Case.created_at.desc()).limit(10)))
 
 
 def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
-    """A resident says "me too" (+1) to an open case; saying it twice counts once."""
+    """A resident says "me too" (+1) to an open case in their community; twice counts once."""
     if actor.role is not Role.RESIDENT:
         abort(403, "only residents +1 a need")
     case = db.session.get(Case, case_id)
-    if case is None:
+    if case is None or not org_in_reach(actor, case.org):
         abort(404, f"case {case_id} not found")
     if case.state not in OPEN_STATES:
         abort(422, f"the case is {case.state}; only open cases take a +1",
@@ -298,11 +278,26 @@ def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
 # --- acting -------------------------------------------------------------------------------
 
 
-def _provider_from_body(provider_id: int, field: str) -> Provider:
-    # A dangling id in the body is bad input (422), not a missing resource (404).
+def _provider_for(actor: User, case: Case, provider_id: int, field: str, reason: str,
+                  beyond_fit: list[int]) -> Provider:
+    """The provider named in the body, if the actor may give this case to it.
+
+    A dangling id is bad input (422), not a missing resource (404). A provider must fit
+    the case (category and coverage); an officer may reach wider with a reason, and the
+    event records which providers were called on beyond their fit.
+    """
     provider = db.session.get(Provider, provider_id)
     if provider is None:
         abort(422, "no such provider", errors={field: ["no such provider"]})
+    if fits_case(provider, case):
+        return provider
+    if not reaches_beyond_fit(actor, provider):
+        abort(422, "that provider does not serve this category in this place",
+              errors={field: ["does not serve this case's category and place"]})
+    if not reason.strip():
+        abort(422, "say why a provider outside the case's category or place should take it",
+              errors={"note": ["required when a provider does not fit the case"]})
+    beyond_fit.append(provider.id)
     return provider
 
 
@@ -313,8 +308,17 @@ def act_on_case(actor: User, case_id: uuid.UUID, action: Action, data: dict, *, 
         (data.get("lead_provider_id"), "lead_provider_id") if action is Action.COORDINATE
         else (data.get("provider_id"), "provider_id")
     )
-    provider = _provider_from_body(provider_id, field) if provider_id else None
     note = data.get("reason") or data.get("note") or ""
+    beyond_fit: list[int] = []
+    provider = _provider_for(actor, case, provider_id, field, note, beyond_fit) if provider_id else None
+    co_units = [
+        (_provider_for(actor, case, c["provider_id"], "co_providers", note, beyond_fit),
+         c["due_at"], c.get("note", ""))
+        for c in data.get("co_providers", [])
+    ] if action is Action.COORDINATE else []
+    event_data = {"provider_id": provider.id} if provider else {}
+    if beyond_fit:
+        event_data["beyond_fit_provider_ids"] = beyond_fit
     try:
         apply_transition(
             case,
@@ -324,11 +328,9 @@ def act_on_case(actor: User, case_id: uuid.UUID, action: Action, data: dict, *, 
             expected_version=data["version"],
             note=note,
             provider=provider,
-            data={"provider_id": provider.id} if provider else None,
+            data=event_data or None,
         )
         if action is Action.COORDINATE:
-            co_units = [(_provider_from_body(c["provider_id"], "co_providers"), c["due_at"],
-                         c.get("note", "")) for c in data.get("co_providers", [])]
             add_co_tasks(case, co_units, actor=actor, now=now)
         elif case.state is CaseState.SUBMITTED:
             # Back in the queue (an accepted return, a rejection sent back): route it again.

@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from linli.accounts.service import current_actor
 from linli.cases.schemas import CaseOut, EventOut
-from linli.cases.service import get_case_for
+from linli.cases.scope import get_case_for
 from linli.db import utcnow
 from linli.feedback import review, service
 from linli.feedback.schemas import RatingIn, ReviewIn, ReviewListArgs, ReviewPage

@@ -16,7 +16,8 @@ from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
 from linli.cases.lifecycle import Action
 from linli.cases.models import Case, CaseEvent, CaseState
-from linli.cases.service import decode_cursor, encode_cursor, get_case_for, visible_cases
+from linli.cases.scope import get_case_for, visible_cases
+from linli.cases.service import decode_cursor, encode_cursor
 from linli.errors import abort
 from linli.escalation.models import Escalation
 from linli.escalation.service import is_overdue, overdue_condition

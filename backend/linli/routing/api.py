@@ -5,7 +5,7 @@ from linli.accounts.models import Role
 from linli.accounts.permissions import require_role
 from linli.accounts.service import current_actor
 from linli.cases.schemas import CoTaskOut
-from linli.cases.service import get_case_for
+from linli.cases.scope import get_case_for
 from linli.categories.service import category_by_code
 from linli.db import utcnow
 from linli.idempotency import idempotent

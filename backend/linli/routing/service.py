@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from linli.accounts.models import Role, User
 from linli.categories.models import Category
 from linli.db import get_by_int_id
 from linli.errors import abort
@@ -15,6 +16,26 @@ def get_provider_or_404(provider_id: int) -> Provider:
     if provider is None:
         abort(404, f"provider {provider_id} does not exist")
     return provider
+
+
+def fits_case(provider: Provider, case) -> bool:
+    """Whether `provider` serves the case's category where the case is (what routing asks)."""
+    return any(category.id == case.category_id for category in provider.categories) and any(
+        org.contains(case.org) for org in provider.coverage
+    )
+
+
+def reaches_beyond_fit(actor: User, provider: Provider) -> bool:
+    """Whether `actor` may hand a case to a provider that does not fit it, saying why.
+
+    An officer may call on any unit working in their area (a street office a district
+    department, say); an admin on any. Dispatchers and grid workers stay with what fits.
+    """
+    if actor.role is Role.ADMIN:
+        return True
+    return actor.role is Role.OFFICER and any(
+        actor.org.contains(org) or org.contains(actor.org) for org in provider.coverage
+    )
 
 
 def create_provider(

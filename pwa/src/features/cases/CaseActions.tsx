@@ -89,9 +89,9 @@ interface CoPick {
   note: string;
 }
 
-/** Co-handling units: any active provider covering the case's place, other than the lead. */
+/** Co-handling units: active providers serving the case's category in its place, other than the lead. */
 function CoProviders({ c, lead, picks, onChange }: { c: Case; lead: number | null; picks: Map<number, CoPick>; onChange: (m: Map<number, CoPick>) => void }) {
-  const res = useResource(useMemo(() => reads.providers('', c.org_id), [c.org_id]));
+  const res = useResource(useMemo(() => reads.providers(c.category, c.org_id), [c.category, c.org_id]));
   const list = (res.data ?? []).filter((p) => p.active !== false && p.id !== lead);
   const set = (id: number, pick: CoPick | null) => {
     const next = new Map(picks);

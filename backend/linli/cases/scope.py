@@ -1,0 +1,166 @@
+"""Who may see which case, which of its fields and which of its events: the one place.
+
+Every endpoint, list, search and figure that touches cases asks here; none writes its own
+scope query. Three questions, three answers:
+
+- which cases: `visible_cases(actor)`, a SELECT every list and lookup starts from;
+- which fields: `case_view(actor, case)`, one of three views (below);
+- which events, and how much of each: `visible_events(...)`, `event_data_for(...)`,
+  `event_actor_for(...)`.
+
+A resident's name and phone are for that resident and the people handling the case; a
+neighbour who +1'd a need sees what a notice board would show, never the household.
+"""
+
+import enum
+import uuid
+
+from sqlalchemy import or_, select
+
+from linli.accounts.models import Role, User
+from linli.accounts.permissions import org_in_scope
+from linli.cases.models import Case, CaseEvent, CaseSupport
+from linli.errors import abort
+from linli.extensions import db
+from linli.orgs.models import Org, OrgKind
+from linli.orgs.service import org_at_level, subtree_ids_query
+from linli.routing.models import CoTask
+
+
+class CaseView(enum.Enum):
+    HANDLING = "handling"  # everything, the reporter's name and phone included
+    OVERSIGHT = "oversight"  # everything but the reporter (the party branch reviews, not serves)
+    PUBLIC = "public"  # a neighbour who +1'd: category, title, state, the public timeline
+
+
+# What only the HANDLING and OVERSIGHT views carry: where the household is, what was
+# written about it, its photos, the reporter, and the reporter's own rating.
+PRIVATE_CASE_FIELDS = frozenset({
+    "description", "address", "lat", "lon", "household_id", "reporter", "attachments",
+    "co_tasks", "rating",
+})
+
+# Event details a resident's timeline may carry; the rest (routing candidates, loads,
+# provider ids, task ids) is internal.
+PUBLIC_EVENT_DATA = frozenset({"channel", "from_level", "to_level", "reason", "rating"})
+
+
+# --- which cases --------------------------------------------------------------------------
+
+
+def visible_cases(actor: User):
+    """SELECT of the cases `actor` may see at all (in some view)."""
+    query = select(Case)
+    if actor.role is Role.ADMIN:
+        return query
+    if actor.role is Role.RESIDENT:
+        supported = select(CaseSupport.case_id).where(CaseSupport.user_id == actor.id)
+        return query.where(
+            or_(Case.reporter_id == actor.id, Case.created_by_id == actor.id, Case.id.in_(supported))
+        )
+    if actor.role is Role.PROVIDER_STAFF:
+        co_tasks = select(CoTask.case_id).where(CoTask.provider_id == actor.provider_id)
+        return query.where(or_(Case.provider_id == actor.provider_id, Case.id.in_(co_tasks)))
+    query = query.where(Case.org_id.in_(subtree_ids_query(actor.org)))
+    if actor.role is Role.OFFICER:
+        # Officers see what has climbed to their own rung of the ladder or above.
+        levels = [k for k in OrgKind if k.rank >= actor.org.kind.rank]
+        query = query.where(Case.escalation_level.in_(levels))
+    return query
+
+
+def get_case_for(actor: User, case_id: uuid.UUID, *, least: CaseView = CaseView.PUBLIC) -> Case:
+    """The case if `actor` may see it in `least` view or a fuller one; 404 otherwise.
+
+    The answer is the same for a case that does not exist: existence is not leaked.
+    """
+    case = db.session.scalar(visible_cases(actor).where(Case.id == case_id))
+    if case is None or not _at_least(case_view(actor, case), least):
+        abort(404, f"case {case_id} not found")
+    return case
+
+
+def _at_least(view: CaseView, least: CaseView) -> bool:
+    order = (CaseView.PUBLIC, CaseView.OVERSIGHT, CaseView.HANDLING)
+    return order.index(view) >= order.index(least)
+
+
+# --- which fields -------------------------------------------------------------------------
+
+
+def case_view(actor: User, case: Case) -> CaseView:
+    """How much of a case (already known to be visible) `actor` sees. No queries."""
+    if actor.role is Role.RESIDENT:
+        own = actor.id in (case.reporter_id, case.created_by_id)
+        return CaseView.HANDLING if own else CaseView.PUBLIC
+    if actor.role is Role.PARTY_REVIEWER:
+        return CaseView.OVERSIGHT
+    return CaseView.HANDLING
+
+
+def may_see_reporter(actor: User, case: Case) -> bool:
+    return case_view(actor, case) is CaseView.HANDLING
+
+
+def case_field_visible(actor: User, case: Case, field: str) -> bool:
+    view = case_view(actor, case)
+    if field == "reporter":
+        return view is CaseView.HANDLING
+    return view is not CaseView.PUBLIC or field not in PRIVATE_CASE_FIELDS
+
+
+# --- which events -------------------------------------------------------------------------
+
+
+def visible_events(actor: User, case: Case):
+    """SELECT of the case's timeline as `actor` may read it; residents read its public part."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if actor.role is Role.RESIDENT:
+        query = query.where(CaseEvent.public.is_(True))
+    return query.order_by(CaseEvent.at, CaseEvent.id)
+
+
+def event_data_for(actor: User, event: CaseEvent) -> dict:
+    """An event's details for `actor`: residents get the public ones only."""
+    if actor.role is not Role.RESIDENT:
+        return event.data or {}
+    return {k: v for k, v in (event.data or {}).items() if k in PUBLIC_EVENT_DATA}
+
+
+def event_actor_for(viewer: User, case: Case, event: CaseEvent) -> dict | None:
+    """Who did it, as `viewer` may know: by name, or only by role.
+
+    A viewer who may not see the reporter learns no resident's name or id (the reporter
+    filed the first event); a neighbour who +1'd learns no one's.
+    """
+    actor = event.actor
+    if actor is None:
+        return None
+    view = case_view(viewer, case)
+    if view is CaseView.HANDLING or (view is CaseView.OVERSIGHT and actor.role is not Role.RESIDENT):
+        return {"id": actor.id, "display_name": actor.display_name, "role": actor.role.value}
+    return {"id": None, "display_name": None, "role": actor.role.value}
+
+
+# --- places a caller may act on --------------------------------------------------------------
+
+
+def home_community(resident: User) -> Org | None:
+    """The community a resident lives in (their own node, or their grid's community)."""
+    return org_at_level(resident.org, OrgKind.COMMUNITY)
+
+
+def org_in_reach(actor: User, org: Org) -> bool:
+    """Whether `actor` may report into, search or +1 in `org`.
+
+    Residents act in their own community; staff in their area; admins everywhere.
+    """
+    if actor.role is Role.RESIDENT:
+        community = home_community(actor)
+        return community is not None and community.contains(org)
+    return org_in_scope(actor, org)
+
+
+def may_file_for(actor: User, resident: User) -> bool:
+    """Whether staff may report on this resident's behalf: residents of their own area."""
+    return resident.role is Role.RESIDENT and resident.active and org_in_reach(actor, resident.org)
