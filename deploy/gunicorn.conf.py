@@ -15,3 +15,13 @@ forwarded_allow_ips = os.environ.get("LINLI_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 27 opens a control socket at one fixed path per machine user; Linli does not use
 # it, and two instances (app and tests, or two apps) must not share it.
 control_socket_disable = True
+# Request limits, kept above the app's own so that the app answers (as a problem) first:
+# the app refuses a URL over 8000 bytes with a 414 problem (linli.errors.MAX_URL_BYTES);
+# gunicorn's request line (method, URL, protocol) may be up to 8190 bytes, its largest
+# setting, so only a line the app could never take gets gunicorn's own plain error page.
+# Headers: an access token is under 1 kB, so gunicorn's defaults (100 fields of up to
+# 8190 bytes each), stated here, are plenty. A proxy in front should allow at least as much
+# (nginx: large_client_header_buffers 4 8k, its default).
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190

@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 
@@ -83,6 +84,12 @@ def register_errorhandlers(app: Flask) -> None:
     register_problem_handlers(app)
     app.before_request(check_request_line)
     app.before_request(require_json_bodies)
+
+
+def register_security_headers(app: Flask) -> None:
+    from linli import security_headers
+
+    security_headers.register_security_headers(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -29,6 +29,10 @@ MAX_JSON_DEPTH = 32
 # JSON bodies are small (a description is 5,000 characters; photos travel as multipart): a
 # larger one is refused before it is scanned or parsed.
 MAX_JSON_BYTES = 1024 * 1024
+# The longest URL (path and query string) the app takes; longer ones get a 414 problem. gunicorn's
+# limit_request_line (deploy/gunicorn.conf.py, 8190 with the method and protocol) stays above
+# it, so a client gets the app's problem rather than gunicorn's HTML page.
+MAX_URL_BYTES = 8000
 # A JSON string (which may hold brackets); it always matches, to the end if unterminated, and
 # never backtracks, so stripping strings stays linear on any input.
 _JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.|\\\Z)*+(?:"|\Z)', re.DOTALL)
@@ -169,7 +173,9 @@ def json_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
 
 
 def check_request_line():
-    """422 for control characters in the query string (its names or values)."""
+    """414 for an overlong URL; 422 for control characters in the query string (both problems)."""
+    if len(request.environ.get("PATH_INFO", "")) + len(request.query_string) > MAX_URL_BYTES:
+        return problem(414, f"the URL is longer than {MAX_URL_BYTES} bytes")
     errors = {}
     for name, value in request.args.items(multi=True):
         if CONTROL_CHARACTERS.search(name):
