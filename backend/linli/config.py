@@ -70,11 +70,15 @@ def load_config(overrides: dict | None = None) -> dict:
         ),
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=int(_env("LINLI_REFRESH_TOKEN_DAYS", "30"))),
         "JWT_TOKEN_LOCATION": ["headers"],
-        # Login rate limits (flask-limiter notation); storage "memory://" or e.g. redis://
-        "RATELIMIT_STORAGE_URI": _env("LINLI_RATELIMIT_STORAGE_URI", "memory://"),
+        # Rate limits (flask-limiter notation). Their counters live in the app's database by
+        # default, so they hold across workers; or e.g. redis://host:6379 ("memory://": per process).
+        "RATELIMIT_STORAGE_URI": _env("LINLI_RATELIMIT_STORAGE_URI", "database://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LINLI_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": _env("LINLI_LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
+        # New reports per resident (a replay of the same report does not count).
+        "REPORT_LIMIT_PER_RESIDENT": _env("LINLI_REPORT_LIMIT_PER_RESIDENT",
+                                          "10 per hour;30 per day"),
         # What travels compressed (flask-compress); photos are compressed already.
         "COMPRESS_MIMETYPES": [
             "text/html", "text/css", "text/javascript", "application/javascript",

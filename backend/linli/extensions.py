@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
+from linli.accounts import ratelimit  # noqa: F401 - registers the database:// limit storage
 from linli.db import Base
 from linli.errors import ProblemApi
 from linli.openapi import LinliMarshmallowPlugin

@@ -153,3 +153,39 @@ def test_a_token_from_before_families_still_refreshes_into_a_session_of_its_own(
     assert me(client, pair["access_token"]).status_code == 200
     assert_problem(refresh(client, legacy), 401)
     assert_problem(refresh(client, pair["refresh_token"]), 401)  # the replay ended the chain
+
+
+# Item 7: failed logins count against the account sign-in resolves to ------------------------
+
+SPELLINGS = ["13900000001", "+86 139 0000 0001", "139-0000-0001", "+8613900000001",
+             "139 0000 0001", "+86-139-0000-0001", "0086 139 0000 0001", "8613900000001"]
+
+
+def assert_rate_limited(response):
+    assert_problem(response, 429)
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_spellings_of_one_phone_number_count_as_one_account(client, world):
+    for spelling in SPELLINGS[:5]:
+        assert_problem(login(client, spelling, "wrong-password"), 401)
+
+    for spelling in SPELLINGS:
+        assert_rate_limited(login(client, spelling, "wrong-password"))
+    assert_rate_limited(login(client, "resident_a"))  # the same account by its username
+    assert login(client, "resident_a2").status_code == 200
+
+
+def test_a_phone_and_a_username_of_one_account_share_the_limit(client, world):
+    for name in ["resident_a", "+86 139 0000 0001", "RESIDENT_A", "13900000001", "resident_a"]:
+        assert_problem(login(client, name, "wrong-password"), 401)
+
+    assert_rate_limited(login(client, "139-0000-0001"))
+
+
+def test_unknown_phone_numbers_are_counted_by_their_normalised_number(client, world):
+    for spelling in ["13912345678", "+86 139 1234 5678", "139-1234-5678", "+8613912345678",
+                     "139 1234 5678"]:
+        assert_problem(login(client, spelling, "wrong-password"), 401)
+
+    assert_rate_limited(login(client, "0086 139-1234-5678", "wrong-password"))

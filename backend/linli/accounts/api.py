@@ -25,9 +25,13 @@ me_blp = Blueprint("me", __name__, url_prefix="", description="The signed-in use
 
 
 def _login_account_key() -> str:
-    body = request.get_json(silent=True)
-    login = body.get("username") if isinstance(body, dict) else None
-    return f"login-account:{str(login)[:64].strip().lower()}"
+    # Computed once per request: it looks the account up (request-scoped, unlike `g` in tests).
+    if "linli.login_account_key" not in request.environ:
+        body = request.get_json(silent=True)
+        login = body.get("username") if isinstance(body, dict) else None
+        key = service.login_account_key(str(login)[:64])
+        request.environ["linli.login_account_key"] = f"login-account:{key}"
+    return request.environ["linli.login_account_key"]
 
 
 def _refused(response) -> bool:

@@ -64,3 +64,14 @@ class RevokedTokenFamily(Base):
     # The family's newest refresh token expires by then; the row can go after it.
     expires_at: Mapped[datetime] = mapped_column(index=True)
     revoked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RateLimitCounter(Base):
+    """One fixed-window rate-limit counter (flask-limiter's `database://` storage)."""
+
+    __tablename__ = "rate_limit_counters"
+
+    # A digest of the limiter's key: the keys name phone numbers and addresses.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

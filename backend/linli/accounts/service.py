@@ -108,6 +108,17 @@ def find_login_user(login: str) -> User | None:
     return db.session.scalar(select(User).where(condition))
 
 
+def login_account_key(login: str) -> str:
+    """What failed sign-ins with `login` count against: the account sign-in finds, by its
+    username (any case); otherwise the login as sign-in reads it (a phone normalised)."""
+    login = login.strip()
+    user = find_login_user(login) if login else None
+    if user is not None:
+        return user.username.lower()
+    phone = normalize_mainland_mobile(login) if login[:1] in "+0123456789" else None
+    return phone or login.lower()
+
+
 def authenticate(login: str, password: str) -> User:
     """The user behind a username or phone and password, or 401 (same answer either way)."""
     user = find_login_user(login)

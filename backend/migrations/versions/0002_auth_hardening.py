@@ -1,4 +1,4 @@
-"""auth hardening: ended sessions (token families)
+"""auth hardening: ended sessions (token families), rate-limit counters
 
 Revision ID: 0002_auth_hardening
 Revises: 0001_initial
@@ -33,8 +33,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_revoked_token_families_expires_at'), ['expires_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_revoked_token_families_user_id'), ['user_id'], unique=False)
 
+    op.create_table('rate_limit_counters',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('expires_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_rate_limit_counters'))
+    )
+    with op.batch_alter_table('rate_limit_counters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rate_limit_counters_expires_at'), ['expires_at'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('rate_limit_counters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rate_limit_counters_expires_at'))
+
+    op.drop_table('rate_limit_counters')
     with op.batch_alter_table('revoked_token_families', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_revoked_token_families_user_id'))
         batch_op.drop_index(batch_op.f('ix_revoked_token_families_expires_at'))
