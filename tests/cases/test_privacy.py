@@ -170,7 +170,7 @@ def test_a_dispatcher_assigns_only_providers_that_fit_the_case(
     world, new_case, act, make_provider
 ):
     case = new_case()
-    meals_only = make_provider("社区食堂", coverage=[world.community_a], categories=["meals"])
+    meals_only = make_provider("社区食堂", coverage=[world.community_a], categories=["community_meals"])
 
     elsewhere = act(world.dispatcher_a, case, "assign", provider_id=world.other_provider.id)
     wrong_category = act(world.dispatcher_a, case, "assign", provider_id=meals_only.id)
@@ -215,3 +215,25 @@ def upload_photo(client, auth, world):
         return response.get_json()["url"]
 
     return upload
+
+
+# --- 10 (last part). a resident's reports are rate-limited --------------------------------
+
+
+def test_a_resident_files_a_bounded_number_of_reports(app, client, auth, world, new_case,
+                                                     monkeypatch):
+    monkeypatch.setitem(app.config, "REPORT_LIMIT_PER_RESIDENT", "3 per hour")
+    sent = [new_case(id=f"00000000-0000-4000-8000-00000000000{i}") for i in range(3)]
+    replay = client.post(CASES, headers=auth(world.resident_a), json={
+        "id": sent[0]["id"], "category": "elderly_care", "title": "需要上门助浴",
+        "description": "独居老人行动不便", "org_id": world.grid_a1.id})
+
+    refused = client.post(CASES, headers=auth(world.resident_a), json={
+        "category": "elderly_care", "title": "第四次", "description": "又一件",
+        "org_id": world.grid_a1.id})
+
+    assert replay.get_json()["id"] == sent[0]["id"]  # the same report again is not a new one
+    assert_problem(refused, 429)
+    assert refused.headers["Retry-After"]
+    assert new_case(reporter=world.resident_a2)["state"] == "submitted"  # others go on
+    assert new_case(reporter=world.grid_worker_a1)["state"] == "submitted"  # staff are not limited

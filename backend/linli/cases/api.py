@@ -1,10 +1,11 @@
 import uuid
 
-from flask import Response
+from flask import Response, current_app
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from linli.accounts.models import Role
 from linli.accounts.service import current_actor
 from linli.cases import attachments, service
 from linli.cases.lifecycle import Action, VersionConflict
@@ -24,7 +25,7 @@ from linli.cases.schemas import (
 )
 from linli.db import utcnow
 from linli.errors import abort
-from linli.extensions import db
+from linli.extensions import db, limiter
 from linli.idempotency import client_id_key, idempotent
 from linli.openapi import enum_path_parameter
 
@@ -50,12 +51,24 @@ def conflict(error: VersionConflict):
     )
 
 
+def _reporting_resident() -> str:
+    return f"report-resident:{current_actor().id}"
+
+
 @blp.route("", methods=["POST"])
 @jwt_required()
-@idempotent(fallback_key=_client_case_key)
+@idempotent(fallback_key=_client_case_key)  # a replay is answered before it counts
+@limiter.limit(
+    lambda: current_app.config["REPORT_LIMIT_PER_RESIDENT"],
+    key_func=_reporting_resident,
+    exempt_when=lambda: current_actor().role is not Role.RESIDENT,
+    deduct_when=lambda response: response.status_code == 201,
+    scope="report-resident",
+)
 @blp.arguments(CaseCreate)
 @blp.response(201, CaseOut)
 @blp.alt_response(200, schema=CaseOut, description="The same client id was reported before")
+@blp.alt_response(429, description="Too many new reports by this resident; see Retry-After")
 def report_case(data):
     """Report a need. Send an `Idempotency-Key` (or your own `id`) so a retry never makes two."""
     case, created = service.report_case(current_actor(), data, now=utcnow())

@@ -61,9 +61,12 @@ def buildings_of_grid(grid: Org) -> list[Building]:
 
 
 def buildings_in_scope(actor, grid_id: int) -> list[Building]:
-    """A grid's buildings, for someone whose scope covers the grid (others get 404)."""
-    from linli.accounts.permissions import org_in_scope
+    """A grid's buildings and households, for the staff who organise door-to-door rounds in
+    it (others get 403, or 404 for a grid outside their area)."""
+    from linli.accounts.models import Role
+    from linli.accounts.permissions import org_in_scope, require_role
 
+    require_role(actor, Role.GRID_WORKER, Role.DISPATCHER, Role.OFFICER, Role.ADMIN)
     grid = get_org_or_404(grid_id)
     if not org_in_scope(actor, grid):
         abort(404, f"org {grid_id} does not exist")
