@@ -353,7 +353,7 @@ export const en: Messages = {
   'round.households.other': '{n} households',
   'logout.title.one': '{n} write is not sent yet',
   'logout.title.other': '{n} writes are not sent yet',
-  'logout.body': 'If you sign out, unsent writes stay on this device under your account only and are sent when you next sign in. The cases and lists you viewed (with residents’ names and phones) are deleted from this device.',
+  'logout.body': 'If you sign out, unsent writes stay on this device (other accounts signing in here do not see them) and are sent when you next sign in. The cases and lists you viewed, with residents’ names and phones, are deleted from this device.',
   'logout.attention.one': '{n} of them was refused by the server and needs you in the outbox.',
   'logout.attention.other': '{n} of them were refused by the server and need you in the outbox.',
   'logout.syncFirst': 'Send now',

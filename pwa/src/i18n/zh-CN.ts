@@ -353,7 +353,7 @@ export const zhCN = {
   'round.households.other': '{n} 户',
   'logout.title.one': '还有 {n} 条内容未发送',
   'logout.title.other': '还有 {n} 条内容未发送',
-  'logout.body': '退出后，未发送的内容只保存在本机你的账号下，下次你登录时继续发送。你看过的诉求和名单（含居民姓名、电话）会从本机删除。',
+  'logout.body': '退出后，未发送的内容仍保存在本机，其他账号登录时看不到，你下次登录时会继续发送。你看过的诉求和名单（含居民姓名、电话）会从本机删除。',
   'logout.attention.one': '其中 {n} 条被服务器拒绝，需要你在发送箱里处理。',
   'logout.attention.other': '其中 {n} 条被服务器拒绝，需要你在发送箱里处理。',
   'logout.syncFirst': '先发送',

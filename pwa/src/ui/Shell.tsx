@@ -33,33 +33,36 @@ function Header() {
     else void signOut();
   };
   return (
-    <header class="topbar">
-      <a href="/" class="brand">
-        {t('app.name')}
-      </a>
-      <div class="topbar-actions">
-        <LangToggle />
-        <button
-          type="button"
-          class={`btn btn-ghost sync${syncing.value ? ' is-syncing' : ''}${attention ? ' has-attention' : ''}`}
-          data-testid="sync-now"
-          onClick={() => void syncNow({ force: true })}
-        >
-          <span aria-hidden="true" class="sync-icon">
-            ⟳
-          </span>
-          {/* No aria-label: the name is read from the content, so it contains the visible count. */}
-          <span class="sr-only">{`${syncing.value ? t('header.syncing') : t('header.sync')}, ${t('header.pending')}`}</span>
-          <span class="badge" data-testid="outbox-pending">
-            {pending}
-          </span>
-        </button>
-        <button type="button" class="btn btn-ghost" data-testid="logout" onClick={onLogout}>
-          {t('header.logout')}
-        </button>
-      </div>
+    <>
+      <header class="topbar">
+        <a href="/" class="brand">
+          {t('app.name')}
+        </a>
+        <div class="topbar-actions">
+          <LangToggle />
+          <button
+            type="button"
+            class={`btn btn-ghost sync${syncing.value ? ' is-syncing' : ''}${attention ? ' has-attention' : ''}`}
+            data-testid="sync-now"
+            onClick={() => void syncNow({ force: true })}
+          >
+            <span aria-hidden="true" class="sync-icon">
+              ⟳
+            </span>
+            {/* No aria-label: the name is read from the content, so it contains the visible count. */}
+            <span class="sr-only">{`${syncing.value ? t('header.syncing') : t('header.sync')}, ${t('header.pending')}`}</span>
+            <span class="badge" data-testid="outbox-pending">
+              {pending}
+            </span>
+          </button>
+          <button type="button" class="btn btn-ghost" data-testid="logout" onClick={onLogout}>
+            {t('header.logout')}
+          </button>
+        </div>
+      </header>
+      {/* Outside the header: the dialog must not inherit the bar's white text. */}
       {asking && pending > 0 && <LogoutDialog onCancel={() => setAsking(false)} onConfirm={() => void signOut()} />}
-    </header>
+    </>
   );
 }
 
