@@ -70,6 +70,20 @@ describe('one session across tabs', () => {
     expect(calls.filter((c) => c.url.endsWith('/auth/refresh'))[0].headers.authorization).toBe('Bearer r1');
     expect(getSession()?.refresh_token).toBe('r2');
   });
+  it('without Web Locks, waits for the lease another tab holds and takes its tokens', async () => {
+    localStorage.setItem('linli.refreshing', `other-tab ${Date.now() + 5_000}`);
+    const { calls } = mockFetch((c) => {
+      if (c.url.endsWith('/auth/refresh')) return json(401, { title: 'revoked' });
+      return c.headers.authorization === 'Bearer a2' ? json(200, { ok: true }) : json(401, {});
+    });
+    setTimeout(() => {
+      otherTabStores('a2', 'r2'); // the other tab finishes its refresh and lets go
+      localStorage.removeItem('linli.refreshing');
+    }, 150);
+    expect(await request('GET', '/me')).toEqual({ ok: true });
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/me', '/api/v1/me']);
+    expect(localStorage.getItem('linli.refreshing')).toBeNull();
+  });
 });
 
 describe('a tab follows the others', () => {
