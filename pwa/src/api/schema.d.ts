@@ -1703,10 +1703,10 @@ export interface components {
             reference: string;
             category: string;
             title: string;
-            description: string;
+            description: string | null;
             org_id: number;
             org_name: string;
-            address: string;
+            address: string | null;
             lat: number | null;
             lon: number | null;
             /** @enum {unknown} */
@@ -1761,8 +1761,8 @@ export interface components {
             supporters: number;
         };
         ActorOut: {
-            id: number;
-            display_name: string;
+            id: number | null;
+            display_name: string | null;
             role: string;
         };
         EventOut: {
