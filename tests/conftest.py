@@ -42,6 +42,8 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "PASSWORD_HASH_PROFILE": "fast",
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Registration codes are kept in memory where tests read them (tests/accounts).
+            "SMS_SENDER": "linli.accounts.sms:MemorySender",
             "PWA_DIST": str(instance / "no-pwa"),
             # Cases wait in triage unless a routing test switches this on (monkeypatch).
             "AUTO_ROUTING": False,

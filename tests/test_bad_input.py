@@ -17,6 +17,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from linli.accounts.models import RevokedToken, User
+from linli.accounts.sms import MemorySender
+from linli.accounts.verification import request_registration_code
 from linli.cases import service as case_service
 from linli.cases.lifecycle import Action, apply_transition
 from linli.cases.models import Attachment, Case, CaseEvent, CaseSupport
@@ -75,6 +77,7 @@ class Ctx:
     case: Case
     resolved: Case
     refresh_token: str
+    code: str = ""  # a registration code texted to 13912345678
 
 
 @pytest.fixture
@@ -97,7 +100,8 @@ def ctx(world) -> Ctx:
     refresh = create_refresh_token(
         identity=str(world.resident_a.id), additional_claims={"role": "resident"}
     )
-    return Ctx(world, case, resolved, refresh)
+    request_registration_code("13912345678", now=now)
+    return Ctx(world, case, resolved, refresh, code=MemorySender.outbox[-1][2])
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,12 @@ ENDPOINTS = {
         None,
         lambda c: {
             "phone": "13912345678",
+            "code": c.code,
             "password": "long-enough-pw",
             "display_name": "新居民",
             "org_id": c.world.grid_a1.id,
         },
-        required=("phone", "password", "display_name", "org_id"),
+        required=("phone", "code", "password", "display_name", "org_id"),
         ok=201,
     ),
     "login": Endpoint(

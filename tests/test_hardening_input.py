@@ -298,4 +298,5 @@ def test_an_operation_is_documented_as_needing_a_token_exactly_when_it_refuses_n
             assert response.status_code != 401, (method, path)
             public.add((method, path))
     assert public == {("post", f"{API}/auth/register"), ("post", f"{API}/auth/login"),
+                      ("post", f"{API}/auth/verification-codes"),
                       ("get", f"{API}/orgs"), ("get", f"{API}/categories")}

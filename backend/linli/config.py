@@ -76,6 +76,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": _env("LINLI_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
         "LOGIN_LIMIT_PER_ADDRESS": _env("LINLI_LOGIN_LIMIT_PER_ADDRESS", "30 per minute"),
+        # Registration: codes texted per number and per address, accounts made per address.
+        "CODE_LIMIT_PER_PHONE": _env("LINLI_CODE_LIMIT_PER_PHONE", "1 per minute;5 per day"),
+        "CODE_LIMIT_PER_ADDRESS": _env("LINLI_CODE_LIMIT_PER_ADDRESS", "20 per hour"),
+        "REGISTER_LIMIT_PER_ADDRESS": _env("LINLI_REGISTER_LIMIT_PER_ADDRESS", "10 per hour"),
+        # Who texts registration codes: module:Class with send_code and send_registered_notice
+        # (see accounts/sms.py); the default writes them to the app log, numbers masked.
+        "SMS_SENDER": _env("LINLI_SMS_SENDER", "linli.accounts.sms:LogSender"),
         # New reports per resident (a replay of the same report does not count).
         "REPORT_LIMIT_PER_RESIDENT": _env("LINLI_REPORT_LIMIT_PER_RESIDENT",
                                           "10 per hour;30 per day"),

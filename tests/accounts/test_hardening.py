@@ -1,11 +1,17 @@
 """Issue 7, items 7–10: token claims, refresh-token families, login counting, registration."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import jwt as pyjwt
 import pytest
+import time_machine
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from sqlalchemy import select
 
+from linli.accounts.models import VerificationCode
+from linli.extensions import db
+from tests.accounts.conftest import ask_for_code, sent_code
 from tests.factories import PASSWORD
 from tests.support import API, assert_problem
 
@@ -189,3 +195,188 @@ def test_unknown_phone_numbers_are_counted_by_their_normalised_number(client, wo
         assert_problem(login(client, spelling, "wrong-password"), 401)
 
     assert_rate_limited(login(client, "0086 139-1234-5678", "wrong-password"))
+
+
+# Item 10: registration proves the phone, says nothing about accounts, and is limited -------
+
+NEW_PHONE = "13912345678"
+
+
+def new_resident(world, **fields):
+    return {"phone": NEW_PHONE, "password": "long-enough-pw", "display_name": "王阿姨",
+            "org_id": world.grid_a1.id, **fields}
+
+
+def register(client, body, **kwargs):
+    return client.post(f"{API}/auth/register", json=body, **kwargs)
+
+
+def test_a_code_texted_to_the_phone_lets_its_holder_register_once(client, world, sms):
+    assert ask_for_code(client, "+86 139 1234 5678").status_code == 202
+    code = sent_code(NEW_PHONE)
+    assert code is not None and len(code) == 6 and code.isdigit()
+
+    created = register(client, new_resident(world, code=code))
+
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["user"]["phone"] == NEW_PHONE
+    # Used once: the same code does not make (or probe) another account.
+    assert_problem(register(client, new_resident(world, code=code)), 422, "code")
+
+
+def test_registration_without_the_phones_code_is_refused(client, world):
+    assert_problem(register(client, new_resident(world)), 422, "code")
+    ask_for_code(client, NEW_PHONE)
+    wrong = "000000" if sent_code(NEW_PHONE) != "000000" else "111111"
+
+    assert_problem(register(client, new_resident(world, code=wrong)), 422, "code")
+    assert_problem(register(client, new_resident(world, code="12345")), 422, "code")
+
+
+def test_asking_for_a_code_answers_alike_whether_or_not_the_number_has_an_account(
+    client, world, sms
+):
+    taken = ask_for_code(client, "13900000001")
+    free = ask_for_code(client, NEW_PHONE)
+
+    assert taken.status_code == free.status_code == 202
+    assert taken.get_data() == free.get_data()
+    assert {k: v for k, v in taken.headers if not k.startswith("X-RateLimit")} == {
+        k: v for k, v in free.headers if not k.startswith("X-RateLimit")}
+    # The account holder gets a notice, not a code; the new number gets a code.
+    assert [(p, kind) for p, kind, _ in sms] == [("13900000001", "registered"), (NEW_PHONE, "code")]
+
+
+def test_asking_for_a_code_needs_a_mainland_mobile(client, world, sms):
+    assert_problem(ask_for_code(client, "+1 650 253 0000"), 422, "phone")
+    assert sms == []
+
+
+def test_a_code_expires_after_ten_minutes(client, world):
+    start = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        ask_for_code(client, NEW_PHONE)
+    code = sent_code(NEW_PHONE)
+
+    with time_machine.travel(start + timedelta(minutes=10, seconds=1), tick=False):
+        assert_problem(register(client, new_resident(world, code=code)), 422, "code")
+
+
+def test_a_code_survives_only_a_few_wrong_guesses(client, world):
+    ask_for_code(client, NEW_PHONE)
+    code = sent_code(NEW_PHONE)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    for _ in range(5):
+        assert_problem(register(client, new_resident(world, code=wrong)), 422, "code")
+
+    assert_problem(register(client, new_resident(world, code=code)), 422, "code")
+
+
+def test_only_the_newest_code_works(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "CODE_LIMIT_PER_PHONE", "5 per minute")
+    ask_for_code(client, NEW_PHONE)
+    first = sent_code(NEW_PHONE)
+    ask_for_code(client, NEW_PHONE)
+    second = sent_code(NEW_PHONE)
+
+    if first != second:
+        assert_problem(register(client, new_resident(world, code=first)), 422, "code")
+    assert register(client, new_resident(world, code=second)).status_code == 201
+
+
+def test_codes_are_stored_as_digests_only(client, world):
+    ask_for_code(client, NEW_PHONE)
+    code = sent_code(NEW_PHONE)
+
+    stored = db.session.execute(select(VerificationCode.phone_digest, VerificationCode.code_digest))
+    assert all(NEW_PHONE not in row and code not in "".join(row) for row in stored)
+
+
+def test_codes_are_limited_per_phone_and_per_address(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "CODE_LIMIT_PER_ADDRESS", "3 per hour")
+    assert ask_for_code(client, NEW_PHONE).status_code == 202
+    assert_rate_limited(ask_for_code(client, "+86 139-1234-5678"))  # one number, one a minute
+
+    assert ask_for_code(client, "13912345679").status_code == 202
+    assert ask_for_code(client, "13900000001").status_code == 202  # has an account: same count
+    assert_rate_limited(ask_for_code(client, "13912345670"))
+    elsewhere = ask_for_code(client, "13912345660", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert elsewhere.status_code == 202
+
+
+def test_accounts_made_are_limited_per_address(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "REGISTER_LIMIT_PER_ADDRESS", "2 per hour")
+    phones = ["13912345671", "13912345672", "13912345673"]
+    for phone in phones:
+        ask_for_code(client, phone)
+    for phone in phones[:2]:
+        body = new_resident(world, phone=phone, code=sent_code(phone))
+        assert register(client, body).status_code == 201
+
+    assert_rate_limited(register(client, new_resident(world, phone=phones[2],
+                                                      code=sent_code(phones[2]))))
+
+
+def test_the_console_sender_logs_a_masked_number_and_the_code(app, client, world, monkeypatch,
+                                                              caplog):
+    monkeypatch.setitem(app.config, "SMS_SENDER", "linli.accounts.sms:LogSender")
+    with caplog.at_level("INFO"):
+        assert ask_for_code(client, NEW_PHONE).status_code == 202
+        assert ask_for_code(client, "13900000001").status_code == 202
+
+    text = caplog.text
+    assert "139****5678" in text and "139****0001" in text
+    assert NEW_PHONE not in text and "13900000001" not in text
+    assert re.search(r"139\*{4}5678: registration code \d{6}", text)
+
+
+@pytest.mark.parametrize("password", [
+    "password", "Password1", "12345678", "  12345678 ", "woaini1314", "qwertyuiop",
+    "        ", "\t\t\t\t\t\t\t\t", "short",
+])
+@pytest.mark.parametrize("endpoint", ["register", "create_user"])
+def test_weak_passwords_are_refused(client, auth, world, password, endpoint):
+    if endpoint == "register":
+        ask_for_code(client, NEW_PHONE)
+        response = register(client, new_resident(world, code=sent_code(NEW_PHONE),
+                                                 password=password))
+    else:
+        response = client.post(f"{API}/users", headers=auth(world.admin), json={
+            "username": "new_staff", "password": password, "display_name": "新同事",
+            "role": "dispatcher", "org_id": world.community_a.id})
+
+    assert_problem(response, 422, "password")
+
+
+def test_the_demo_and_factory_passwords_pass_the_policy(app):
+    from linli.accounts.schemas import RegisterIn
+
+    for password in (app.config["DEMO_PASSWORD"], PASSWORD, "long-enough-pw"):
+        assert "password" not in RegisterIn().validate({"password": password})
+
+
+@pytest.mark.parametrize("name", [
+    "王\u200b阿姨", "王\u200d阿姨", "\u202e姨阿王", "王\u2066阿姨\u2069", "王\ufeff阿姨",
+    "王\x00阿姨", "王\n阿姨", "王\u2028阿姨", "\u200e王", "王\ue000",
+])
+@pytest.mark.parametrize("endpoint", ["register", "create_user"])
+def test_display_names_with_hidden_characters_are_refused(client, auth, world, name, endpoint):
+    if endpoint == "register":
+        ask_for_code(client, NEW_PHONE)
+        response = register(client, new_resident(world, code=sent_code(NEW_PHONE),
+                                                 display_name=name))
+    else:
+        response = client.post(f"{API}/users", headers=auth(world.admin), json={
+            "username": "new_staff", "password": "long-enough-pw", "display_name": name,
+            "role": "dispatcher", "org_id": world.community_a.id})
+
+    assert_problem(response, 422, "display_name")
+
+
+@pytest.mark.parametrize("name", ["王阿姨", "Zhang Wei", "李 小明", "Ödön", "王阿姨🙂", "محمد"])
+def test_ordinary_display_names_are_accepted(client, world, name):
+    ask_for_code(client, NEW_PHONE)
+
+    response = register(client, new_resident(world, code=sent_code(NEW_PHONE), display_name=name))
+
+    assert response.status_code == 201, response.get_json()

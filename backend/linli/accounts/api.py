@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from flask import current_app, request
 from flask_jwt_extended import get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
@@ -14,6 +16,7 @@ from linli.accounts.schemas import (
     TokensOut,
     UserCreateIn,
     UserOut,
+    VerificationCodeIn,
 )
 from linli.accounts.service import current_actor
 from linli.extensions import limiter
@@ -38,14 +41,47 @@ def _refused(response) -> bool:
     return response.status_code == 401
 
 
+def _phone_key() -> str:
+    body = request.get_json(silent=True)
+    phone = body.get("phone") if isinstance(body, dict) else None
+    raw = str(phone)[:32]
+    return "phone:" + (service.normalize_mainland_mobile(raw) or raw.strip().lower())
+
+
+def _account_attempted(response) -> bool:
+    # Bad fields (422) do not count: a new account, or a taken number, does.
+    return response.status_code in (201, 409)
+
+
+@blp.route("/verification-codes", methods=["POST"])
+@limiter.limit(lambda: current_app.config["CODE_LIMIT_PER_PHONE"], key_func=_phone_key,
+               scope="code-phone")
+@limiter.limit(lambda: current_app.config["CODE_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
+               scope="code-address")
+@blp.arguments(VerificationCodeIn)
+@blp.response(202)
+@blp.alt_response(429, description="Too many codes asked for; see Retry-After")
+def request_verification_code(data):
+    """Text a registration code to a mainland mobile (valid 10 minutes, used once).
+
+    The answer is the same whether or not the number has an account.
+    """
+    service.send_registration_code(phone=data["phone"], now=datetime.now(UTC))
+
+
 @blp.route("/register", methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"],
+               key_func=get_remote_address, deduct_when=_account_attempted,
+               scope="register-address")
 @blp.arguments(RegisterIn)
 @blp.response(201, SessionOut)
+@blp.alt_response(429, description="Too many accounts from this address; see Retry-After")
 def register(data):
-    """A resident registers with a mainland mobile number and is signed in."""
+    """A resident registers with a mainland mobile number and its code, and is signed in."""
     org = get_org_or_404(data["org_id"])
     user = service.register_resident(
-        phone=data["phone"], password=data["password"], display_name=data["display_name"], org=org
+        phone=data["phone"], code=data["code"], password=data["password"],
+        display_name=data["display_name"], org=org, now=datetime.now(UTC),
     )
     return {**service.issue_tokens(user), "user": user}
 

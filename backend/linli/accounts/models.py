@@ -75,3 +75,18 @@ class RateLimitCounter(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int]
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class VerificationCode(Base):
+    """A registration code sent to a phone: hashed, short-lived, few attempts, used once."""
+
+    __tablename__ = "verification_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Keyed digests only: neither the number (it may have no account) nor the code in clear.
+    phone_digest: Mapped[str] = mapped_column(String(64), index=True)
+    code_digest: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]

@@ -1,5 +1,8 @@
-from marshmallow import Schema, fields, validate
+import unicodedata
 
+from marshmallow import Schema, ValidationError, fields, validate
+
+from linli.accounts.common_passwords import is_common_password
 from linli.accounts.models import Role
 from linli.common_schemas import Id, Required, Text, output
 
@@ -15,10 +18,45 @@ class UserOut(Schema):
     phone = fields.String(allow_none=True)
 
 
+def _acceptable_password(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("must not be only spaces")
+    if is_common_password(value):
+        raise ValidationError("too common: choose one that is harder to guess")
+
+
+def Password() -> fields.String:  # noqa: N802 - reads like a field
+    """A new password: 8 to 128 characters, not only spaces, not one of the most common."""
+    return fields.String(
+        required=True, validate=[validate.Length(min=8, max=128), _acceptable_password]
+    )
+
+
+# Control (Cc), format (Cf: zero-width and bidi controls), line/paragraph separators and
+# private-use characters: invisible, or able to make a name read as something else.
+_HIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
+
+
+def _visible_name(value: str) -> None:
+    if any(unicodedata.category(ch) in _HIDDEN_CATEGORIES for ch in value):
+        raise ValidationError("no control, zero-width or text-direction characters")
+
+
+def DisplayName() -> fields.String:  # noqa: N802 - reads like a field
+    field = Required(80)
+    field.validators.append(_visible_name)
+    return field
+
+
+class VerificationCodeIn(Schema):
+    phone = Required(32)
+
+
 class RegisterIn(Schema):
     phone = Required(32)
-    password = fields.String(required=True, validate=validate.Length(min=8, max=128))
-    display_name = Required(80)
+    code = Required(6, pattern=r"^[0-9]{6}$")
+    password = Password()
+    display_name = DisplayName()
     org_id = Id(required=True)
 
 
@@ -44,8 +82,8 @@ class LogoutIn(Schema):
 
 class UserCreateIn(Schema):
     username = Required(64, pattern=r"^[A-Za-z0-9_.-]+$")
-    password = fields.String(required=True, validate=validate.Length(min=8, max=128))
-    display_name = Required(80)
+    password = Password()
+    display_name = DisplayName()
     role = fields.Enum(Role, by_value=True, required=True)
     org_id = Id(required=True)
     phone = Text(32, allow_none=True)

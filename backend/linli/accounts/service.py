@@ -8,7 +8,9 @@ import phonenumbers
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, current_user, decode_token
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
+from linli.accounts import verification
 from linli.accounts.models import RevokedToken, RevokedTokenFamily, Role, SessionEnd, User
 from linli.accounts.passwords import dummy_verify, hash_password, verify_password
 from linli.db import INT32_MAX
@@ -45,13 +47,27 @@ def _ensure_unique(username: str, phone: str | None) -> None:
         abort(409, f"that {field} is already registered", errors={field: ["already registered"]})
 
 
-def register_resident(*, phone: str, password: str, display_name: str, org: Org) -> User:
-    """A resident signs up with a mainland mobile number; their username is the number."""
-    normalized = normalize_mainland_mobile(phone)
+def mainland_mobile_or_422(raw: str) -> str:
+    normalized = normalize_mainland_mobile(raw)
     if normalized is None:
         abort(422, "not a mainland mobile number", errors={"phone": ["not a mainland mobile number"]})
+    return normalized
+
+
+def send_registration_code(*, phone: str, now: datetime) -> None:
+    """Ask for a registration code; the same answer whether or not the number has an account."""
+    verification.request_registration_code(mainland_mobile_or_422(phone), now=now)
+
+
+def register_resident(
+    *, phone: str, code: str, password: str, display_name: str, org: Org, now: datetime
+) -> User:
+    """A resident who holds `phone` (its code proves it) signs up; their username is the number."""
+    normalized = mainland_mobile_or_422(phone)
     if org.kind not in RESIDENT_HOME_KINDS:
         abort(422, "choose a community or grid", errors={"org_id": ["must be a community or grid"]})
+    verification.use_registration_code(normalized, code, now=now)
+    # Only someone who just proved they hold the number can learn that it is taken (a race).
     _ensure_unique(normalized, normalized)
     user = User(
         username=normalized,
@@ -62,7 +78,11 @@ def register_resident(*, phone: str, password: str, display_name: str, org: Org)
         org_id=org.id,
     )
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, "that phone is already registered", errors={"phone": ["already registered"]})
     return user
 
 
@@ -78,9 +98,7 @@ def create_user(
 ) -> User:
     """An admin creates an account; provider staff must belong to a provider."""
     if phone is not None:
-        phone = normalize_mainland_mobile(phone)
-        if phone is None:
-            abort(422, "not a mainland mobile number", errors={"phone": ["not a mainland mobile number"]})
+        phone = mainland_mobile_or_422(phone)
     if (role is Role.PROVIDER_STAFF) != (provider is not None):
         abort(422, "provider staff, and only they, belong to a provider",
               errors={"provider_id": ["required for provider_staff, and only for them"]})

@@ -1,4 +1,4 @@
-"""auth hardening: ended sessions (token families), rate-limit counters
+"""auth hardening: ended sessions (token families), rate-limit counters, registration codes
 
 Revision ID: 0002_auth_hardening
 Revises: 0001_initial
@@ -42,8 +42,27 @@ def upgrade():
     with op.batch_alter_table('rate_limit_counters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rate_limit_counters_expires_at'), ['expires_at'], unique=False)
 
+    op.create_table('verification_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('phone_digest', sa.String(length=64), nullable=False),
+    sa.Column('code_digest', sa.String(length=64), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('created_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', linli.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', linli.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_verification_codes'))
+    )
+    with op.batch_alter_table('verification_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_verification_codes_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_verification_codes_phone_digest'), ['phone_digest'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('verification_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_verification_codes_phone_digest'))
+        batch_op.drop_index(batch_op.f('ix_verification_codes_expires_at'))
+
+    op.drop_table('verification_codes')
     with op.batch_alter_table('rate_limit_counters', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rate_limit_counters_expires_at'))
 

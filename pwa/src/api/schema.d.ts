@@ -4,6 +4,58 @@
  */
 
 export interface paths {
+    "/api/v1/auth/verification-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Text a registration code to a mainland mobile (valid 10 minutes, used once).
+         * @description The answer is the same whether or not the number has an account.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["VerificationCodeIn"];
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Too many codes asked for; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -13,7 +65,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A resident registers with a mainland mobile number and is signed in. */
+        /** A resident registers with a mainland mobile number and its code, and is signed in. */
         post: {
             parameters: {
                 query?: never;
@@ -37,6 +89,15 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description Too many accounts from this address; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1526,8 +1587,12 @@ export interface components {
             /** @description Next page number. */
             next_page?: number;
         };
+        VerificationCodeIn: {
+            phone: string;
+        };
         RegisterIn: {
             phone: string;
+            code: string;
             password: string;
             display_name: string;
             org_id: number;
