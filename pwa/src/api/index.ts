@@ -21,6 +21,7 @@ import type {
   SimilarCase,
   TaskListArgs,
   User,
+  VerificationCodeBody,
   Visit,
 } from './types';
 
@@ -28,6 +29,9 @@ const enc = encodeURIComponent;
 
 export const api = {
   login: (body: LoginBody) => request<LoginResponse>('POST', '/auth/login', { body, auth: false }),
+  /** 202 whether or not the number has an account (a code is texted only to a new number). */
+  verificationCode: (body: VerificationCodeBody) =>
+    request<void>('POST', '/auth/verification-codes', { body, auth: false }),
   register: (body: RegisterBody) => request<LoginResponse>('POST', '/auth/register', { body, auth: false }),
   me: () => request<User>('GET', '/me'),
   orgs: (parentId?: number) => request<Org[]>('GET', '/orgs', { query: { parent_id: parentId } }),

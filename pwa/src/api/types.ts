@@ -15,6 +15,7 @@ export type LoginBody = S['LoginIn'];
 export type LoginResponse = S['SessionOut'];
 export type AuthTokens = S['TokensOut'];
 export type RegisterBody = S['RegisterIn'];
+export type VerificationCodeBody = S['VerificationCodeIn'];
 
 export type Org = S['OrgOut'];
 export type OrgKind = Org['kind'];

@@ -12,6 +12,10 @@ export function RegisterPage() {
   const { route } = useLocation();
   const [orgs, setOrgs] = useState<Org[]>([]);
   const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [codeNote, setCodeNote] = useState('');
+  const [cooldown, setCooldown] = useState(0);
+  const [sending, setSending] = useState(false);
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
   const [community, setCommunity] = useState('');
@@ -21,22 +25,62 @@ export function RegisterPage() {
   useEffect(() => {
     api.orgs().then(setOrgs, () => setOrgs([]));
   }, []);
+  useEffect(() => {
+    if (cooldown <= 0) return;
+    const timer = setTimeout(() => setCooldown(cooldown - 1), 1000);
+    return () => clearTimeout(timer);
+  }, [cooldown]);
   const communities = useMemo(() => communitiesOf(orgs), [orgs]);
   const grids = useMemo(() => gridsOf(orgs, community), [orgs, community]);
+
+  const fieldErrors = (err: ApiError) =>
+    Object.fromEntries(Object.entries(err.problem.errors ?? {}).map(([k, v]) => [k, [messagesOf(v)]]));
+
+  // The server answers alike whether or not the number has an account; so does this screen.
+  const sendCode = async () => {
+    setCodeNote('');
+    setErrors({});
+    if (!phone.trim()) {
+      setErrors({ phone: [t('auth.phoneFirst')] });
+      return;
+    }
+    setSending(true);
+    try {
+      await api.verificationCode({ phone: phone.trim() });
+      setCodeNote(t('auth.codeSent'));
+      setCooldown(60);
+    } catch (err) {
+      if (err instanceof NetworkError) setCodeNote(t('auth.offline'));
+      else if (err instanceof ApiError && err.status === 429) {
+        setCodeNote(t('auth.rateLimited'));
+        setCooldown(err.retryAfterMs ? Math.ceil(err.retryAfterMs / 1000) : 60);
+      } else if (err instanceof ApiError) setErrors(fieldErrors(err));
+      else setCodeNote(String(err));
+    } finally {
+      setSending(false);
+    }
+  };
 
   const { busy, error, submit } = useSubmit(
     async () => {
       setErrors({});
       const orgId = Number(grid || community);
-      await signedIn(await api.register({ phone: phone.trim(), password, display_name: name.trim(), org_id: orgId }));
+      await signedIn(
+        await api.register({
+          phone: phone.trim(),
+          code: code.trim(),
+          password,
+          display_name: name.trim(),
+          org_id: orgId,
+        }),
+      );
       route('/', true);
     },
     (err) => {
       if (err instanceof NetworkError) return t('auth.offline');
+      if (err instanceof ApiError && err.status === 429) return t('auth.rateLimited');
       if (err instanceof ApiError) {
-        setErrors(
-          Object.fromEntries(Object.entries(err.problem.errors ?? {}).map(([k, v]) => [k, [messagesOf(v)]])),
-        );
+        setErrors(fieldErrors(err));
         return err.problem.detail || err.problem.title || String(err.status);
       }
       return String(err);
@@ -62,6 +106,35 @@ export function RegisterPage() {
           onValue={setPhone}
           errors={errors.phone}
         />
+        <div class="row2">
+          <TextField
+            label={t('auth.code')}
+            data-testid="register-code"
+            inputMode="numeric"
+            autocomplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            required
+            value={code}
+            onValue={setCode}
+            errors={errors.code}
+          />
+          <button
+            class="btn btn-secondary"
+            style={{ alignSelf: 'end', marginBottom: '0.5rem' }}
+            data-testid="register-send-code"
+            type="button"
+            disabled={sending || cooldown > 0}
+            onClick={sendCode}
+          >
+            {cooldown > 0 ? t('auth.resendIn', { n: cooldown }) : t('auth.sendCode')}
+          </button>
+        </div>
+        {codeNote && (
+          <p class="note" role="status" data-testid="register-code-note">
+            {codeNote}
+          </p>
+        )}
         <TextField
           label={t('auth.displayName')}
           data-testid="register-name"
