@@ -9,7 +9,7 @@ import time_machine
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
 from sqlalchemy import select
 
-from linli.accounts.models import VerificationCode
+from linli.accounts.models import User, VerificationCode
 from linli.extensions import db
 from tests.accounts.conftest import ask_for_code, sent_code
 from tests.factories import PASSWORD
@@ -380,3 +380,13 @@ def test_ordinary_display_names_are_accepted(client, world, name):
     response = register(client, new_resident(world, code=sent_code(NEW_PHONE), display_name=name))
 
     assert response.status_code == 201, response.get_json()
+
+
+def test_the_command_line_applies_the_password_policy_too(app, world):
+    result = app.test_cli_runner().invoke(args=[
+        "accounts", "create", "--username", "weak_new", "--role", "officer", "--org", "t-s",
+    ], input="password123\npassword123\n")
+
+    assert result.exit_code != 0
+    assert "too common" in result.output
+    assert db.session.scalar(select(User).where(User.username == "weak_new")) is None

@@ -1,10 +1,12 @@
 import click
 from flask.cli import with_appcontext
+from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from linli.accounts import service
 from linli.accounts.models import Role
+from linli.accounts.schemas import Password
 from linli.extensions import db
 from linli.orgs.models import Org
 from linli.routing.models import Provider
@@ -23,6 +25,10 @@ accounts_cli = click.Group("accounts", help="Manage user accounts.")
 @with_appcontext
 def create_account(username, role, org_code, display_name, phone, provider_id, password):
     """Create a staff (or resident) account."""
+    try:
+        Password().deserialize(password)
+    except ValidationError as error:
+        raise click.BadParameter(" ".join(error.messages), param_hint="password") from error
     org = db.session.scalar(select(Org).where(Org.code == org_code))
     if org is None:
         raise click.BadParameter(f"no org with code {org_code!r}", param_hint="--org")
