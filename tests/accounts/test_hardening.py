@@ -390,3 +390,16 @@ def test_the_command_line_applies_the_password_policy_too(app, world):
     assert result.exit_code != 0
     assert "too common" in result.output
     assert db.session.scalar(select(User).where(User.username == "weak_new")) is None
+
+
+def test_a_breached_limit_logs_no_phone_number(app, client, world, caplog, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_SENDER", "linli.accounts.sms:MemorySender")
+    with caplog.at_level("INFO"):
+        for _ in range(6):
+            login(client, "13900000001", "wrong-password")
+        for _ in range(2):
+            ask_for_code(client, NEW_PHONE)
+
+    assert "exceeded" in caplog.text  # flask-limiter logged both breaches, with their keys
+    assert "13900000001" not in caplog.text and NEW_PHONE not in caplog.text
+    assert "resident_a" not in caplog.text

@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 from datetime import UTC, datetime
 
 from flask import current_app, request
@@ -27,13 +29,19 @@ blp = Blueprint("auth", __name__, url_prefix="/auth", description="Sign-up, sign
 me_blp = Blueprint("me", __name__, url_prefix="", description="The signed-in user; staff accounts")
 
 
+def _opaque(value: str) -> str:
+    # Limit keys name phones and usernames, and flask-limiter logs the key of a breached limit.
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def _login_account_key() -> str:
     # Computed once per request: it looks the account up (request-scoped, unlike `g` in tests).
     if "linli.login_account_key" not in request.environ:
         body = request.get_json(silent=True)
         login = body.get("username") if isinstance(body, dict) else None
         key = service.login_account_key(str(login)[:64])
-        request.environ["linli.login_account_key"] = f"login-account:{key}"
+        request.environ["linli.login_account_key"] = f"login-account:{_opaque(key)}"
     return request.environ["linli.login_account_key"]
 
 
@@ -45,7 +53,7 @@ def _phone_key() -> str:
     body = request.get_json(silent=True)
     phone = body.get("phone") if isinstance(body, dict) else None
     raw = str(phone)[:32]
-    return "phone:" + (service.normalize_mainland_mobile(raw) or raw.strip().lower())
+    return "phone:" + _opaque(service.normalize_mainland_mobile(raw) or raw.strip().lower())
 
 
 def _account_attempted(response) -> bool:
