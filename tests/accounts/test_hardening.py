@@ -7,10 +7,10 @@ import jwt as pyjwt
 import pytest
 import time_machine
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy import select
-
 from linli.accounts.models import User, VerificationCode
 from linli.extensions import db
+from sqlalchemy import select
+
 from tests.accounts.conftest import ask_for_code, sent_code
 from tests.factories import PASSWORD
 from tests.support import API, assert_problem

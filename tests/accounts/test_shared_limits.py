@@ -8,11 +8,11 @@ import time_machine
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
-from sqlalchemy import func, select
-
 from linli import create_app
 from linli.accounts.models import RateLimitCounter
 from linli.extensions import api, db, limiter
+from sqlalchemy import func, select
+
 from tests.factories import PASSWORD, build_world
 from tests.support import API, assert_problem
 

@@ -30,7 +30,7 @@ def _digest(key: str) -> str:
 class DatabaseStorage(Storage):
     """Fixed-window counters in a table; every operation is one short transaction of its own."""
 
-    STORAGE_SCHEME = ["database"]
+    STORAGE_SCHEME = ["database"]  # noqa: RUF012 - read once, by limits' storage registry
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)

@@ -25,7 +25,7 @@ def _acceptable_password(value: str) -> None:
         raise ValidationError("too common: choose one that is harder to guess")
 
 
-def Password() -> fields.String:  # noqa: N802 - reads like a field
+def Password() -> fields.String:
     """A new password: 8 to 128 characters, not only spaces, not one of the most common."""
     return fields.String(
         required=True, validate=[validate.Length(min=8, max=128), _acceptable_password]
@@ -42,7 +42,7 @@ def _visible_name(value: str) -> None:
         raise ValidationError("no control, zero-width or text-direction characters")
 
 
-def DisplayName() -> fields.String:  # noqa: N802 - reads like a field
+def DisplayName() -> fields.String:
     field = Required(80)
     field.validators.append(_visible_name)
     return field
