@@ -4,6 +4,7 @@ The fixtures they use (`drive`, `fetch`, `make_provider`, `auto_routing`, `sweep
 in tests/conftest.py.
 """
 
+import contextlib
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from linli.cases.models import Case, CaseEvent
 from linli.escalation.models import Escalation
-from linli.extensions import db
+from linli.extensions import api, db, limiter
 from linli.notifications.models import Notification
 from linli.routing.models import CoTask, Provider
 
@@ -123,3 +124,18 @@ def run_at_once(calls: list) -> list:
     assert not errors, errors
     assert all(done), "a thread did not finish"
     return results
+
+
+@contextlib.contextmanager
+def own_apps():
+    """Lets a test call create_app for apps of its own (another worker, another database).
+
+    The limiter and flask-smorest's Api are single objects that each create_app binds to its
+    app; the session app gets them back afterwards, or later tests would count their rate
+    limits in the other app's storage.
+    """
+    saved = limiter._storage, limiter._limiter, api._app
+    try:
+        yield
+    finally:
+        limiter._storage, limiter._limiter, api._app = saved

@@ -86,6 +86,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("post", "/api/v1/auth/login"): Rule(
         post(lambda s, w: f"{API}/auth/login", lambda s, w: {"username": "x", "password": "y"}),
         scoped=False),
+    ("post", "/api/v1/auth/verification-codes"): Rule(
+        post(lambda s, w: f"{API}/auth/verification-codes", lambda s, w: {"phone": "13712345678"}),
+        scoped=False),  # public; one code a minute per number, so only the first call gets 202
     ("post", "/api/v1/auth/refresh"): Rule(post(lambda s, w: f"{API}/auth/refresh"), scoped=False),
     ("post", "/api/v1/auth/logout"): Rule(post(lambda s, w: f"{API}/auth/logout"), EVERYONE,
                                           scoped=False),
@@ -95,6 +98,7 @@ RULES: dict[tuple[str, str], Rule] = {
                                         scoped=False),
     ("get", "/api/v1/providers"): Rule(get(lambda s, w: f"{API}/providers"), EVERYONE,
                                        scoped=False),
+    ("get", "/api/v1/audit"): Rule(get(lambda s, w: f"{API}/audit"), {R.ADMIN}, scoped=False),
     ("get", "/api/v1/sla-policies"): Rule(get(lambda s, w: f"{API}/sla-policies"), EVERYONE,
                                           scoped=False),
     # Administration: the admin only (a city admin; scoped admins are issue 11).

@@ -13,6 +13,9 @@ BIG = "长" * 2001
 UNKNOWN = 987_654
 PAST = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
 
+# The co-unit in these tests is other_provider, which must fit community A's cases.
+pytestmark = pytest.mark.usefixtures("other_provider_serves_a")
+
 
 @pytest.fixture
 def ctx(world, new_case, drive):

@@ -101,8 +101,6 @@ def test_a_since_outside_the_window_is_a_422_naming_the_parameter(client, auth, 
     assert_problem(response, 422, "since")
 
 
-@pytest.mark.xfail(strict=True, reason="cases/schemas.py CoProviderIn.due_at still takes "
-                                       "fields.AwareDateTime (the lead switches it to Instant)")
 @pytest.mark.parametrize("value", EDGE_DATES)
 def test_a_co_unit_due_time_outside_the_window_is_a_422_naming_it(
     client, auth, world, new_case, make_provider, value

@@ -64,6 +64,7 @@ def test_an_unknown_case_action_is_still_a_404_problem(client, auth, world, new_
     assert fetch(case)["version"] == case["version"]
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_an_unknown_task_action_is_still_a_404_problem(client, auth, world, co_task):
     task = co_task()
 
@@ -149,6 +150,7 @@ def test_co_task_out_documents_the_case_reference_title_and_task_actions(spec):
     assert task["properties"]["allowed_actions"]["items"]["enum"] == list(TASK_TRANSITIONS)
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_the_task_list_carries_the_cases_reference_and_title(co_task, fetch):
     task = co_task()
 
@@ -162,6 +164,7 @@ def test_the_task_list_carries_the_cases_reference_and_title(co_task, fetch):
     (["complete"], []),
     (["return"], []),
 ])
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_a_co_units_staff_see_the_task_actions_its_state_allows(
     steps, expected, client, auth, world, co_task
 ):
@@ -177,6 +180,7 @@ def test_a_co_units_staff_see_the_task_actions_its_state_allows(
     assert [t["allowed_actions"] for t in tasks if t["id"] == task["id"]] == [expected]
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 @pytest.mark.parametrize("who", ["provider_staff", "dispatcher_a", "admin"])
 def test_no_one_but_the_co_units_staff_is_offered_task_actions(who, world, co_task, fetch):
     task = co_task()
@@ -186,6 +190,7 @@ def test_no_one_but_the_co_units_staff_is_offered_task_actions(who, world, co_ta
     assert [t["allowed_actions"] for t in case["co_tasks"]] == [[]]
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_the_co_unit_sees_its_task_actions_in_the_case_too(world, co_task, fetch):
     task = co_task()
 
@@ -194,6 +199,7 @@ def test_the_co_unit_sees_its_task_actions_in_the_case_too(world, co_task, fetch
     assert [t["allowed_actions"] for t in case["co_tasks"]] == [["accept", "complete", "return"]]
 
 
+@pytest.mark.usefixtures("other_provider_serves_a")
 def test_no_task_actions_are_offered_once_the_case_is_over(client, auth, world, new_case, drive):
     # The lead returns a joint case, the dispatcher accepts that and rejects the need: the
     # co-unit's task is still open, but there is nothing left to do on it.

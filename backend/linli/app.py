@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from linli.accounts.api import blp as accounts_blp, me_blp
+    from linli.audit.api import blp as audit_blp
     from linli.cases.api import blp as cases_blp
     from linli.categories.api import blp as categories_blp
     from linli.docs import blp as docs_blp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
         rounds_blp,
         sla_blp,
         notifications_blp,
+        audit_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     app.register_blueprint(docs_blp)

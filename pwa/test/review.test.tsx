@@ -151,6 +151,16 @@ describe('notes and sign-offs, as shown', () => {
     render(null, root);
   });
 
+  it('names an actor the server describes only by role by that role', async () => {
+    const root = document.createElement('div');
+    const submit: CaseEvent = { ...ev(3, 'submit', true), actor: { id: null, display_name: null, role: 'resident' } };
+    await act(() => render(<Timeline events={[submit, ev(4, 'supervision_note', true)]} />, root));
+    const items = [...root.querySelectorAll('[data-testid=timeline-event]')];
+    expect(items[0].textContent).toContain('· 居民');
+    expect(items[1].textContent).toContain('· 孙书记');
+    render(null, root);
+  });
+
   it('renders a supervision_note notification with its note', () => {
     const n: Notification = {
       id: 1,

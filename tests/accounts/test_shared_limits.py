@@ -10,11 +10,11 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from linli import create_app
 from linli.accounts.models import RateLimitCounter
-from linli.extensions import api, db, limiter
+from linli.extensions import db
 from sqlalchemy import func, select
 
 from tests.factories import PASSWORD, build_world
-from tests.support import API, assert_problem
+from tests.support import API, assert_problem, own_apps
 
 pytestmark = pytest.mark.commits
 
@@ -28,12 +28,7 @@ def world(app):
 
 @pytest.fixture
 def start_worker(app, monkeypatch):
-    """start_worker() → a new app on the same database with the default (shared) storage.
-
-    The limiter (and flask-smorest's Api) are single objects that each create_app binds to
-    its app; the session app gets them back afterwards.
-    """
-    saved = limiter._storage, limiter._limiter, api._app
+    """start_worker() → a new app on the same database with the default (shared) storage."""
     settings = {k: app.config[k] for k in ("TESTING", "INSTANCE_PATH", "SECRET_KEY",
                                            "SQLALCHEMY_DATABASE_URI", "PASSWORD_HASH_PROFILE",
                                            "PWA_DIST")}
@@ -48,8 +43,8 @@ def start_worker(app, monkeypatch):
         workers.append(worker)
         return worker
 
-    yield start
-    limiter._storage, limiter._limiter, api._app = saved
+    with own_apps():
+        yield start
     for worker in workers:
         with worker.app_context():
             db.engine.dispose()

@@ -61,6 +61,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     reason = _missing_prerequisite()
     if not reason:
         return
+    wanted = "not e2e" not in (config.getoption("markexpr") or "")
+    if os.environ.get("CI") == "true" and wanted and any(
+        E2E_DIR in Path(str(item.path)).parents for item in items
+    ):
+        # CI proves the app in a browser; a missing browser or build is a failure there.
+        raise pytest.UsageError(f"CI=true: {reason}")
     skip = pytest.mark.skip(reason=reason)
     for item in items:
         if E2E_DIR in Path(str(item.path)).parents:

@@ -7,6 +7,7 @@ from flask_jwt_extended import get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
+from linli.db import utcnow
 from linli.accounts import service
 from linli.accounts.models import Role
 from linli.accounts.permissions import require_role
@@ -157,4 +158,6 @@ def create_user(data):
         org=org,
         phone=data.get("phone"),
         provider=provider,
+        actor=current_actor(),
+        now=utcnow(),
     )

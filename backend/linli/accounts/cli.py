@@ -4,6 +4,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from linli.db import utcnow
 from linli.accounts import service
 from linli.accounts.models import Role
 from linli.accounts.schemas import Password
@@ -44,6 +45,8 @@ def create_account(username, role, org_code, display_name, phone, provider_id, p
             org=org,
             phone=phone,
             provider=provider,
+            actor=None,
+            now=utcnow(),
         )
     except HTTPException as error:
         data = getattr(error, "data", {}) or {}

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from linli.accounts import verification
 from linli.accounts.models import RevokedToken, RevokedTokenFamily, Role, SessionEnd, User
 from linli.accounts.passwords import dummy_verify, hash_password, verify_password
+from linli.audit.service import record_change
 from linli.db import INT32_MAX
 from linli.errors import abort
 from linli.extensions import db
@@ -95,8 +96,11 @@ def create_user(
     org: Org,
     phone: str | None = None,
     provider=None,
+    actor: User | None,
+    now: datetime,
 ) -> User:
-    """An admin creates an account; provider staff must belong to a provider."""
+    """An admin (`actor`; None at the console) creates an account; provider staff must
+    belong to a provider. The audit log keeps who did it."""
     if phone is not None:
         phone = mainland_mobile_or_422(phone)
     if (role is Role.PROVIDER_STAFF) != (provider is not None):
@@ -116,6 +120,7 @@ def create_user(
         provider_id=provider.id if provider else None,
     )
     db.session.add(user)
+    record_change(actor, user, None, now=now)
     db.session.commit()
     return user
 

@@ -12,7 +12,8 @@ from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from linli.accounts.models import User
-from linli.cases.models import OPEN_STATES, Attachment, Case, CaseEvent, CaseState
+from linli.cases.events import record_event
+from linli.cases.models import OPEN_STATES, Attachment, Case, CaseState, EventKind
 from linli.errors import abort
 from linli.extensions import db
 
@@ -110,9 +111,8 @@ def attach_photo(case: Case, data: bytes, *, actor: User, now: datetime) -> Atta
         created_at=now,
     )
     db.session.add(attachment)
-    db.session.add(CaseEvent(case_id=case.id, at=now, actor_id=actor.id, action="attach_photo",
-                             from_state=case.state, to_state=case.state, public=True,
-                             data={"attachment_id": str(attachment_id)}))
+    record_event(case, EventKind.ATTACH_PHOTO, actor=actor, now=now, public=True,
+                 data={"attachment_id": str(attachment_id)})
     db.session.commit()
     return attachment
 

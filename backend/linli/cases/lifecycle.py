@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from linli.accounts.models import Role, User
-from linli.cases.models import Case, CaseEvent, CaseState
+from linli.cases.events import record_event
+from linli.cases.models import Case, CaseEvent, CaseState, EventKind
 from linli.errors import abort
 from linli.escalation.service import EscalationReason, escalate_case, start_cycle_clocks
 from linli.extensions import db
@@ -167,18 +168,8 @@ def apply_transition(
     case.updated_at = now
     if action is Action.ACCEPT_RETURN:
         data = {**(data or {}), "bounced_provider_id": from_provider_id}
-    event = CaseEvent(
-        case_id=case.id,
-        at=now,
-        actor_id=actor.id if actor else None,
-        action=action.value,
-        from_state=from_state,
-        to_state=transition.to,
-        note=note.strip(),
-        public=transition.public,
-        data=data or {},
-    )
-    db.session.add(event)
+    event = record_event(case, EventKind(action), actor=actor, now=now, public=transition.public,
+                         note=note, data=data, from_state=from_state, to_state=transition.to)
     _follow_up(case, action, actor=actor, now=now, note=note.strip(),
                provider_changed=case.provider_id != from_provider_id)
     return event
@@ -220,7 +211,7 @@ def bounce_count(case: Case) -> int:
     """Accepted returns of this case (flushed or pending in this transaction)."""
     db.session.flush()
     return db.session.scalar(select(func.count(CaseEvent.id)).where(
-        CaseEvent.case_id == case.id, CaseEvent.action == Action.ACCEPT_RETURN.value))
+        CaseEvent.case_id == case.id, CaseEvent.action == EventKind.ACCEPT_RETURN))
 
 
 def _follow_up(case: Case, action: Action, *, actor: User | None, now: datetime, note: str,

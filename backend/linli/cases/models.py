@@ -39,6 +39,34 @@ class Channel(enum.StrEnum):
     SELF_ORG = "self_org"
 
 
+class EventKind(enum.StrEnum):
+    """What a case event records; the database holds the list too (a CHECK constraint)."""
+
+    SUBMIT = "submit"
+    SUPPORT = "support"  # a neighbour's +1
+    ATTACH_PHOTO = "attach_photo"
+    ROUTE = "route"  # routing left the case in triage, saying why
+    ESCALATE = "escalate"
+    # the lifecycle's actions (cases/lifecycle.py Action)
+    ASSIGN = "assign"
+    ACCEPT = "accept"
+    RETURN = "return"
+    ACCEPT_RETURN = "accept_return"
+    REFUSE_RETURN = "refuse_return"
+    COORDINATE = "coordinate"
+    RESOLVE = "resolve"
+    REJECT = "reject"
+    REOPEN = "reopen"
+    CLOSE = "close"
+    # a co-unit's task (routing/tasks.py TaskAction)
+    CO_TASK_ACCEPT = "co_task_accept"
+    CO_TASK_COMPLETE = "co_task_complete"
+    CO_TASK_RETURN = "co_task_return"
+    # the party branch (feedback/review.py)
+    SUPERVISION_NOTE = "supervision_note"
+    REVIEWED = "review"
+
+
 class CaseSupport(Base):
     """A "+1": another resident has the same need."""
 
@@ -125,7 +153,8 @@ class Case(Base):
 
 
 class CaseEvent(Base):
-    """One row per change to a case: its timeline and audit trail. Never updated."""
+    """One row per change to a case: its timeline and audit trail. Append-only (on
+    PostgreSQL a trigger refuses UPDATE and DELETE). Written by cases/events.py only."""
 
     __tablename__ = "case_events"
 
@@ -133,7 +162,7 @@ class CaseEvent(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(40))
+    action: Mapped[EventKind] = mapped_column(str_enum(EventKind, "case_event_kind"))
     from_state: Mapped[CaseState | None] = mapped_column(str_enum(CaseState, "event_from_state"))
     to_state: Mapped[CaseState | None] = mapped_column(str_enum(CaseState, "event_to_state"))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -6,7 +6,7 @@ from webargs.fields import DelimitedList
 from linli.cases.lifecycle import Action, allowed_actions
 from linli.cases.models import CaseState, Channel, Priority
 from linli.cases.scope import case_field_visible, event_actor_for, event_data_for
-from linli.common_schemas import Id, PageArgs, Required, Text, output
+from linli.common_schemas import Id, Instant, PageArgs, Required, Text, output
 from linli.db import utcnow
 from linli.errors import Problem
 from linli.escalation.service import is_overdue
@@ -40,7 +40,7 @@ class CaseCreate(Schema):
 
 class CaseListArgs(PageArgs):
     state = DelimitedList(fields.Enum(CaseState, by_value=True))
-    category = fields.String(validate=validate.Length(min=1, max=40))
+    category = Text(40, min_length=1)
     org_id = Id(strict=False)
     mine = fields.Boolean()
     escalation_level = DelimitedList(fields.Enum(OrgKind, by_value=True))
@@ -55,7 +55,7 @@ class SimilarArgs(Schema):
 
 class CoProviderIn(Schema):
     provider_id = Id(required=True)
-    due_at = fields.AwareDateTime(required=True)
+    due_at = Instant(required=True)
     note = Text(2000)
 
 

@@ -19,11 +19,13 @@ from linli.cases.scope import (
     visible_cases,
     visible_events,
 )
+from linli.cases.events import record_event
 from linli.cases.models import (
     OPEN_STATES,
     Case,
     CaseEvent,
     CaseState,
+    EventKind,
     CaseSupport,
     Channel,
     Priority,
@@ -149,11 +151,8 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
     )
     start_cycle_clocks(case, now)
     db.session.add(case)
-    db.session.add(
-        CaseEvent(case_id=case.id, at=now, actor_id=actor.id, action="submit",
-                  from_state=None, to_state=CaseState.SUBMITTED, public=True,
-                  data={"channel": channel.value})
-    )
+    record_event(case, EventKind.SUBMIT, actor=actor, now=now, public=True, from_state=None,
+                 data={"channel": channel.value})
     db.session.flush()
     route_case(case, now=now)
     db.session.commit()
@@ -268,8 +267,7 @@ def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
     )
     if exists is None and actor.id not in (case.reporter_id, case.created_by_id):
         db.session.add(CaseSupport(case_id=case.id, user_id=actor.id, created_at=now))
-        db.session.add(CaseEvent(case_id=case.id, at=now, actor_id=actor.id, action="support",
-                                 from_state=case.state, to_state=case.state, public=True))
+        record_event(case, EventKind.SUPPORT, actor=actor, now=now, public=True)
         db.session.commit()
         db.session.refresh(case)
     return case

@@ -6,6 +6,7 @@ from linli.accounts.permissions import require_role
 from linli.accounts.service import current_actor
 from linli.categories import service
 from linli.categories.schemas import CategoryIn, CategoryOut, CategoryPatch
+from linli.db import utcnow
 
 blp = Blueprint("categories", __name__, url_prefix="/categories", description="Service categories")
 
@@ -23,7 +24,7 @@ def list_categories():
 @blp.response(201, CategoryOut)
 def add_category(data):
     require_role(current_actor(), Role.ADMIN)
-    return service.add_category(**data)
+    return service.add_category(**data, actor=current_actor(), now=utcnow())
 
 
 @blp.route("/<string:code>", methods=["PATCH"])
@@ -33,4 +34,4 @@ def add_category(data):
 def update_category(data, code):
     """Deactivate (or reactivate) a category; existing cases keep it."""
     require_role(current_actor(), Role.ADMIN)
-    return service.set_category_active(code, data["active"])
+    return service.set_category_active(code, data["active"], actor=current_actor(), now=utcnow())

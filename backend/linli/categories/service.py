@@ -1,7 +1,10 @@
 """Category verbs: the national embedded-service list, plus what admins add."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
+from linli.audit.service import describe, record_change
 from linli.categories.models import Category
 from linli.errors import abort
 from linli.extensions import db
@@ -48,7 +51,8 @@ def category_by_code(code: str, *, field: str = "category") -> Category:
     return category
 
 
-def add_category(*, code: str, name_zh: str, name_en: str, icon: str = "") -> Category:
+def add_category(*, code: str, name_zh: str, name_en: str, icon: str = "", actor,
+                 now: datetime) -> Category:
     if db.session.scalar(select(Category).where(Category.code == code)) is not None:
         abort(409, f"category {code!r} exists", errors={"code": ["already exists"]})
     last = db.session.scalar(select(Category.sort_order).order_by(Category.sort_order.desc()))
@@ -56,14 +60,17 @@ def add_category(*, code: str, name_zh: str, name_en: str, icon: str = "") -> Ca
         code=code, name_zh=name_zh, name_en=name_en, icon=icon, sort_order=(last or 0) + 1
     )
     db.session.add(category)
+    record_change(actor, category, None, now=now)
     db.session.commit()
     return category
 
 
-def set_category_active(code: str, active: bool) -> Category:
+def set_category_active(code: str, active: bool, *, actor, now: datetime) -> Category:
     category = db.session.scalar(select(Category).where(Category.code == code))
     if category is None:
         abort(404, f"category {code!r} does not exist")
+    before = describe(category)
     category.active = active
+    record_change(actor, category, before, now=now)
     db.session.commit()
     return category

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from linli.accounts.models import Role, User
 from linli.accounts.passwords import hash_password
 from linli.cases.lifecycle import Action, apply_transition
-from linli.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, Channel, Priority
+from linli.cases.events import record_event
+from linli.cases.models import OPEN_STATES, Case, CaseState, Channel, EventKind, Priority
 from linli.cases.service import next_reference
 from linli.categories.models import Category
 from linli.categories.service import seed_national_categories
@@ -219,8 +220,8 @@ def _build_cases(rng: random.Random, world: dict, providers: list[Provider], use
             state=CaseState.SUBMITTED, escalation_level=OrgKind.GRID, created_at=at, updated_at=at)
         start_cycle_clocks(case, at)
         db.session.add(case)
-        db.session.add(CaseEvent(case_id=case.id, at=at, actor_id=creator.id, action="submit",
-                                 to_state=CaseState.SUBMITTED, data={"channel": case.channel.value}))
+        record_event(case, EventKind.SUBMIT, actor=creator, now=at, public=True, from_state=None,
+                     data={"channel": case.channel.value})
         db.session.flush()
         _walk(rng, case, target, at, providers, staff_of, admin, reporter, now)
     return CASE_COUNT

@@ -33,5 +33,6 @@ def set_policy(data):
         priority=data["priority"],
         accept_within_minutes=data["accept_within_minutes"],
         resolve_within_minutes=data["resolve_within_minutes"],
+        actor=current_actor(),
         now=utcnow(),
     )

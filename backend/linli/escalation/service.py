@@ -9,7 +9,9 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import defer, lazyload
 
 from linli.accounts.models import Role
-from linli.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, Priority
+from linli.audit.service import describe, record_change
+from linli.cases.events import event_row
+from linli.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, EventKind, Priority
 from linli.db import writing_job
 from linli.errors import abort
 from linli.escalation.calendar import load_calendar
@@ -142,11 +144,9 @@ class Ladder:
         from_level, to_level = case.escalation_level, case.escalation_level.one_level_up()
         rows.escalations.append(dict(case_id=case.id, cycle=case.cycle, from_level=from_level,
                                      to_level=to_level, reason=reason, at=now))
-        rows.events.append(dict(
-            case_id=case.id, at=now, actor_id=actor_id, action="escalate", from_state=case.state,
-            to_state=case.state, public=True, note="",
-            data={"reason": reason, "from_level": from_level.value, "to_level": to_level.value},
-        ))
+        rows.events.append(event_row(
+            case, EventKind.ESCALATE, actor_id=actor_id, now=now, public=True,
+            data={"reason": reason, "from_level": from_level.value, "to_level": to_level.value}))
         rows.notifications += notification_rows(
             self.recipients(case, to_level), NotificationKind.ESCALATED, case=case,
             now=now, level=to_level.value, reason=reason)
@@ -257,7 +257,7 @@ def list_policies() -> list[SlaPolicy]:
 
 
 def set_policy(*, category_id: int | None, priority: Priority, accept_within_minutes: int,
-               resolve_within_minutes: int, now: datetime) -> SlaPolicy:
+               resolve_within_minutes: int, actor, now: datetime) -> SlaPolicy:
     """Create or change the policy for a category × priority (applies to clocks started later)."""
     if accept_within_minutes > resolve_within_minutes:
         abort(422, "accepting cannot take longer than resolving",
@@ -265,11 +265,13 @@ def set_policy(*, category_id: int | None, priority: Priority, accept_within_min
     policy = db.session.scalar(select(SlaPolicy).where(
         SlaPolicy.category_id.is_(None) if category_id is None else SlaPolicy.category_id == category_id,
         SlaPolicy.priority == priority))
+    before = None if policy is None else describe(policy)
     if policy is None:
         policy = SlaPolicy(category_id=category_id, priority=priority)
         db.session.add(policy)
     policy.accept_within_minutes = accept_within_minutes
     policy.resolve_within_minutes = resolve_within_minutes
     policy.updated_at = now
+    record_change(actor, policy, before, now=now)
     db.session.commit()
     return policy

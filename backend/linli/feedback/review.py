@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
-from linli.cases.lifecycle import Action
-from linli.cases.models import Case, CaseEvent, CaseState
+from linli.cases.events import record_event
+from linli.cases.models import Case, CaseEvent, CaseState, EventKind
 from linli.cases.scope import get_case_for, visible_cases
 from linli.cases.service import decode_cursor, encode_cursor
 from linli.errors import abort
@@ -29,8 +29,6 @@ from linli.notifications.service import dispatchers_of, notify, staff_of_provide
 
 REVIEWERS = (Role.PARTY_REVIEWER, Role.OFFICER, Role.ADMIN)
 BOUNCES_TO_REVIEW = 2
-REVIEWED = "review"  # the event a sign-off writes
-NOTE = "supervision_note"
 
 
 class ReviewReason(enum.StrEnum):
@@ -58,7 +56,7 @@ def _unhappy():
 
 
 def _accepted_returns():
-    return CaseEvent.action == Action.ACCEPT_RETURN.value
+    return CaseEvent.action == EventKind.ACCEPT_RETURN
 
 
 def _reason_conditions(now: datetime) -> dict:
@@ -77,7 +75,7 @@ def _reason_conditions(now: datetime) -> dict:
 
 def _last_reviewed():
     return (select(func.max(CaseEvent.at))
-            .where(CaseEvent.case_id == Case.id, CaseEvent.action == REVIEWED)
+            .where(CaseEvent.case_id == Case.id, CaseEvent.action == EventKind.REVIEWED)
             .correlate(Case).scalar_subquery())
 
 
@@ -117,7 +115,7 @@ def _items(cases: list[Case], now: datetime) -> list[ReviewItem]:
         select(Escalation.case_id).where(Escalation.case_id.in_(ids)).distinct()))
     reviewed = dict(db.session.execute(
         select(CaseEvent.case_id, func.max(CaseEvent.at))
-        .where(CaseEvent.case_id.in_(ids), CaseEvent.action == REVIEWED)
+        .where(CaseEvent.case_id.in_(ids), CaseEvent.action == EventKind.REVIEWED)
         .group_by(CaseEvent.case_id)).all())
     items = []
     for case in cases:
@@ -143,12 +141,9 @@ def review_case(actor: User, case_id: uuid.UUID, *, kind: ReviewKind, note: str,
         abort(422, "a supervision note needs its text", errors={"note": ["required for a note"]})
     if kind is ReviewKind.REVIEWED and public:
         abort(422, "a sign-off is internal", errors={"public": ["only a note can be public"]})
-    event = CaseEvent(
-        case_id=case.id, at=now, actor_id=actor.id,
-        action=NOTE if kind is ReviewKind.NOTE else REVIEWED,
-        from_state=case.state, to_state=case.state, note=note, public=public, data={},
-    )
-    db.session.add(event)
+    event = record_event(
+        case, EventKind.SUPERVISION_NOTE if kind is ReviewKind.NOTE else EventKind.REVIEWED,
+        actor=actor, now=now, public=public, note=note)
     if kind is ReviewKind.NOTE:
         handlers = staff_of_provider(case.provider_id) if case.provider_id else []
         notify([*handlers, *dispatchers_of(case)], NotificationKind.SUPERVISION_NOTE, case=case,

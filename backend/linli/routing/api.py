@@ -49,7 +49,7 @@ def list_providers(args):
 def register_provider(data):
     """Admins register a provider: categories by code, coverage by org id."""
     require_role(current_actor(), Role.ADMIN)
-    return service.register_provider(data)
+    return service.register_provider(data, actor=current_actor(), now=utcnow())
 
 
 @blp.route("/<int:provider_id>", methods=["PATCH"])
@@ -59,7 +59,8 @@ def register_provider(data):
 def update_provider(data, provider_id):
     """Admins change a provider (e.g. `active: false` takes it out of routing)."""
     require_role(current_actor(), Role.ADMIN)
-    return service.update_provider(service.get_provider_or_404(provider_id), data)
+    return service.update_provider(service.get_provider_or_404(provider_id), data,
+                                   actor=current_actor(), now=utcnow())
 
 
 @routing_blp.route("/<uuid:case_id>/routing")

@@ -13,7 +13,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from linli.cases.lifecycle import Action, apply_transition
-from linli.cases.models import Case, CaseEvent, CaseState
+from linli.cases.events import record_event
+from linli.cases.models import Case, CaseEvent, CaseState, EventKind
 from linli.categories.models import Category
 from linli.extensions import db
 from linli.orgs.models import Org
@@ -86,7 +87,7 @@ def choose_provider(category: Category, org: Org, *, exclude: set[int] = frozens
 def bounced_providers(case: Case) -> set[int]:
     """Providers whose return of this case a dispatcher accepted."""
     rows = db.session.scalars(select(CaseEvent.data).where(
-        CaseEvent.case_id == case.id, CaseEvent.action == Action.ACCEPT_RETURN.value))
+        CaseEvent.case_id == case.id, CaseEvent.action == EventKind.ACCEPT_RETURN))
     return {data["bounced_provider_id"] for data in rows if data.get("bounced_provider_id")}
 
 
@@ -103,9 +104,6 @@ def route_case(case: Case, *, now: datetime) -> RoutingDecision:
                          note=decision.provider.name, data=decision.as_event_data())
     else:
         suggestion = decision.provider.id if decision.provider else None
-        db.session.add(CaseEvent(
-            case_id=case.id, at=now, actor_id=None, action="route", from_state=case.state,
-            to_state=case.state, public=False,
-            data={**decision.as_event_data(), "suggested_provider_id": suggestion},
-        ))
+        record_event(case, EventKind.ROUTE, actor=None, now=now, public=False,
+                     data={**decision.as_event_data(), "suggested_provider_id": suggestion})
     return decision

@@ -26,14 +26,14 @@ class ProviderOut(Schema):
 
 
 class ProviderListArgs(Schema):
-    category = fields.String(validate=validate.Length(min=1, max=40))
+    category = Text(40, min_length=1)
     org_id = Id(strict=False)
 
 
 class _ProviderFields(Schema):
     name = Required(120)
     type = fields.Enum(ProviderType, by_value=True, required=True)
-    categories = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
+    categories = fields.List(Text(40, min_length=1), required=True,
                              validate=validate.Length(min=1, max=50))
     coverage = fields.List(Id(), required=True, validate=validate.Length(min=1, max=200))
     capacity = fields.Integer(strict=True, validate=validate.Range(1, 100000))

@@ -1,9 +1,12 @@
 """Provider registry and the question routing asks: who covers this place for this category?"""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from linli.accounts.models import Role, User
 from linli.categories.models import Category
+from linli.audit.service import describe, record_change
 from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db
@@ -108,18 +111,21 @@ def _ensure_name_free(name: str, provider: Provider | None = None) -> None:
         abort(409, f"a provider named {name!r} exists", errors={"name": ["already used"]})
 
 
-def register_provider(data: dict) -> Provider:
+def register_provider(data: dict, *, actor: User, now: datetime) -> Provider:
     """Admin adds a provider (categories by code, coverage by org id)."""
     _ensure_name_free(data["name"])
     provider = create_provider(**_resolve_refs(data))
+    record_change(actor, provider, None, now=now)
     db.session.commit()
     return provider
 
 
-def update_provider(provider: Provider, data: dict) -> Provider:
+def update_provider(provider: Provider, data: dict, *, actor: User, now: datetime) -> Provider:
     if "name" in data:
         _ensure_name_free(data["name"], provider)
+    before = describe(provider)
     for name, value in _resolve_refs(data).items():
         setattr(provider, name, value)
+    record_change(actor, provider, before, now=now)
     db.session.commit()
     return provider

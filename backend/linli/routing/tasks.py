@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
-from linli.cases.models import OPEN_STATES, Case, CaseEvent
+from linli.cases.events import record_event
+from linli.cases.models import OPEN_STATES, Case, EventKind
 from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db
@@ -96,12 +97,9 @@ def act_on_task(actor: User, task_id: int, action: str, *, note: str, now: datet
     from_state = task.state
     task.state = target
     task.updated_at = now
-    db.session.add(CaseEvent(
-        case_id=case.id, at=now, actor_id=actor.id, action=f"co_task_{action}",
-        from_state=case.state, to_state=case.state, note=note.strip(), public=False,
-        data={"task_id": task.id, "provider_id": task.provider_id,
-              "from": from_state.value, "to": target.value},
-    ))
+    record_event(case, EventKind(f"co_task_{action}"), actor=actor, now=now, public=False,
+                 note=note, data={"task_id": task.id, "provider_id": task.provider_id,
+                                  "from": from_state.value, "to": target.value})
     if target is CoTaskState.RETURNED:
         notify(dispatchers_of(case), NotificationKind.RETURNED, case=case, now=now,
                reason=note.strip(), task_id=task.id)

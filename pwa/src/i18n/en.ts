@@ -440,4 +440,12 @@ export const en: Messages = {
   'fieldError.phone': 'Not a valid mainland mobile number',
   'fieldError.generic': 'Not valid',
   'common.labelSep': ': ',
+  // who did it, where the timeline may name only the role (GLOSSARY.md)
+  'role.resident': 'Resident',
+  'role.grid_worker': 'Grid worker',
+  'role.provider_staff': 'Service provider',
+  'role.dispatcher': 'Dispatcher',
+  'role.officer': 'Officer',
+  'role.party_reviewer': 'Party branch reviewer',
+  'role.admin': 'Administrator',
 };

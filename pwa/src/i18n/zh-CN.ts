@@ -440,6 +440,14 @@ export const zhCN = {
   'fieldError.phone': '不是有效的中国大陆手机号',
   'fieldError.generic': '填写有误',
   'common.labelSep': '：',
+  // who did it, where the timeline may name only the role (GLOSSARY.md)
+  'role.resident': '居民',
+  'role.grid_worker': '网格员',
+  'role.provider_staff': '服务单位',
+  'role.dispatcher': '社区调度',
+  'role.officer': '街道/区/市工作人员',
+  'role.party_reviewer': '社区党组织',
+  'role.admin': '管理员',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

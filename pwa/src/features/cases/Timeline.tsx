@@ -26,7 +26,7 @@ export function Timeline({ events, staff }: { events: CaseEvent[] | undefined; s
               <div>
                 <strong>{actionLabel(e.action)}</strong>
                 {e.to_state && !AUDIENCE_SHOWN.has(e.action) && e.action !== 'review' && <span class="muted"> → {t(`state.${e.to_state}`)}</span>}
-                {e.actor && <span class="muted"> · {e.actor.display_name}</span>}
+                {e.actor && <span class="muted"> · {e.actor.display_name ?? t(`role.${e.actor.role}` as MessageKey)}</span>}
                 {staff && AUDIENCE_SHOWN.has(e.action) && (
                   <span class={`state ${e.public ? 'state-public' : 'state-internal'}`} data-testid="timeline-audience">
                     {t(e.public ? 'timeline.public' : 'timeline.internal')}
