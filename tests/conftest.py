@@ -71,7 +71,9 @@ def _transaction(request, app):
         connection = db.engine.connect()
         transaction = connection.begin()
         # A plain SQLAlchemy session: Flask-SQLAlchemy's own ignores a session-wide bind.
-        session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+        session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
         real_session, db.session = db.session, session
         try:
             yield
@@ -116,7 +118,9 @@ def auth(app):
     """auth(user) → headers carrying a fresh access token for that user."""
 
     def headers(user, **extra):
-        token = create_access_token(identity=str(user.id), additional_claims={"role": user.role.value})
+        token = create_access_token(
+            identity=str(user.id), additional_claims={"role": user.role.value}
+        )
         return {"Authorization": f"Bearer {token}", **extra}
 
     return headers
@@ -135,7 +139,9 @@ def new_case(client, auth, world):
             **fields,
         }
         response = client.post(
-            "/api/v1/cases", json=body, headers={**auth(reporter or world.resident_a), **(headers or {})}
+            "/api/v1/cases",
+            json=body,
+            headers={**auth(reporter or world.resident_a), **(headers or {})},
         )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
@@ -149,7 +155,9 @@ def act(client, auth):
 
     def perform(user, case, action, **body):
         body.setdefault("version", case["version"])
-        return client.post(f"/api/v1/cases/{case['id']}/actions/{action}", json=body, headers=auth(user))
+        return client.post(
+            f"/api/v1/cases/{case['id']}/actions/{action}", json=body, headers=auth(user)
+        )
 
     return perform
 
@@ -184,7 +192,9 @@ def assigned_case(new_case, drive, world):
 
     def build(provider=None, **fields):
         case = new_case(**fields)
-        return drive(case, world.dispatcher_a, "assign", provider_id=(provider or world.provider).id)
+        return drive(
+            case, world.dispatcher_a, "assign", provider_id=(provider or world.provider).id
+        )
 
     return build
 
@@ -199,13 +209,26 @@ def auto_routing(app, monkeypatch):
 def make_provider(world):
     """make_provider(name, coverage=[orgs], categories=[codes] (None: all), …) → a provider."""
 
-    def make(name, *, coverage, categories=None, capacity=50, active=True,
-             type=ProviderType.SOCIAL_ORGANISATION):
+    def make(
+        name,
+        *,
+        coverage,
+        categories=None,
+        capacity=50,
+        active=True,
+        type=ProviderType.SOCIAL_ORGANISATION,
+    ):
         query = select(Category)
         if categories is not None:
             query = query.where(Category.code.in_(categories))
-        provider = create_provider(name=name, type=type, categories=list(db.session.scalars(query)),
-                                   coverage=coverage, capacity=capacity, active=active)
+        provider = create_provider(
+            name=name,
+            type=type,
+            categories=list(db.session.scalars(query)),
+            coverage=coverage,
+            capacity=capacity,
+            active=active,
+        )
         db.session.commit()
         return provider
 

@@ -87,23 +87,40 @@ def build_world() -> World:
     grid_a2 = create_org(kind=OrgKind.GRID, code="t-ca-2", name="甲2网格", parent=community_a)
     grid_b1 = create_org(kind=OrgKind.GRID, code="t-cb-1", name="乙1网格", parent=community_b)
     building_a1 = add_building(grid_a1, "1号楼", ["1-101", "1-102"])
-    provider = create_provider(name="街道服务中心", type=ProviderType.GOVERNMENT_DEPARTMENT,
-                               categories=categories, coverage=[street])
-    other_provider = create_provider(name="乙社区志愿队", type=ProviderType.VOLUNTEER_GROUP,
-                                     categories=categories, coverage=[community_b])
+    provider = create_provider(
+        name="街道服务中心",
+        type=ProviderType.GOVERNMENT_DEPARTMENT,
+        categories=categories,
+        coverage=[street],
+    )
+    other_provider = create_provider(
+        name="乙社区志愿队",
+        type=ProviderType.VOLUNTEER_GROUP,
+        categories=categories,
+        coverage=[community_b],
+    )
     db.session.flush()
     return World(
-        city=city, district=district, street=street, community_a=community_a,
-        community_b=community_b, grid_a1=grid_a1, grid_a2=grid_a2, grid_b1=grid_b1,
-        building_a1=building_a1, provider=provider, other_provider=other_provider,
+        city=city,
+        district=district,
+        street=street,
+        community_a=community_a,
+        community_b=community_b,
+        grid_a1=grid_a1,
+        grid_a2=grid_a2,
+        grid_b1=grid_b1,
+        building_a1=building_a1,
+        provider=provider,
+        other_provider=other_provider,
         resident_a=make_user("resident_a", Role.RESIDENT, grid_a1, phone="13900000001"),
         resident_a2=make_user("resident_a2", Role.RESIDENT, grid_a1, phone="13900000002"),
         resident_b=make_user("resident_b", Role.RESIDENT, grid_b1, phone="13900000003"),
         grid_worker_a1=make_user("grid_a1", Role.GRID_WORKER, grid_a1),
         grid_worker_b1=make_user("grid_b1", Role.GRID_WORKER, grid_b1),
         provider_staff=make_user("staff", Role.PROVIDER_STAFF, street, provider=provider),
-        other_provider_staff=make_user("staff_b", Role.PROVIDER_STAFF, community_b,
-                                       provider=other_provider),
+        other_provider_staff=make_user(
+            "staff_b", Role.PROVIDER_STAFF, community_b, provider=other_provider
+        ),
         dispatcher_a=make_user("dispatcher_a", Role.DISPATCHER, community_a),
         dispatcher_b=make_user("dispatcher_b", Role.DISPATCHER, community_b),
         officer_street=make_user("officer_s", Role.OFFICER, street),

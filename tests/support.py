@@ -51,13 +51,19 @@ def count(model, *where) -> int:
 def snapshot() -> dict:
     """Row counts of everything the issue 3 endpoints write, plus each case's version and state."""
     settle()
-    counts = {m.__name__: count(m) for m in (Case, CaseEvent, CoTask, Escalation, Notification,
-                                             Provider)}
+    counts = {
+        m.__name__: count(m) for m in (Case, CaseEvent, CoTask, Escalation, Notification, Provider)
+    }
     counts["cases"] = sorted(
-        (str(i), s.value, v, p) for i, s, v, p in
-        db.session.execute(select(Case.id, Case.state, Case.version, Case.provider_id)))
+        (str(i), s.value, v, p)
+        for i, s, v, p in db.session.execute(
+            select(Case.id, Case.state, Case.version, Case.provider_id)
+        )
+    )
     counts["providers"] = sorted(
-        (p.id, p.name, p.capacity, p.active, p.contact) for p in db.session.scalars(select(Provider)))
+        (p.id, p.name, p.capacity, p.active, p.contact)
+        for p in db.session.scalars(select(Provider))
+    )
     return counts
 
 
@@ -113,7 +119,7 @@ def run_at_once(calls: list) -> list:
             barrier.wait(timeout=10)
             results[index] = call()
             done[index] = True
-        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]

@@ -33,7 +33,9 @@ R = Role
 EVERYONE = frozenset(Role)
 STAFF = EVERYONE - {R.RESIDENT}
 # Who handles resident_a's inside case, and so may read resident_a's name and phone.
-HANDLING_A = frozenset({R.RESIDENT, R.GRID_WORKER, R.PROVIDER_STAFF, R.DISPATCHER, R.OFFICER, R.ADMIN})
+HANDLING_A = frozenset(
+    {R.RESIDENT, R.GRID_WORKER, R.PROVIDER_STAFF, R.DISPATCHER, R.OFFICER, R.ADMIN}
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,9 @@ def get(url):
 
 
 def post(url, body=None, **kwargs):
-    return lambda c, h, s, w: c.post(url(s, w), headers=h, json=body(s, w) if body else None, **kwargs)
+    return lambda c, h, s, w: c.post(
+        url(s, w), headers=h, json=body(s, w) if body else None, **kwargs
+    )
 
 
 def case_url(suffix=""):
@@ -64,14 +68,21 @@ def case_url(suffix=""):
 def _photo(client, headers, scene, where):
     out = io.BytesIO()
     Image.new("RGB", (8, 8)).save(out, format="PNG")
-    return client.post(case_url("/attachments")(scene, where), headers=headers,
-                       data={"file": (io.BytesIO(out.getvalue()), "p.png")},
-                       content_type="multipart/form-data")
+    return client.post(
+        case_url("/attachments")(scene, where),
+        headers=headers,
+        data={"file": (io.BytesIO(out.getvalue()), "p.png")},
+        content_type="multipart/form-data",
+    )
 
 
 def _report(s, w):
-    return {"category": "elderly_care", "title": "矩阵", "description": "范围检查",
-            "org_id": s.grids[w].id}
+    return {
+        "category": "elderly_care",
+        "title": "矩阵",
+        "description": "范围检查",
+        "org_id": s.grids[w].id,
+    }
 
 
 def _on_behalf(client, headers, scene, where):
@@ -82,99 +93,178 @@ def _on_behalf(client, headers, scene, where):
 RULES: dict[tuple[str, str], Rule] = {
     # Public or self-only operations: no object of someone else's to reach.
     ("post", "/api/v1/auth/register"): Rule(
-        post(lambda s, w: f"{API}/auth/register", lambda s, w: {}), scoped=False),
+        post(lambda s, w: f"{API}/auth/register", lambda s, w: {}), scoped=False
+    ),
     ("post", "/api/v1/auth/login"): Rule(
         post(lambda s, w: f"{API}/auth/login", lambda s, w: {"username": "x", "password": "y"}),
-        scoped=False),
+        scoped=False,
+    ),
     ("post", "/api/v1/auth/verification-codes"): Rule(
         post(lambda s, w: f"{API}/auth/verification-codes", lambda s, w: {"phone": "13712345678"}),
-        scoped=False),  # public; one code a minute per number, so only the first call gets 202
+        scoped=False,
+    ),  # public; one code a minute per number, so only the first call gets 202
     ("post", "/api/v1/auth/refresh"): Rule(post(lambda s, w: f"{API}/auth/refresh"), scoped=False),
-    ("post", "/api/v1/auth/logout"): Rule(post(lambda s, w: f"{API}/auth/logout"), EVERYONE,
-                                          scoped=False),
+    ("post", "/api/v1/auth/logout"): Rule(
+        post(lambda s, w: f"{API}/auth/logout"), EVERYONE, scoped=False
+    ),
     ("get", "/api/v1/me"): Rule(get(lambda s, w: f"{API}/me"), EVERYONE, scoped=False),
     ("get", "/api/v1/orgs"): Rule(get(lambda s, w: f"{API}/orgs"), EVERYONE, scoped=False),
-    ("get", "/api/v1/categories"): Rule(get(lambda s, w: f"{API}/categories"), EVERYONE,
-                                        scoped=False),
-    ("get", "/api/v1/providers"): Rule(get(lambda s, w: f"{API}/providers"), EVERYONE,
-                                       scoped=False),
+    ("get", "/api/v1/categories"): Rule(
+        get(lambda s, w: f"{API}/categories"), EVERYONE, scoped=False
+    ),
+    ("get", "/api/v1/providers"): Rule(
+        get(lambda s, w: f"{API}/providers"), EVERYONE, scoped=False
+    ),
     ("get", "/api/v1/audit"): Rule(get(lambda s, w: f"{API}/audit"), {R.ADMIN}, scoped=False),
-    ("get", "/api/v1/sla-policies"): Rule(get(lambda s, w: f"{API}/sla-policies"), EVERYONE,
-                                          scoped=False),
+    ("get", "/api/v1/sla-policies"): Rule(
+        get(lambda s, w: f"{API}/sla-policies"), EVERYONE, scoped=False
+    ),
     # Administration: the admin only (a city admin; scoped admins are issue 11).
-    ("post", "/api/v1/users"): Rule(post(lambda s, w: f"{API}/users", lambda s, w: {
-        "username": f"new-{w}", "password": "a-long-new-password", "display_name": "新同事",
-        "role": "dispatcher", "org_id": s.communities[w].id}), {R.ADMIN}),
-    ("post", "/api/v1/categories"): Rule(post(lambda s, w: f"{API}/categories", lambda s, w: {
-        "code": f"matrix_{w}", "name_zh": "矩阵", "name_en": "Matrix"}), {R.ADMIN}, scoped=False),
+    ("post", "/api/v1/users"): Rule(
+        post(
+            lambda s, w: f"{API}/users",
+            lambda s, w: {
+                "username": f"new-{w}",
+                "password": "a-long-new-password",
+                "display_name": "新同事",
+                "role": "dispatcher",
+                "org_id": s.communities[w].id,
+            },
+        ),
+        {R.ADMIN},
+    ),
+    ("post", "/api/v1/categories"): Rule(
+        post(
+            lambda s, w: f"{API}/categories",
+            lambda s, w: {"code": f"matrix_{w}", "name_zh": "矩阵", "name_en": "Matrix"},
+        ),
+        {R.ADMIN},
+        scoped=False,
+    ),
     ("patch", "/api/v1/categories/{code}"): Rule(
-        lambda c, h, s, w: c.patch(f"{API}/categories/elderly_care", headers=h, json={"active": True}),
-        {R.ADMIN}, scoped=False),
-    ("post", "/api/v1/providers"): Rule(post(lambda s, w: f"{API}/providers", lambda s, w: {
-        "name": f"矩阵{w}", "type": "enterprise", "categories": ["elderly_care"],
-        "coverage": [s.communities[w].id]}), {R.ADMIN}),
+        lambda c, h, s, w: c.patch(
+            f"{API}/categories/elderly_care", headers=h, json={"active": True}
+        ),
+        {R.ADMIN},
+        scoped=False,
+    ),
+    ("post", "/api/v1/providers"): Rule(
+        post(
+            lambda s, w: f"{API}/providers",
+            lambda s, w: {
+                "name": f"矩阵{w}",
+                "type": "enterprise",
+                "categories": ["elderly_care"],
+                "coverage": [s.communities[w].id],
+            },
+        ),
+        {R.ADMIN},
+    ),
     ("patch", "/api/v1/providers/{provider_id}"): Rule(
-        lambda c, h, s, w: c.patch(f"{API}/providers/{s.providers[w].id}", headers=h,
-                                   json={"capacity": 60}), {R.ADMIN}),
+        lambda c, h, s, w: c.patch(
+            f"{API}/providers/{s.providers[w].id}", headers=h, json={"capacity": 60}
+        ),
+        {R.ADMIN},
+    ),
     ("put", "/api/v1/sla-policies"): Rule(
-        lambda c, h, s, w: c.put(f"{API}/sla-policies", headers=h, json={
-            "priority": "normal", "accept_within_minutes": 1440,
-            "resolve_within_minutes": 10080}), {R.ADMIN}, scoped=False),
+        lambda c, h, s, w: c.put(
+            f"{API}/sla-policies",
+            headers=h,
+            json={
+                "priority": "normal",
+                "accept_within_minutes": 1440,
+                "resolve_within_minutes": 10080,
+            },
+        ),
+        {R.ADMIN},
+        scoped=False,
+    ),
     # Places.
     ("get", "/api/v1/orgs/{org_id}/buildings"): Rule(
         get(lambda s, w: f"{API}/orgs/{s.grids[w].id}/buildings"),
-        {R.GRID_WORKER, R.DISPATCHER, R.OFFICER, R.ADMIN}, area=True),
-    ("post", "/api/v1/visits"): Rule(post(lambda s, w: f"{API}/visits", lambda s, w: {
-        "household_id": s.households[w].id, "visited_at": s.visited_at}), {R.GRID_WORKER}),
-    ("get", "/api/v1/visits"): Rule(get(lambda s, w: f"{API}/visits?grid_id={s.grids[w].id}"),
-                                    {R.GRID_WORKER, R.DISPATCHER, R.ADMIN}),
+        {R.GRID_WORKER, R.DISPATCHER, R.OFFICER, R.ADMIN},
+        area=True,
+    ),
+    ("post", "/api/v1/visits"): Rule(
+        post(
+            lambda s, w: f"{API}/visits",
+            lambda s, w: {"household_id": s.households[w].id, "visited_at": s.visited_at},
+        ),
+        {R.GRID_WORKER},
+    ),
+    ("get", "/api/v1/visits"): Rule(
+        get(lambda s, w: f"{API}/visits?grid_id={s.grids[w].id}"),
+        {R.GRID_WORKER, R.DISPATCHER, R.ADMIN},
+    ),
     # Cases.
     ("post", "/api/v1/cases"): Rule(_on_behalf, {R.GRID_WORKER, R.DISPATCHER, R.ADMIN}),
     ("get", "/api/v1/cases"): Rule(get(lambda s, w: CASES), EVERYONE, lists="id"),
     ("get", "/api/v1/cases/similar"): Rule(
         get(lambda s, w: f"{CASES}/similar?category=elderly_care&org_id={s.grids[w].id}"),
-        STAFF - {R.PARTY_REVIEWER, R.PROVIDER_STAFF}, lists="id"),
+        STAFF - {R.PARTY_REVIEWER, R.PROVIDER_STAFF},
+        lists="id",
+    ),
     ("get", "/api/v1/cases/{case_id}"): Rule(get(case_url()), EVERYONE),
     ("get", "/api/v1/cases/{case_id}/events"): Rule(get(case_url("/events")), EVERYONE),
     ("post", "/api/v1/cases/{case_id}/support"): Rule(post(case_url("/support")), set()),
     ("post", "/api/v1/cases/{case_id}/actions/{action}"): Rule(
-        post(case_url("/actions/coordinate"), lambda s, w: {
-            "version": case_row(s.cases[w]).version, "lead_provider_id": s.providers[w].id,
-            "note": "矩阵", "co_providers": [{"provider_id": s.partner.id, "due_at": later()}]}),
-        {R.DISPATCHER, R.OFFICER, R.ADMIN}),
-    ("post", "/api/v1/cases/{case_id}/attachments"): Rule(
-        _photo, HANDLING_A | {R.PARTY_REVIEWER}),
+        post(
+            case_url("/actions/coordinate"),
+            lambda s, w: {
+                "version": case_row(s.cases[w]).version,
+                "lead_provider_id": s.providers[w].id,
+                "note": "矩阵",
+                "co_providers": [{"provider_id": s.partner.id, "due_at": later()}],
+            },
+        ),
+        {R.DISPATCHER, R.OFFICER, R.ADMIN},
+    ),
+    ("post", "/api/v1/cases/{case_id}/attachments"): Rule(_photo, HANDLING_A | {R.PARTY_REVIEWER}),
     ("get", "/api/v1/cases/{case_id}/attachments/{attachment_id}"): Rule(
-        get(lambda s, w: s.photos[w]), HANDLING_A | {R.PARTY_REVIEWER}),
+        get(lambda s, w: s.photos[w]), HANDLING_A | {R.PARTY_REVIEWER}
+    ),
     ("get", "/api/v1/cases/{case_id}/routing"): Rule(
-        get(case_url("/routing")), {R.GRID_WORKER, R.DISPATCHER, R.OFFICER, R.ADMIN}),
+        get(case_url("/routing")), {R.GRID_WORKER, R.DISPATCHER, R.OFFICER, R.ADMIN}
+    ),
     ("post", "/api/v1/cases/{case_id}/rating"): Rule(
-        post(case_url("/rating"), lambda s, w: {"resolved": True, "stars": 5}), set()),
+        post(case_url("/rating"), lambda s, w: {"resolved": True, "stars": 5}), set()
+    ),
     ("post", "/api/v1/cases/{case_id}/reviews"): Rule(
         post(case_url("/reviews"), lambda s, w: {"kind": "note", "note": "督办"}),
-        {R.PARTY_REVIEWER, R.OFFICER, R.ADMIN}),
-    ("get", "/api/v1/reviews"): Rule(get(lambda s, w: f"{API}/reviews"),
-                                     {R.PARTY_REVIEWER, R.OFFICER, R.ADMIN}, lists="id"),
+        {R.PARTY_REVIEWER, R.OFFICER, R.ADMIN},
+    ),
+    ("get", "/api/v1/reviews"): Rule(
+        get(lambda s, w: f"{API}/reviews"), {R.PARTY_REVIEWER, R.OFFICER, R.ADMIN}, lists="id"
+    ),
     # Joint-handling tasks: a provider's staff work their own unit's.
-    ("get", "/api/v1/tasks"): Rule(get(lambda s, w: f"{API}/tasks"), {R.PROVIDER_STAFF},
-                                   lists="case_id"),
+    ("get", "/api/v1/tasks"): Rule(
+        get(lambda s, w: f"{API}/tasks"), {R.PROVIDER_STAFF}, lists="case_id"
+    ),
     ("post", "/api/v1/tasks/{task_id}/actions/{action}"): Rule(
-        post(lambda s, w: f"{API}/tasks/{s.tasks[w]}/actions/accept"), set()),
+        post(lambda s, w: f"{API}/tasks/{s.tasks[w]}/actions/accept"), set()
+    ),
     # Inboxes: one's own.
-    ("get", "/api/v1/notifications"): Rule(get(lambda s, w: f"{API}/notifications"), EVERYONE,
-                                           lists="id"),
+    ("get", "/api/v1/notifications"): Rule(
+        get(lambda s, w: f"{API}/notifications"), EVERYONE, lists="id"
+    ),
     ("post", "/api/v1/notifications/{notification_id}/read"): Rule(
-        post(lambda s, w: f"{API}/notifications/{s.notifications[w]}/read"), set()),
+        post(lambda s, w: f"{API}/notifications/{s.notifications[w]}/read"), set()
+    ),
     ("post", "/api/v1/notifications/read-all"): Rule(
-        post(lambda s, w: f"{API}/notifications/read-all"), EVERYONE, scoped=False),
+        post(lambda s, w: f"{API}/notifications/read-all"), EVERYONE, scoped=False
+    ),
 }
 
 
 def documented_operations(app) -> set[tuple[str, str]]:
     with app.app_context():
         paths = api.spec.to_dict()["paths"]
-    return {(method, path) for path, ops in paths.items() for method in ops
-            if method in ("get", "post", "put", "patch", "delete")}
+    return {
+        (method, path)
+        for path, ops in paths.items()
+        for method in ops
+        if method in ("get", "post", "put", "patch", "delete")
+    }
 
 
 def test_every_operation_has_a_scope_rule(app):
@@ -194,8 +284,13 @@ def scene(world, new_case, drive, act, client, auth, other_provider_serves_a, ma
         inside = drive(inside, world.provider_staff, "accept")
         inside = drive(inside, world.provider_staff, "resolve", note="处理完毕")
         inside = drive(inside, world.admin, "reopen")
-    inside = drive(inside, world.admin, "coordinate", lead_provider_id=world.provider.id,
-                   co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}])
+    inside = drive(
+        inside,
+        world.admin,
+        "coordinate",
+        lead_provider_id=world.provider.id,
+        co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}],
+    )
     outside = new_case(reporter=world.resident_b, org_id=world.grid_b1.id, address="乙1号楼")
     outside = drive(outside, world.dispatcher_b, "assign", provider_id=world.other_provider.id)
     building_b1 = add_building(world.grid_b1, "乙1号楼", ["2-201"])
@@ -204,9 +299,12 @@ def scene(world, new_case, drive, act, client, auth, other_provider_serves_a, ma
     def photo(case, user):
         out = io.BytesIO()
         Image.new("RGB", (8, 8)).save(out, format="PNG")
-        response = client.post(f"{CASES}/{case['id']}/attachments", headers=auth(user),
-                               data={"file": (io.BytesIO(out.getvalue()), "p.png")},
-                               content_type="multipart/form-data")
+        response = client.post(
+            f"{CASES}/{case['id']}/attachments",
+            headers=auth(user),
+            data={"file": (io.BytesIO(out.getvalue()), "p.png")},
+            content_type="multipart/form-data",
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()["url"]
 
@@ -218,21 +316,35 @@ def scene(world, new_case, drive, act, client, auth, other_provider_serves_a, ma
         items = client.get(f"{API}/notifications", headers=auth(user)).get_json()["items"]
         return items[0]["id"]
 
-    outside_task = drive(dict(outside, version=outside["version"]), world.dispatcher_b, "coordinate",
-                         lead_provider_id=world.other_provider.id,
-                         co_providers=[{"provider_id": partner.id, "due_at": later()}])
+    outside_task = drive(
+        dict(outside, version=outside["version"]),
+        world.dispatcher_b,
+        "coordinate",
+        lead_provider_id=world.other_provider.id,
+        co_providers=[{"provider_id": partner.id, "due_at": later()}],
+    )
     return SimpleNamespace(
-        cases={"inside": client.get(f"{CASES}/{inside['id']}", headers=auth(world.admin)).get_json(),
-               "outside": outside_task},
+        cases={
+            "inside": client.get(f"{CASES}/{inside['id']}", headers=auth(world.admin)).get_json(),
+            "outside": outside_task,
+        },
         grids={"inside": world.grid_a1, "outside": world.grid_b1},
         communities={"inside": world.community_a, "outside": world.community_b},
         residents={"inside": world.resident_a, "outside": world.resident_b},
-        households={"inside": world.building_a1.households[0], "outside": building_b1.households[0]},
+        households={
+            "inside": world.building_a1.households[0],
+            "outside": building_b1.households[0],
+        },
         providers={"inside": world.provider, "outside": world.other_provider},
         partner=partner,
-        photos={"inside": photo(inside, world.resident_a), "outside": photo(outside, world.resident_b)},
-        tasks={"inside": task_of(inside, world.other_provider_staff),
-               "outside": outside_task["co_tasks"][0]["id"]},
+        photos={
+            "inside": photo(inside, world.resident_a),
+            "outside": photo(outside, world.resident_b),
+        },
+        tasks={
+            "inside": task_of(inside, world.other_provider_staff),
+            "outside": outside_task["co_tasks"][0]["id"],
+        },
         notifications={"inside": None, "outside": notification_of(world.other_provider_staff)},
         visited_at=later(-0.01),
     )
@@ -263,8 +375,9 @@ def _check_cell(rule: Rule, role: Role, where: str, response, scene, name: str) 
     for key, resident in scene.residents.items():
         if not entitled(role, key):
             assert resident.phone not in body and resident.display_name not in body, cell
-    outside_for_caller = where == "outside" and role is not R.ADMIN and not (
-        rule.area and role is R.OFFICER)
+    outside_for_caller = (
+        where == "outside" and role is not R.ADMIN and not (rule.area and role is R.OFFICER)
+    )
     if outside_for_caller and rule.scoped:
         if response.status_code < 300 and rule.lists:
             assert scene.cases["outside"]["id"] not in _listed_ids(response, rule.lists), cell
@@ -283,7 +396,8 @@ def _listed_ids(response, key: str) -> set[str]:
     body = response.get_json()
     items = body["items"] if isinstance(body, dict) else body
     return {str(item.get(key)) for item in items} | {
-        str(item.get("case", {}).get("id")) for item in items if isinstance(item.get("case"), dict)}
+        str(item.get("case", {}).get("id")) for item in items if isinstance(item.get("case"), dict)
+    }
 
 
 def test_the_matrix_sees_a_leak_when_there_is_one(client, auth, world, scene, monkeypatch):
@@ -291,8 +405,9 @@ def test_the_matrix_sees_a_leak_when_there_is_one(client, auth, world, scene, mo
     from linli.cases import scope
 
     monkeypatch.setattr(scope, "case_view", lambda actor, case: scope.CaseView.HANDLING)
-    body = client.get(f"{CASES}/{scene.cases['inside']['id']}",
-                      headers=auth(world.reviewer_a)).get_data(as_text=True)
+    body = client.get(
+        f"{CASES}/{scene.cases['inside']['id']}", headers=auth(world.reviewer_a)
+    ).get_data(as_text=True)
 
     assert world.resident_a.phone in body
     assert json.loads(body)["reporter"]["id"] == world.resident_a.id

@@ -29,8 +29,11 @@ def test_every_action_the_code_takes_is_an_event_kind():
 
 
 def test_events_are_written_in_one_place_only():
-    writers = [path.relative_to(BACKEND).as_posix() for path in BACKEND.rglob("*.py")
-               if re.search(r"(?<!class )\bCaseEvent\(", path.read_text())]
+    writers = [
+        path.relative_to(BACKEND).as_posix()
+        for path in BACKEND.rglob("*.py")
+        if re.search(r"(?<!class )\bCaseEvent\(", path.read_text())
+    ]
 
     assert writers == ["cases/events.py"]
 
@@ -38,13 +41,14 @@ def test_events_are_written_in_one_place_only():
 def test_the_database_refuses_an_unknown_event_kind(world, new_case):
     case = new_case()
 
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.execute(sa.text(
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(
+            sa.text(
                 "INSERT INTO case_events (case_id, at, action, note, public, data) "
-                "SELECT id, created_at, 'made_up', '', true, '{}' FROM cases WHERE id = :id"),
-                {"id": uuid.UUID(case["id"]).hex if db.engine.dialect.name == "sqlite"
-                 else case["id"]})
+                "SELECT id, created_at, 'made_up', '', true, '{}' FROM cases WHERE id = :id"
+            ),
+            {"id": uuid.UUID(case["id"]).hex if db.engine.dialect.name == "sqlite" else case["id"]},
+        )
 
 
 def _postgres(app) -> bool:
@@ -52,58 +56,85 @@ def _postgres(app) -> bool:
         return db.engine.dialect.name == "postgresql"
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE case_events SET note = 'rewritten'",
-    "DELETE FROM case_events",
-    "UPDATE audit_records SET object_id = 'x'",
-    "DELETE FROM audit_records",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE case_events SET note = 'rewritten'",
+        "DELETE FROM case_events",
+        "UPDATE audit_records SET object_id = 'x'",
+        "DELETE FROM audit_records",
+    ],
+)
 def test_the_logs_are_append_only_on_postgresql(app, world, new_case, client, auth, statement):
     if not _postgres(app):
         pytest.skip("the append-only trigger is PostgreSQL's (SQLite has no roles to keep it)")
     new_case()
-    client.patch(f"{API}/providers/{world.provider.id}", json={"capacity": 70},
-                 headers=auth(world.admin))
+    client.patch(
+        f"{API}/providers/{world.provider.id}", json={"capacity": 70}, headers=auth(world.admin)
+    )
 
-    with pytest.raises(DBAPIError, match="append-only"):
-        with db.session.begin_nested():
-            db.session.execute(sa.text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), db.session.begin_nested():
+        db.session.execute(sa.text(statement))
 
 
 # --- audit ---------------------------------------------------------------------------------
 
 
 def test_administrative_changes_are_audited_with_before_and_after(client, auth, world):
-    patched = client.patch(f"{API}/providers/{world.provider.id}", headers=auth(world.admin),
-                           json={"capacity": 70, "coverage": [world.community_a.id]})
-    client.put(f"{API}/sla-policies", headers=auth(world.admin), json={
-        "priority": "urgent", "accept_within_minutes": 60, "resolve_within_minutes": 600})
+    patched = client.patch(
+        f"{API}/providers/{world.provider.id}",
+        headers=auth(world.admin),
+        json={"capacity": 70, "coverage": [world.community_a.id]},
+    )
+    client.put(
+        f"{API}/sla-policies",
+        headers=auth(world.admin),
+        json={"priority": "urgent", "accept_within_minutes": 60, "resolve_within_minutes": 600},
+    )
     client.patch(f"{API}/categories/childcare", headers=auth(world.admin), json={"active": False})
-    client.patch(f"{API}/providers/{world.provider.id}", headers=auth(world.admin),
-                 json={"capacity": 70})  # no change: no record
+    client.patch(
+        f"{API}/providers/{world.provider.id}", headers=auth(world.admin), json={"capacity": 70}
+    )  # no change: no record
 
     assert patched.status_code == 200
     log = client.get(f"{API}/audit", headers=auth(world.admin)).get_json()["items"]
     assert [(r["object_type"], r["action"]) for r in log] == [
-        ("category", "update"), ("sla_policy", "create"), ("provider", "update")]
+        ("category", "update"),
+        ("sla_policy", "create"),
+        ("provider", "update"),
+    ]
     provider = log[2]
     assert provider["object_id"] == str(world.provider.id)
     assert provider["actor"]["id"] == world.admin.id
-    assert provider["changes"] == {"capacity": [50, 70],
-                                   "coverage": [[world.street.id], [world.community_a.id]]}
+    assert provider["changes"] == {
+        "capacity": [50, 70],
+        "coverage": [[world.street.id], [world.community_a.id]],
+    }
     assert log[0]["changes"] == {"active": [True, False]}
-    one = client.get(f"{API}/audit?object_type=provider&object_id={world.provider.id}",
-                     headers=auth(world.admin)).get_json()["items"]
+    one = client.get(
+        f"{API}/audit?object_type=provider&object_id={world.provider.id}", headers=auth(world.admin)
+    ).get_json()["items"]
     assert [r["id"] for r in one] == [provider["id"]]
 
 
 def test_a_new_account_is_audited_without_its_password_or_full_phone(client, auth, world):
-    created = client.post(f"{API}/users", headers=auth(world.admin), json={
-        "username": "dispatcher_new", "password": "a-long-new-password", "display_name": "新调度",
-        "role": "dispatcher", "org_id": world.community_a.id, "phone": "13712345678"})
+    created = client.post(
+        f"{API}/users",
+        headers=auth(world.admin),
+        json={
+            "username": "dispatcher_new",
+            "password": "a-long-new-password",
+            "display_name": "新调度",
+            "role": "dispatcher",
+            "org_id": world.community_a.id,
+            "phone": "13712345678",
+        },
+    )
 
     assert created.status_code == 201, created.get_json()
-    [record] = client.get(f"{API}/audit?object_type=user", headers=auth(world.admin)).get_json()["items"]
+    [record] = client.get(f"{API}/audit?object_type=user", headers=auth(world.admin)).get_json()[
+        "items"
+    ]
     text = str(record)
     assert record["changes"]["username"] == [None, "dispatcher_new"]
     assert record["changes"]["phone"] == [None, "137****5678"]
@@ -117,12 +148,16 @@ def test_only_admins_read_the_audit_log(client, auth, world, role):
 
 def test_the_audit_log_pages_by_cursor(client, auth, world):
     for capacity in (51, 52, 53):
-        client.patch(f"{API}/providers/{world.provider.id}", headers=auth(world.admin),
-                     json={"capacity": capacity})
+        client.patch(
+            f"{API}/providers/{world.provider.id}",
+            headers=auth(world.admin),
+            json={"capacity": capacity},
+        )
 
     first = client.get(f"{API}/audit?limit=2", headers=auth(world.admin)).get_json()
-    rest = client.get(f"{API}/audit?limit=2&cursor={first['next_cursor']}",
-                      headers=auth(world.admin)).get_json()
+    rest = client.get(
+        f"{API}/audit?limit=2&cursor={first['next_cursor']}", headers=auth(world.admin)
+    ).get_json()
 
     capacities = [r["changes"]["capacity"][1] for r in first["items"] + rest["items"]]
     assert capacities == [53, 52, 51] and rest["next_cursor"] is None
@@ -141,9 +176,14 @@ def _own_apps():
 @pytest.mark.usefixtures("_own_apps")
 def test_the_upgrade_keeps_events_and_stops_on_an_unknown_kind(tmp_path):
     def migrated_app(name):
-        app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path),
-                          "SECRET_KEY": "x" * 40,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "INSTANCE_PATH": str(tmp_path),
+                "SECRET_KEY": "x" * 40,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}",
+            }
+        )
         return app
 
     def at_previous_head(app, action):
@@ -151,25 +191,40 @@ def test_the_upgrade_keeps_events_and_stops_on_an_unknown_kind(tmp_path):
             config = app.extensions["migrate"].migrate.get_config()
             command.upgrade(config, "0002_auth_hardening")
             with db.engine.begin() as conn:
-                conn.execute(sa.text(
-                    "INSERT INTO orgs (id, kind, code, name, name_en, path) "
-                    "VALUES (1, 'community', 'c', '社区', '', '/1/')"))
-                conn.execute(sa.text(
-                    "INSERT INTO categories (id, code, name_zh, name_en, icon, active, sort_order) "
-                    "VALUES (1, 'other', '其他', 'Other', '', 1, 1)"))
-                conn.execute(sa.text(
-                    "INSERT INTO users (id, username, display_name, password_hash, role, org_id, "
-                    "active, created_at) VALUES (1, 'r', 'R', 'x', 'resident', 1, 1, '2026-01-01')"))
-                conn.execute(sa.text(
-                    "INSERT INTO cases (id, reference, category_id, title, description, org_id, "
-                    "address, priority, channel, created_by_id, reporter_name, reporter_phone, "
-                    "state, escalation_level, cycle, version, unmet_need, created_at, updated_at) "
-                    "VALUES ('0123456789abcdef0123456789abcdef', 'LL-2026-000001', 1, 't', 'd', 1, "
-                    "'', 'normal', 'app', 1, '', '', 'submitted', 'community', 1, 1, 0, "
-                    "'2026-01-01', '2026-01-01')"))
-                conn.execute(sa.text(
-                    "INSERT INTO case_events (case_id, at, action, note, public, data) VALUES "
-                    f"('0123456789abcdef0123456789abcdef', '2026-01-01', '{action}', '', 1, '{{}}')"))
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO orgs (id, kind, code, name, name_en, path) "
+                        "VALUES (1, 'community', 'c', '社区', '', '/1/')"
+                    )
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO categories (id, code, name_zh, name_en, icon, active, sort_order) "
+                        "VALUES (1, 'other', '其他', 'Other', '', 1, 1)"
+                    )
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO users (id, username, display_name, password_hash, role, org_id, "
+                        "active, created_at) VALUES (1, 'r', 'R', 'x', 'resident', 1, 1, '2026-01-01')"
+                    )
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO cases (id, reference, category_id, title, description, org_id, "
+                        "address, priority, channel, created_by_id, reporter_name, reporter_phone, "
+                        "state, escalation_level, cycle, version, unmet_need, created_at, updated_at) "
+                        "VALUES ('0123456789abcdef0123456789abcdef', 'LL-2026-000001', 1, 't', 'd', 1, "
+                        "'', 'normal', 'app', 1, '', '', 'submitted', 'community', 1, 1, 0, "
+                        "'2026-01-01', '2026-01-01')"
+                    )
+                )
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO case_events (case_id, at, action, note, public, data) VALUES "
+                        f"('0123456789abcdef0123456789abcdef', '2026-01-01', '{action}', '', 1, '{{}}')"
+                    )
+                )
             return config
 
     good = migrated_app("good.sqlite3")
@@ -178,7 +233,8 @@ def test_the_upgrade_keeps_events_and_stops_on_an_unknown_kind(tmp_path):
         command.upgrade(config, "head")
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT action FROM case_events")).scalars().all() == [
-                "submit"]
+                "submit"
+            ]
             with pytest.raises(IntegrityError):
                 conn.execute(sa.text("UPDATE case_events SET action = 'teleport'"))
 

@@ -16,8 +16,12 @@ from tests.factories import PASSWORD
 from tests.support import API, CASES, assert_problem, later, snapshot
 
 UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000"
-EDGE_DATES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
-              "1900-01-01T00:00:00Z", "2200-01-01T00:00:00Z"]
+EDGE_DATES = [
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59-14:00",
+    "1900-01-01T00:00:00Z",
+    "2200-01-01T00:00:00Z",
+]
 
 
 OUT_OF_RANGE = "Must be between 2000-01-01T00:00:00+00:00 and 2100-01-01T00:00:00+00:00."
@@ -30,10 +34,17 @@ def deep(levels: int, inner: str = "1") -> str:
 # --- 11. deeply nested JSON -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", [deep(1000), '{"username": ' + deep(1000) + "}",
-                                  '{"a": ' * 1000 + "1" + "}" * 1000, "[" * 5000,
-                                  deep(1000).encode("utf-16")],
-                         ids=lambda body: f"{len(body)}-{type(body).__name__}")
+@pytest.mark.parametrize(
+    "body",
+    [
+        deep(1000),
+        '{"username": ' + deep(1000) + "}",
+        '{"a": ' * 1000 + "1" + "}" * 1000,
+        "[" * 5000,
+        deep(1000).encode("utf-16"),
+    ],
+    ids=lambda body: f"{len(body)}-{type(body).__name__}",
+)
 def test_deeply_nested_json_on_login_is_a_400_problem(client, body):
     response = client.post(f"{API}/auth/login", data=body, content_type="application/json")
 
@@ -45,8 +56,12 @@ def test_deeply_nested_json_on_a_write_is_refused_and_writes_nothing(client, aut
     before = snapshot()
     body = '{"category": "elderly_care", "title": "t", "description": "d", "org_id": 1, "x": %s}'
 
-    response = client.post(CASES, data=body % deep(1000), content_type="application/json",
-                           headers=auth(world.resident_a))
+    response = client.post(
+        CASES,
+        data=body % deep(1000),
+        content_type="application/json",
+        headers=auth(world.resident_a),
+    )
 
     assert_problem(response, 400, "_schema")
     assert snapshot() == before
@@ -61,16 +76,23 @@ def test_a_json_body_over_a_megabyte_is_a_413_problem(client, auth, world):
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting(client, auth, world):
-    title = "[" * 1000 + '{"' + "\\\"[" * 100
-    response = client.post(CASES, json={"category": "elderly_care", "title": title[:200],
-                                        "description": "[[[" * 1000, "org_id": world.grid_a1.id},
-                           headers=auth(world.resident_a))
+    title = "[" * 1000 + '{"' + '\\"[' * 100
+    response = client.post(
+        CASES,
+        json={
+            "category": "elderly_care",
+            "title": title[:200],
+            "description": "[[[" * 1000,
+            "org_id": world.grid_a1.id,
+        },
+        headers=auth(world.resident_a),
+    )
 
     assert response.status_code == 201, response.get_json()
 
 
 def test_json_at_the_depth_limit_is_parsed_and_judged_by_the_schema(client):
-    body = '{"username": "resident_a", "password": %s}' % deep(MAX_JSON_DEPTH - 1)
+    body = f'{{"username": "resident_a", "password": {deep(MAX_JSON_DEPTH - 1)}}}'
 
     response = client.post(f"{API}/auth/login", data=body, content_type="application/json")
 
@@ -85,9 +107,11 @@ def test_a_visit_time_outside_the_window_is_a_422_naming_the_field(client, auth,
     before = snapshot()
     household = world.building_a1.households[0]
 
-    response = client.post(f"{API}/visits", json={"household_id": household.id,
-                                                  "visited_at": value},
-                           headers=auth(world.grid_worker_a1))
+    response = client.post(
+        f"{API}/visits",
+        json={"household_id": household.id, "visited_at": value},
+        headers=auth(world.grid_worker_a1),
+    )
 
     assert_problem(response, 422, "visited_at")
     assert snapshot() == before
@@ -95,8 +119,9 @@ def test_a_visit_time_outside_the_window_is_a_422_naming_the_field(client, auth,
 
 @pytest.mark.parametrize("value", EDGE_DATES)
 def test_a_since_outside_the_window_is_a_422_naming_the_parameter(client, auth, world, value):
-    response = client.get(f"{API}/visits", query_string={"since": value},
-                          headers=auth(world.grid_worker_a1))
+    response = client.get(
+        f"{API}/visits", query_string={"since": value}, headers=auth(world.grid_worker_a1)
+    )
 
     assert_problem(response, 422, "since")
 
@@ -110,9 +135,14 @@ def test_a_co_unit_due_time_outside_the_window_is_a_422_naming_it(
     before = snapshot()
 
     response = client.post(
-        f"{CASES}/{case['id']}/actions/coordinate", headers=auth(world.dispatcher_a),
-        json={"version": case["version"], "lead_provider_id": world.provider.id,
-              "co_providers": [{"provider_id": co_unit.id, "due_at": value}]})
+        f"{CASES}/{case['id']}/actions/coordinate",
+        headers=auth(world.dispatcher_a),
+        json={
+            "version": case["version"],
+            "lead_provider_id": world.provider.id,
+            "co_providers": [{"provider_id": co_unit.id, "due_at": value}],
+        },
+    )
 
     problem = assert_problem(response, 422, "co_providers")
     assert problem["errors"]["co_providers"] == {"0": {"due_at": [OUT_OF_RANGE]}}
@@ -163,11 +193,17 @@ def test_a_text_field_keeps_newlines_and_tabs():
 @pytest.mark.parametrize("field", ["title", "description", "address"])
 def test_a_nul_byte_in_a_case_is_a_422_naming_the_field(client, auth, world, field):
     before = snapshot()
-    body = {"category": "elderly_care", "title": "助浴", "description": "独居老人",
-            "address": "1号楼", "org_id": world.grid_a1.id}
+    body = {
+        "category": "elderly_care",
+        "title": "助浴",
+        "description": "独居老人",
+        "address": "1号楼",
+        "org_id": world.grid_a1.id,
+    }
 
-    response = client.post(CASES, json={**body, field: body[field] + "\x00"},
-                           headers=auth(world.resident_a))
+    response = client.post(
+        CASES, json={**body, field: body[field] + "\x00"}, headers=auth(world.resident_a)
+    )
 
     assert_problem(response, 422, field)
     assert snapshot() == before
@@ -176,52 +212,76 @@ def test_a_nul_byte_in_a_case_is_a_422_naming_the_field(client, auth, world, fie
 def test_a_nul_byte_in_a_visit_note_is_a_422(client, auth, world):
     household = world.building_a1.households[0]
 
-    response = client.post(f"{API}/visits", json={"household_id": household.id,
-                                                  "visited_at": "2025-01-02T03:04:05Z",
-                                                  "note": "老人\x00安好"},
-                           headers=auth(world.grid_worker_a1))
+    response = client.post(
+        f"{API}/visits",
+        json={
+            "household_id": household.id,
+            "visited_at": "2025-01-02T03:04:05Z",
+            "note": "老人\x00安好",
+        },
+        headers=auth(world.grid_worker_a1),
+    )
 
     assert_problem(response, 422, "note")
 
 
 def test_a_nul_byte_in_a_category_name_is_a_422(client, auth, world):
-    response = client.post(f"{API}/categories", headers=auth(world.admin),
-                           json={"code": "pet_care", "name_zh": "宠物\x00", "name_en": "Pets"})
+    response = client.post(
+        f"{API}/categories",
+        headers=auth(world.admin),
+        json={"code": "pet_care", "name_zh": "宠物\x00", "name_en": "Pets"},
+    )
 
     assert_problem(response, 422, "name_zh")
 
 
 def test_a_nul_byte_in_an_sla_policy_category_is_a_422(client, auth, world):
-    response = client.put(f"{API}/sla-policies", headers=auth(world.admin),
-                          json={"category": "elderly\x00care", "priority": "normal",
-                                "accept_within_minutes": 60, "resolve_within_minutes": 600})
+    response = client.put(
+        f"{API}/sla-policies",
+        headers=auth(world.admin),
+        json={
+            "category": "elderly\x00care",
+            "priority": "normal",
+            "accept_within_minutes": 60,
+            "resolve_within_minutes": 600,
+        },
+    )
 
     assert_problem(response, 422, "category")
 
 
-@pytest.mark.parametrize(("path", "name"), [
-    (CASES, "category"), (CASES, "cursor"), (f"{API}/providers", "category"),
-    (f"{API}/visits", "grid_id"), (f"{API}/cases/similar", "category"),
-])
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        (CASES, "category"),
+        (CASES, "cursor"),
+        (f"{API}/providers", "category"),
+        (f"{API}/visits", "grid_id"),
+        (f"{API}/cases/similar", "category"),
+    ],
+)
 def test_a_control_character_in_a_query_string_is_a_422_naming_the_parameter(
     client, auth, world, path, name
 ):
-    response = client.get(path, query_string={name: "elderly\x00care"},
-                          headers=auth(world.dispatcher_a))
+    response = client.get(
+        path, query_string={name: "elderly\x00care"}, headers=auth(world.dispatcher_a)
+    )
 
     assert_problem(response, 422, name)
 
 
 def test_a_control_character_in_a_query_string_name_is_refused_too(client, auth, world):
-    response = client.get(CASES, query_string={"cat\x00egory": "x"},
-                          headers=auth(world.dispatcher_a))
+    response = client.get(
+        CASES, query_string={"cat\x00egory": "x"}, headers=auth(world.dispatcher_a)
+    )
 
     assert_problem(response, 422)
 
 
 def test_a_nul_byte_in_a_login_is_a_problem_not_a_500(client):
-    response = client.post(f"{API}/auth/login",
-                           json={"username": "resident_a\x00", "password": PASSWORD})
+    response = client.post(
+        f"{API}/auth/login", json={"username": "resident_a\x00", "password": PASSWORD}
+    )
 
     assert_problem(response, 422, "username")
 
@@ -230,8 +290,12 @@ def test_a_nul_byte_in_a_login_is_a_problem_not_a_500(client):
 
 PROBLEM = "application/problem+json"
 METHODS = ("get", "post", "put", "patch", "delete")
-PATH_VALUES = {"case_id": UNKNOWN_UUID, "attachment_id": UNKNOWN_UUID, "action": "assign",
-               "code": "elderly_care"}
+PATH_VALUES = {
+    "case_id": UNKNOWN_UUID,
+    "attachment_id": UNKNOWN_UUID,
+    "action": "assign",
+    "code": "elderly_care",
+}
 
 
 @pytest.fixture
@@ -272,7 +336,9 @@ def test_the_document_declares_the_bearer_tokens(spec):
     schemes = spec["components"]["securitySchemes"]
 
     assert {name: (s["type"], s["scheme"], s["bearerFormat"]) for name, s in schemes.items()} == {
-        "accessToken": ("http", "bearer", "JWT"), "refreshToken": ("http", "bearer", "JWT")}
+        "accessToken": ("http", "bearer", "JWT"),
+        "refreshToken": ("http", "bearer", "JWT"),
+    }
     refresh = spec["paths"][f"{API}/auth/refresh"]["post"]
     assert refresh["security"] == [{"refreshToken": []}]
     assert spec["paths"][f"{API}/me"]["get"]["security"] == [{"accessToken": []}]
@@ -283,7 +349,7 @@ def test_an_operation_is_documented_as_needing_a_token_exactly_when_it_refuses_n
     for path, method, operation in operations(spec):
         url = path
         for name, value in PATH_VALUES.items():
-            url = url.replace("{%s}" % name, value)
+            url = url.replace(f"{{{name}}}", value)
         url = re.sub(r"\{[a-z_]+\}", "1", url)
         body = {"json": {}} if method in ("post", "put", "patch") else {}
 
@@ -295,6 +361,10 @@ def test_an_operation_is_documented_as_needing_a_token_exactly_when_it_refuses_n
         else:
             assert response.status_code != 401, (method, path)
             public.add((method, path))
-    assert public == {("post", f"{API}/auth/register"), ("post", f"{API}/auth/login"),
-                      ("post", f"{API}/auth/verification-codes"),
-                      ("get", f"{API}/orgs"), ("get", f"{API}/categories")}
+    assert public == {
+        ("post", f"{API}/auth/register"),
+        ("post", f"{API}/auth/login"),
+        ("post", f"{API}/auth/verification-codes"),
+        ("get", f"{API}/orgs"),
+        ("get", f"{API}/categories"),
+    }

@@ -30,8 +30,11 @@ def schema(spec, name):
 
 def path_parameter(spec, path, name):
     item = spec["paths"][path]
-    return next(p for p in item.get("parameters", []) + item["post"].get("parameters", [])
-                if p["in"] == "path" and p["name"] == name)
+    return next(
+        p
+        for p in item.get("parameters", []) + item["post"].get("parameters", [])
+        if p["in"] == "path" and p["name"] == name
+    )
 
 
 def test_allowed_actions_are_documented_as_the_lifecycle_actions(spec):
@@ -40,10 +43,13 @@ def test_allowed_actions_are_documented_as_the_lifecycle_actions(spec):
     assert items["enum"] == [a.value for a in Action]
 
 
-@pytest.mark.parametrize(("path", "actions"), [
-    ("/api/v1/cases/{case_id}/actions/{action}", [a.value for a in Action]),
-    ("/api/v1/tasks/{task_id}/actions/{action}", list(TASK_TRANSITIONS)),
-])
+@pytest.mark.parametrize(
+    ("path", "actions"),
+    [
+        ("/api/v1/cases/{case_id}/actions/{action}", [a.value for a in Action]),
+        ("/api/v1/tasks/{task_id}/actions/{action}", list(TASK_TRANSITIONS)),
+    ],
+)
 def test_the_action_path_segment_is_documented_as_an_enum(spec, path, actions):
     parameter = path_parameter(spec, path, "action")
 
@@ -56,8 +62,11 @@ def test_the_action_path_segment_is_documented_as_an_enum(spec, path, actions):
 def test_an_unknown_case_action_is_still_a_404_problem(client, auth, world, new_case, fetch):
     case = new_case()
 
-    response = client.post(f"{CASES}/{case['id']}/actions/teleport", json={"version": 1},
-                           headers=auth(world.dispatcher_a))
+    response = client.post(
+        f"{CASES}/{case['id']}/actions/teleport",
+        json={"version": 1},
+        headers=auth(world.dispatcher_a),
+    )
 
     body = assert_problem(response, 404)
     assert body["allowed"] == [a.value for a in Action]
@@ -68,8 +77,11 @@ def test_an_unknown_case_action_is_still_a_404_problem(client, auth, world, new_
 def test_an_unknown_task_action_is_still_a_404_problem(client, auth, world, co_task):
     task = co_task()
 
-    response = client.post(f"{API}/tasks/{task['id']}/actions/teleport", json={},
-                           headers=auth(world.other_provider_staff))
+    response = client.post(
+        f"{API}/tasks/{task['id']}/actions/teleport",
+        json={},
+        headers=auth(world.other_provider_staff),
+    )
 
     body = assert_problem(response, 404)
     assert body["allowed"] == list(TASK_TRANSITIONS)
@@ -82,12 +94,16 @@ def test_routing_candidates_are_typed_with_the_keys_the_rule_sends(
     items = schema(spec, "RoutingOut")["properties"]["candidates"]["items"]
     case = new_case()
 
-    advice = client.get(f"{CASES}/{case['id']}/routing",
-                        headers=auth(world.dispatcher_a)).get_json()
+    advice = client.get(
+        f"{CASES}/{case['id']}/routing", headers=auth(world.dispatcher_a)
+    ).get_json()
 
     assert items == {"$ref": SCHEMA + "CandidateOut"}
-    assert set(documented["required"]) == set(documented["properties"]) == {
-        "provider_id", "name", "coverage_depth", "open_cases", "capacity", "load"}
+    assert (
+        set(documented["required"])
+        == set(documented["properties"])
+        == {"provider_id", "name", "coverage_depth", "open_cases", "capacity", "load"}
+    )
     assert advice["candidates"]
     for candidate in advice["candidates"]:
         assert set(candidate) == set(documented["properties"])
@@ -100,14 +116,19 @@ def test_no_nullable_object_is_documented_as_an_empty_object_alternative(spec):
     assert re.search(r'\{"type": "object", "nullable": true\}', text) is None
 
 
-@pytest.mark.parametrize(("schema_name", "field", "target"), [
-    ("CaseOut", "reporter", "ReporterOut"),
-    ("CaseOut", "rating", "RatingOut"),
-    ("EventOut", "actor", "ActorOut"),
-])
+@pytest.mark.parametrize(
+    ("schema_name", "field", "target"),
+    [
+        ("CaseOut", "reporter", "ReporterOut"),
+        ("CaseOut", "rating", "RatingOut"),
+        ("EventOut", "actor", "ActorOut"),
+    ],
+)
 def test_a_nullable_nested_object_is_its_schema_or_null(spec, schema_name, field, target):
     assert schema(spec, schema_name)["properties"][field] == {
-        "allOf": [{"$ref": SCHEMA + target}], "nullable": True}
+        "allOf": [{"$ref": SCHEMA + target}],
+        "nullable": True,
+    }
 
 
 def test_nullable_nested_objects_are_sent_as_before(client, auth, world, new_case, fetch):
@@ -119,8 +140,11 @@ def test_nullable_nested_objects_are_sent_as_before(client, auth, world, new_cas
 
     assert as_reviewer["reporter"] is None and as_reviewer["rating"] is None
     resident = world.resident_a
-    assert as_reporter["reporter"] == {"id": resident.id, "display_name": resident.display_name,
-                                       "phone": resident.phone}
+    assert as_reporter["reporter"] == {
+        "id": resident.id,
+        "display_name": resident.display_name,
+        "phone": resident.phone,
+    }
     system_route = next(e for e in events["items"] if e["action"] == "route")
     assert system_route["actor"] is None
 
@@ -134,8 +158,13 @@ def co_task(client, auth, world, assigned_case, drive):
 
     def build():
         case = assigned_case()
-        drive(case, world.dispatcher_a, "coordinate", lead_provider_id=world.provider.id,
-              co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}])
+        drive(
+            case,
+            world.dispatcher_a,
+            "coordinate",
+            lead_provider_id=world.provider.id,
+            co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}],
+        )
         tasks = client.get(f"{API}/tasks", headers=auth(world.other_provider_staff)).get_json()
         (task,) = [t for t in tasks if t["case_id"] == case["id"]]
         return task
@@ -158,20 +187,26 @@ def test_the_task_list_carries_the_cases_reference_and_title(co_task, fetch):
     assert (task["reference"], task["title"]) == (case["reference"], case["title"])
 
 
-@pytest.mark.parametrize(("steps", "expected"), [
-    ([], ["accept", "complete", "return"]),
-    (["accept"], ["complete", "return"]),
-    (["complete"], []),
-    (["return"], []),
-])
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ([], ["accept", "complete", "return"]),
+        (["accept"], ["complete", "return"]),
+        (["complete"], []),
+        (["return"], []),
+    ],
+)
 @pytest.mark.usefixtures("other_provider_serves_a")
 def test_a_co_units_staff_see_the_task_actions_its_state_allows(
     steps, expected, client, auth, world, co_task
 ):
     task = co_task()
     for step in steps:
-        response = client.post(f"{API}/tasks/{task['id']}/actions/{step}", json={"reason": "不归我们"},
-                               headers=auth(world.other_provider_staff))
+        response = client.post(
+            f"{API}/tasks/{task['id']}/actions/{step}",
+            json={"reason": "不归我们"},
+            headers=auth(world.other_provider_staff),
+        )
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["allowed_actions"] == expected
 
@@ -203,8 +238,13 @@ def test_the_co_unit_sees_its_task_actions_in_the_case_too(world, co_task, fetch
 def test_no_task_actions_are_offered_once_the_case_is_over(client, auth, world, new_case, drive):
     # The lead returns a joint case, the dispatcher accepts that and rejects the need: the
     # co-unit's task is still open, but there is nothing left to do on it.
-    case = drive(new_case(), world.dispatcher_a, "coordinate", lead_provider_id=world.provider.id,
-                 co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}])
+    case = drive(
+        new_case(),
+        world.dispatcher_a,
+        "coordinate",
+        lead_provider_id=world.provider.id,
+        co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}],
+    )
     case = drive(case, world.provider_staff, "return", reason="不属于本单位")
     case = drive(case, world.dispatcher_a, "accept_return")
     drive(case, world.dispatcher_a, "reject", reason="已由12345处理")
@@ -242,16 +282,26 @@ def test_notification_data_documents_its_optional_keys(spec):
     data = schema(spec, "NotificationDataOut")
 
     assert schema(spec, "NotificationOut")["properties"]["data"] == {
-        "$ref": SCHEMA + "NotificationDataOut"}
-    assert set(data["properties"]) == {"reference", "title", "level", "reason", "note", "due_at",
-                                       "task_id"}
+        "$ref": SCHEMA + "NotificationDataOut"
+    }
+    assert set(data["properties"]) == {
+        "reference",
+        "title",
+        "level",
+        "reason",
+        "note",
+        "due_at",
+        "task_id",
+    }
     assert "required" not in data
     assert schema(spec, "NotificationOut")["properties"]["kind"]["enum"] == [
-        k.value for k in NotificationKind]
+        k.value for k in NotificationKind
+    ]
 
 
-def test_notification_data_is_sent_with_only_the_keys_the_kind_has(client, auth, world,
-                                                                   assigned_case):
+def test_notification_data_is_sent_with_only_the_keys_the_kind_has(
+    client, auth, world, assigned_case
+):
     case = assigned_case()
 
     inbox = client.get(f"{API}/notifications", headers=auth(world.provider_staff)).get_json()
@@ -272,8 +322,9 @@ def test_provider_patch_advertises_no_defaults(spec):
 def test_an_empty_provider_patch_is_refused_and_changes_nothing(client, auth, world):
     before = snapshot()
 
-    response = client.patch(f"{API}/providers/{world.provider.id}", json={},
-                            headers=auth(world.admin))
+    response = client.patch(
+        f"{API}/providers/{world.provider.id}", json={}, headers=auth(world.admin)
+    )
 
     body = assert_problem(response, 422, "_schema")
     assert body["errors"]["_schema"] == ["nothing to change"]
@@ -285,8 +336,9 @@ def test_a_partial_provider_patch_leaves_the_other_fields_alone(client, auth, wo
     provider.capacity, provider.active = 9, False
     db.session.commit()
 
-    response = client.patch(f"{API}/providers/{provider.id}", json={"contact": "010-1234"},
-                            headers=auth(world.admin))
+    response = client.patch(
+        f"{API}/providers/{provider.id}", json={"contact": "010-1234"}, headers=auth(world.admin)
+    )
 
     assert response.status_code == 200, response.get_json()
     body = response.get_json()

@@ -18,8 +18,11 @@ from linli.errors import MAX_URL_BYTES
 from tests.factories import PASSWORD
 from tests.support import API, CASES, PROBLEM, assert_problem
 
-BASELINE = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer"}
+BASELINE = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def assert_baseline(response):
@@ -38,8 +41,9 @@ def directives(policy: str) -> dict[str, str]:
 def pwa_dist(app, tmp_path, monkeypatch):
     """A built app shell to serve (the suite's app points at no build)."""
     (tmp_path / "assets").mkdir()
-    (tmp_path / "index.html").write_text("<!doctype html><title>邻里</title>"
-                                         '<script type="module" src="/assets/a.js"></script>')
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><title>邻里</title><script type="module" src="/assets/a.js"></script>'
+    )
     (tmp_path / "assets" / "a.js").write_text("console.log(1)")
     (tmp_path / "sw.js").write_text("self.addEventListener('fetch', () => {})")
     monkeypatch.setitem(app.config, "PWA_DIST", str(tmp_path))
@@ -50,12 +54,18 @@ def pwa_dist(app, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("who", ["resident_a", "dispatcher_a", "admin"])
-def test_personal_api_answers_are_never_stored_and_carry_the_baseline(client, auth, world,
-                                                                     new_case, who):
+def test_personal_api_answers_are_never_stored_and_carry_the_baseline(
+    client, auth, world, new_case, who
+):
     case = new_case()
     user = getattr(world, who)
-    for url in (f"{API}/me", CASES, f"{CASES}/{case['id']}", f"{CASES}/{case['id']}/events",
-                f"{API}/notifications"):
+    for url in (
+        f"{API}/me",
+        CASES,
+        f"{CASES}/{case['id']}",
+        f"{CASES}/{case['id']}/events",
+        f"{API}/notifications",
+    ):
         response = client.get(url, headers=auth(user))
 
         assert response.status_code == 200, (url, response.get_json())
@@ -64,8 +74,9 @@ def test_personal_api_answers_are_never_stored_and_carry_the_baseline(client, au
 
 
 def test_tokens_from_login_are_never_stored(client, world):
-    response = client.post(f"{API}/auth/login",
-                           json={"username": "resident_a", "password": PASSWORD})
+    response = client.post(
+        f"{API}/auth/login", json={"username": "resident_a", "password": PASSWORD}
+    )
 
     assert response.status_code == 200, response.get_json()
     assert response.headers["Cache-Control"] == "no-store"
@@ -73,8 +84,9 @@ def test_tokens_from_login_are_never_stored(client, world):
 
 
 def test_problems_carry_the_headers_too(client, auth, world):
-    response = client.get(f"{CASES}/00000000-0000-4000-8000-000000000000",
-                          headers=auth(world.resident_a))
+    response = client.get(
+        f"{CASES}/00000000-0000-4000-8000-000000000000", headers=auth(world.resident_a)
+    )
 
     assert_problem(response, 404)
     assert response.headers["Cache-Control"] == "no-store"
@@ -89,13 +101,18 @@ def test_a_photo_keeps_its_own_private_caching(client, auth, world, new_case):
     case = new_case()
     image = io.BytesIO()
     Image.new("RGB", (8, 8), (10, 20, 30)).save(image, format="PNG")
-    uploaded = client.post(f"{CASES}/{case['id']}/attachments", headers=auth(world.resident_a),
-                           data={"file": (io.BytesIO(image.getvalue()), "p.png")},
-                           content_type="multipart/form-data")
+    uploaded = client.post(
+        f"{CASES}/{case['id']}/attachments",
+        headers=auth(world.resident_a),
+        data={"file": (io.BytesIO(image.getvalue()), "p.png")},
+        content_type="multipart/form-data",
+    )
     assert uploaded.status_code == 201, uploaded.get_json()
 
-    response = client.get(f"{CASES}/{case['id']}/attachments/{uploaded.get_json()['id']}",
-                          headers=auth(world.resident_a))
+    response = client.get(
+        f"{CASES}/{case['id']}/attachments/{uploaded.get_json()['id']}",
+        headers=auth(world.resident_a),
+    )
 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, max-age=86400"
@@ -150,16 +167,18 @@ def test_the_app_shell_gets_a_policy_without_inline_code(client, pwa_dist, path)
 
 
 def test_an_overlong_url_is_a_414_problem(client, auth, world):
-    response = client.get(CASES, query_string={"category": "x" * MAX_URL_BYTES},
-                          headers=auth(world.dispatcher_a))
+    response = client.get(
+        CASES, query_string={"category": "x" * MAX_URL_BYTES}, headers=auth(world.dispatcher_a)
+    )
 
     assert_problem(response, 414)
     assert_baseline(response)
 
 
 def test_a_long_url_within_the_limit_is_answered_normally(client, auth, world):
-    response = client.get(CASES, query_string={"pad": "y" * (MAX_URL_BYTES - 100)},
-                          headers=auth(world.dispatcher_a))
+    response = client.get(
+        CASES, query_string={"pad": "y" * (MAX_URL_BYTES - 100)}, headers=auth(world.dispatcher_a)
+    )
 
     assert response.status_code == 200, response.get_json()  # unknown parameters are ignored
 
@@ -186,13 +205,22 @@ def gunicorn_server(tmp_path):
         pytest.skip("gunicorn is not installed next to the interpreter")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINLI_")}
-    env.update(LINLI_BIND=f"127.0.0.1:{port}", LINLI_WORKERS="1", LINLI_THREADS="1",
-               LINLI_INSTANCE_PATH=str(tmp_path), LINLI_PWA_DIST=str(tmp_path / "no-pwa"),
-               LINLI_SECRET_KEY="gunicorn-test-secret-key-long-enough-for-hs256")
+    env.update(
+        LINLI_BIND=f"127.0.0.1:{port}",
+        LINLI_WORKERS="1",
+        LINLI_THREADS="1",
+        LINLI_INSTANCE_PATH=str(tmp_path),
+        LINLI_PWA_DIST=str(tmp_path / "no-pwa"),
+        LINLI_SECRET_KEY="gunicorn-test-secret-key-long-enough-for-hs256",
+    )
     log = (tmp_path / "gunicorn.log").open("wb")
     process = subprocess.Popen(
         [str(gunicorn), "-c", str(REPO_ROOT / "deploy" / "gunicorn.conf.py"), "linli.wsgi:app"],
-        env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -44,16 +44,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from linli.accounts.api import blp as accounts_blp, me_blp
+    from linli.accounts.api import blp as accounts_blp
+    from linli.accounts.api import me_blp
     from linli.audit.api import blp as audit_blp
     from linli.cases.api import blp as cases_blp
     from linli.categories.api import blp as categories_blp
     from linli.docs import blp as docs_blp
+    from linli.escalation.api import blp as sla_blp
     from linli.feedback.api import blp as feedback_blp
     from linli.feedback.api import reviews_blp
-    from linli.orgs.api import blp as orgs_blp
-    from linli.escalation.api import blp as sla_blp
     from linli.notifications.api import blp as notifications_blp
+    from linli.orgs.api import blp as orgs_blp
     from linli.rounds.api import blp as rounds_blp
     from linli.routing.api import blp as providers_blp
     from linli.routing.api import routing_blp, tasks_blp

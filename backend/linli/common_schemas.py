@@ -18,7 +18,7 @@ INSTANT_MIN = datetime(2000, 1, 1, tzinfo=UTC)
 INSTANT_MAX = datetime(2100, 1, 1, tzinfo=UTC)
 
 
-def Id(*, strict: bool = True, **kwargs) -> fields.Integer:  # noqa: N802 - reads like a field
+def Id(*, strict: bool = True, **kwargs) -> fields.Integer:
     """A database integer id, positive and within a 32-bit column (strict in JSON bodies)."""
     return fields.Integer(strict=strict, validate=validate.Range(1, DB_INT_MAX), **kwargs)
 
@@ -29,7 +29,7 @@ def no_control_characters(value: str) -> None:
         raise ValidationError(NO_CONTROL_MESSAGE)
 
 
-def Text(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String:  # noqa: N802
+def Text(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String:
     """An optional string of at most `max_length` characters, without control characters."""
     return fields.String(
         validate=[validate.Length(min=min_length, max=max_length), no_control_characters],
@@ -37,7 +37,7 @@ def Text(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String:  #
     )
 
 
-def Required(max_length: int, *, pattern: str = r"\S", **kwargs) -> fields.String:  # noqa: N802
+def Required(max_length: int, *, pattern: str = r"\S", **kwargs) -> fields.String:
     """A required, non-blank string (optionally matching `pattern`), without control characters."""
     return fields.String(
         required=True,

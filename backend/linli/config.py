@@ -84,12 +84,18 @@ def load_config(overrides: dict | None = None) -> dict:
         # (see accounts/sms.py); the default writes them to the app log, numbers masked.
         "SMS_SENDER": _env("LINLI_SMS_SENDER", "linli.accounts.sms:LogSender"),
         # New reports per resident (a replay of the same report does not count).
-        "REPORT_LIMIT_PER_RESIDENT": _env("LINLI_REPORT_LIMIT_PER_RESIDENT",
-                                          "10 per hour;30 per day"),
+        "REPORT_LIMIT_PER_RESIDENT": _env(
+            "LINLI_REPORT_LIMIT_PER_RESIDENT", "10 per hour;30 per day"
+        ),
         # What travels compressed (flask-compress); photos are compressed already.
         "COMPRESS_MIMETYPES": [
-            "text/html", "text/css", "text/javascript", "application/javascript",
-            "application/json", "application/problem+json", "application/manifest+json",
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/problem+json",
+            "application/manifest+json",
             "image/svg+xml",
         ],
         # OpenAPI document and interactive docs

@@ -132,8 +132,10 @@ class ProblemApi(Api):
     def _init_spec(self, **options):
         super()._init_spec(**options)
         plugin = ProblemAndSecurityPlugin(
-            problem_mime=PROBLEM_MIME, problem_schema=Problem,
-            view_of=lambda endpoint: self._app.view_functions.get(endpoint))
+            problem_mime=PROBLEM_MIME,
+            problem_schema=Problem,
+            view_of=lambda endpoint: self._app.view_functions.get(endpoint),
+        )
         plugin.init_spec(self.spec)
         # First, so that the marshmallow plugin resolves the Problem schema it adds.
         self.spec.plugins.insert(0, plugin)
@@ -183,8 +185,12 @@ def check_request_line():
         elif CONTROL_CHARACTERS.search(value):
             errors[name] = [NO_CONTROL_MESSAGE]
     if errors:
-        return problem(422, "The request has invalid fields; see errors.",
-                       type_=PROBLEM_BASE + "validation", errors=errors)
+        return problem(
+            422,
+            "The request has invalid fields; see errors.",
+            type_=PROBLEM_BASE + "validation",
+            errors=errors,
+        )
     return None
 
 
@@ -206,9 +212,12 @@ def require_json_bodies():
             return problem(413, f"a JSON body is at most {MAX_JSON_BYTES} bytes")
         # Before any parser sees it: nesting a thousand deep is a RecursionError in json.
         if json_too_deep(raw):
-            return problem(400, f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels",
-                           type_=PROBLEM_BASE + "json-too-deep",
-                           errors={"_schema": [f"nested deeper than {MAX_JSON_DEPTH} levels"]})
+            return problem(
+                400,
+                f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels",
+                type_=PROBLEM_BASE + "json-too-deep",
+                errors={"_schema": [f"nested deeper than {MAX_JSON_DEPTH} levels"]},
+            )
         # Also for views that take no body (+1): a client sending garbage is told so.
         try:
             request.get_json()

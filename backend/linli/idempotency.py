@@ -80,8 +80,9 @@ def _claim(user_id: int, key: str, fingerprint: str, now: datetime) -> Idempoten
     """Insert an in-flight record; return the earlier record instead when the key is used."""
     try:
         with db.session.begin_nested():
-            db.session.add(IdempotencyRecord(user_id=user_id, key=key, fingerprint=fingerprint,
-                                             created_at=now))
+            db.session.add(
+                IdempotencyRecord(user_id=user_id, key=key, fingerprint=fingerprint, created_at=now)
+            )
         db.session.commit()
         return None
     except IntegrityError:
@@ -91,7 +92,9 @@ def _claim(user_id: int, key: str, fingerprint: str, now: datetime) -> Idempoten
 
 def _record(user_id: int, key: str) -> IdempotencyRecord | None:
     return db.session.scalar(
-        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+        )
     )
 
 
@@ -120,24 +123,36 @@ def idempotent(fallback_key=None):
             if not key:
                 return view(*args, **kwargs)
             if len(key) > MAX_KEY_LENGTH:
-                abort(422, "Idempotency-Key is too long",
-                      errors={"Idempotency-Key": [f"at most {MAX_KEY_LENGTH} characters"]})
+                abort(
+                    422,
+                    "Idempotency-Key is too long",
+                    errors={"Idempotency-Key": [f"at most {MAX_KEY_LENGTH} characters"]},
+                )
             user_id = current_user.id
             fingerprint = request_fingerprint()
             now = utcnow()
             earlier = _claim(user_id, key, fingerprint, now)
             if earlier is not None:
                 if earlier.fingerprint != fingerprint:
-                    abort(422, "this Idempotency-Key was used for a different request",
-                          type_="https://linli.example.org/problems/idempotency-key-reused")
+                    abort(
+                        422,
+                        "this Idempotency-Key was used for a different request",
+                        type_="https://linli.example.org/problems/idempotency-key-reused",
+                    )
                 if earlier.status_code is not None:
-                    replay = Response(json.dumps(earlier.response_body, ensure_ascii=False),
-                                      status=earlier.status_code, mimetype="application/json")
+                    replay = Response(
+                        json.dumps(earlier.response_body, ensure_ascii=False),
+                        status=earlier.status_code,
+                        mimetype="application/json",
+                    )
                     replay.headers["Idempotent-Replayed"] = "true"
                     return replay
                 if now - earlier.created_at < IN_FLIGHT_TIMEOUT:
-                    abort(409, "the first attempt of this request is still running; retry shortly",
-                          headers={"Retry-After": "2"})
+                    abort(
+                        409,
+                        "the first attempt of this request is still running; retry shortly",
+                        headers={"Retry-After": "2"},
+                    )
                 earlier.created_at = now  # the first attempt died: this one takes over
                 db.session.commit()
             try:

@@ -27,8 +27,12 @@ class LinliMarshmallowPlugin(MarshmallowPlugin):
 
 def enum_path_parameter(name: str, values, description: str = "") -> dict:
     """Document a path segment as one of `values` (the view still answers unknown ones)."""
-    param = {"in": "path", "name": name, "required": True,
-             "schema": {"type": "string", "enum": [str(v) for v in values]}}
+    param = {
+        "in": "path",
+        "name": name,
+        "required": True,
+        "schema": {"type": "string", "enum": [str(v) for v in values]},
+    }
     if description:
         param["description"] = description
     return param
@@ -40,11 +44,15 @@ ACCESS_TOKEN = "accessToken"
 REFRESH_TOKEN = "refreshToken"
 SECURITY_SCHEMES = {
     ACCESS_TOKEN: {
-        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
         "description": "The access token from POST /auth/login or /auth/refresh.",
     },
     REFRESH_TOKEN: {
-        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
         "description": "The refresh token from POST /auth/login; only POST /auth/refresh takes it.",
     },
 }
@@ -57,8 +65,9 @@ def required_token(view) -> str | None:
     fn = view
     while fn is not None:
         if getattr(fn, "__code__", None) is _JWT_REQUIRED_CODE:
-            cells = dict(zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__),
-                             strict=True))
+            cells = dict(
+                zip(fn.__code__.co_freevars, (c.cell_contents for c in fn.__closure__), strict=True)
+            )
             if cells["optional"]:
                 return "optional"
             return "refresh" if cells["refresh"] else "access"

@@ -1,9 +1,9 @@
 """Registration codes, read where the test app's SMS sender keeps them (MemorySender)."""
 
 import pytest
+
 from linli.accounts.service import normalize_mainland_mobile
 from linli.accounts.sms import MemorySender
-
 from tests.support import API
 
 

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from flask_jwt_extended import decode_token
-from linli.accounts.models import RevokedToken, User
-from linli.extensions import db
 from sqlalchemy import func, select
 
+from linli.accounts.models import RevokedToken, User
+from linli.extensions import db
 from tests.accounts.conftest import ask_for_code, sent_code
 from tests.factories import PASSWORD
 from tests.support import assert_problem

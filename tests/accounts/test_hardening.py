@@ -7,10 +7,10 @@ import jwt as pyjwt
 import pytest
 import time_machine
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from linli.accounts.models import User, VerificationCode
-from linli.extensions import db
 from sqlalchemy import select
 
+from linli.accounts.models import User, VerificationCode
+from linli.extensions import db
 from tests.accounts.conftest import ask_for_code, sent_code
 from tests.factories import PASSWORD
 from tests.support import API, assert_problem
@@ -21,8 +21,9 @@ def bearer(token):
 
 
 def login(client, username, password=PASSWORD, **kwargs):
-    return client.post(f"{API}/auth/login", json={"username": username, "password": password},
-                       **kwargs)
+    return client.post(
+        f"{API}/auth/login", json={"username": username, "password": password}, **kwargs
+    )
 
 
 def refresh(client, token):
@@ -49,8 +50,15 @@ def test_a_signed_token_whose_subject_is_not_an_account_id_is_a_401(client, worl
 
 def _signed(app, **claims):
     now = datetime.now(UTC)
-    payload = {"iat": now, "nbf": now, "exp": now + timedelta(minutes=5), "fresh": False,
-               "type": "access", "role": "resident", **claims}
+    payload = {
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(minutes=5),
+        "fresh": False,
+        "type": "access",
+        "role": "resident",
+        **claims,
+    }
     return pyjwt.encode(payload, app.config["JWT_SECRET_KEY"], algorithm="HS256")
 
 
@@ -76,8 +84,9 @@ def test_logout_refuses_a_refresh_token_without_a_jti_and_revokes_nothing(app, c
     session = login(client, "resident_a").get_json()
     odd = _signed(app, sub=str(world.resident_a.id), type="refresh")
 
-    response = client.post(f"{API}/auth/logout", json={"refresh_token": odd},
-                           headers=bearer(session["access_token"]))
+    response = client.post(
+        f"{API}/auth/logout", json={"refresh_token": odd}, headers=bearer(session["access_token"])
+    )
 
     assert_problem(response, 422, "refresh_token")
     assert me(client, session["access_token"]).status_code == 200
@@ -115,10 +124,15 @@ def test_tokens_of_one_session_share_a_family_and_a_new_login_starts_another(cli
     rotated = refresh(client, first["refresh_token"]).get_json()
     other = login(client, "resident_a").get_json()
 
-    families = {name: decode_token(token)["family"] for name, token in [
-        ("access", first["access_token"]), ("refresh", first["refresh_token"]),
-        ("rotated", rotated["access_token"]), ("rotated_refresh", rotated["refresh_token"]),
-    ]}
+    families = {
+        name: decode_token(token)["family"]
+        for name, token in [
+            ("access", first["access_token"]),
+            ("refresh", first["refresh_token"]),
+            ("rotated", rotated["access_token"]),
+            ("rotated_refresh", rotated["refresh_token"]),
+        ]
+    }
     assert len(set(families.values())) == 1
     assert decode_token(other["refresh_token"])["family"] not in families.values()
 
@@ -141,8 +155,11 @@ def test_logout_with_a_refresh_token_of_another_session_ends_both(client, world)
     one = login(client, "resident_a").get_json()
     two = login(client, "resident_a").get_json()
 
-    response = client.post(f"{API}/auth/logout", json={"refresh_token": two["refresh_token"]},
-                           headers=bearer(one["access_token"]))
+    response = client.post(
+        f"{API}/auth/logout",
+        json={"refresh_token": two["refresh_token"]},
+        headers=bearer(one["access_token"]),
+    )
 
     assert response.status_code == 204
     for session in (one, two):
@@ -151,8 +168,9 @@ def test_logout_with_a_refresh_token_of_another_session_ends_both(client, world)
 
 
 def test_a_token_from_before_families_still_refreshes_into_a_session_of_its_own(client, world):
-    legacy = create_refresh_token(identity=str(world.resident_a.id),
-                                  additional_claims={"role": "resident"})
+    legacy = create_refresh_token(
+        identity=str(world.resident_a.id), additional_claims={"role": "resident"}
+    )
 
     pair = refresh(client, legacy).get_json()
 
@@ -163,8 +181,16 @@ def test_a_token_from_before_families_still_refreshes_into_a_session_of_its_own(
 
 # Item 7: failed logins count against the account sign-in resolves to ------------------------
 
-SPELLINGS = ["13900000001", "+86 139 0000 0001", "139-0000-0001", "+8613900000001",
-             "139 0000 0001", "+86-139-0000-0001", "0086 139 0000 0001", "8613900000001"]
+SPELLINGS = [
+    "13900000001",
+    "+86 139 0000 0001",
+    "139-0000-0001",
+    "+8613900000001",
+    "139 0000 0001",
+    "+86-139-0000-0001",
+    "0086 139 0000 0001",
+    "8613900000001",
+]
 
 
 def assert_rate_limited(response):
@@ -190,8 +216,13 @@ def test_a_phone_and_a_username_of_one_account_share_the_limit(client, world):
 
 
 def test_unknown_phone_numbers_are_counted_by_their_normalised_number(client, world):
-    for spelling in ["13912345678", "+86 139 1234 5678", "139-1234-5678", "+8613912345678",
-                     "139 1234 5678"]:
+    for spelling in [
+        "13912345678",
+        "+86 139 1234 5678",
+        "139-1234-5678",
+        "+8613912345678",
+        "139 1234 5678",
+    ]:
         assert_problem(login(client, spelling, "wrong-password"), 401)
 
     assert_rate_limited(login(client, "0086 139-1234-5678", "wrong-password"))
@@ -203,8 +234,13 @@ NEW_PHONE = "13912345678"
 
 
 def new_resident(world, **fields):
-    return {"phone": NEW_PHONE, "password": "long-enough-pw", "display_name": "王阿姨",
-            "org_id": world.grid_a1.id, **fields}
+    return {
+        "phone": NEW_PHONE,
+        "password": "long-enough-pw",
+        "display_name": "王阿姨",
+        "org_id": world.grid_a1.id,
+        **fields,
+    }
 
 
 def register(client, body, **kwargs):
@@ -242,7 +278,8 @@ def test_asking_for_a_code_answers_alike_whether_or_not_the_number_has_an_accoun
     assert taken.status_code == free.status_code == 202
     assert taken.get_data() == free.get_data()
     assert {k: v for k, v in taken.headers if not k.startswith("X-RateLimit")} == {
-        k: v for k, v in free.headers if not k.startswith("X-RateLimit")}
+        k: v for k, v in free.headers if not k.startswith("X-RateLimit")
+    }
     # The account holder gets a notice, not a code; the new number gets a code.
     assert [(p, kind) for p, kind, _ in sms] == [("13900000001", "registered"), (NEW_PHONE, "code")]
 
@@ -313,12 +350,14 @@ def test_accounts_made_are_limited_per_address(app, client, world, monkeypatch):
         body = new_resident(world, phone=phone, code=sent_code(phone))
         assert register(client, body).status_code == 201
 
-    assert_rate_limited(register(client, new_resident(world, phone=phones[2],
-                                                      code=sent_code(phones[2]))))
+    assert_rate_limited(
+        register(client, new_resident(world, phone=phones[2], code=sent_code(phones[2])))
+    )
 
 
-def test_the_console_sender_logs_a_masked_number_and_the_code(app, client, world, monkeypatch,
-                                                              caplog):
+def test_the_console_sender_logs_a_masked_number_and_the_code(
+    app, client, world, monkeypatch, caplog
+):
     monkeypatch.setitem(app.config, "SMS_SENDER", "linli.accounts.sms:LogSender")
     with caplog.at_level("INFO"):
         assert ask_for_code(client, NEW_PHONE).status_code == 202
@@ -330,20 +369,39 @@ def test_the_console_sender_logs_a_masked_number_and_the_code(app, client, world
     assert re.search(r"139\*{4}5678: registration code \d{6}", text)
 
 
-@pytest.mark.parametrize("password", [
-    "password", "Password1", "12345678", "  12345678 ", "woaini1314", "qwertyuiop",
-    "        ", "\t\t\t\t\t\t\t\t", "short",
-])
+@pytest.mark.parametrize(
+    "password",
+    [
+        "password",
+        "Password1",
+        "12345678",
+        "  12345678 ",
+        "woaini1314",
+        "qwertyuiop",
+        "        ",
+        "\t\t\t\t\t\t\t\t",
+        "short",
+    ],
+)
 @pytest.mark.parametrize("endpoint", ["register", "create_user"])
 def test_weak_passwords_are_refused(client, auth, world, password, endpoint):
     if endpoint == "register":
         ask_for_code(client, NEW_PHONE)
-        response = register(client, new_resident(world, code=sent_code(NEW_PHONE),
-                                                 password=password))
+        response = register(
+            client, new_resident(world, code=sent_code(NEW_PHONE), password=password)
+        )
     else:
-        response = client.post(f"{API}/users", headers=auth(world.admin), json={
-            "username": "new_staff", "password": password, "display_name": "新同事",
-            "role": "dispatcher", "org_id": world.community_a.id})
+        response = client.post(
+            f"{API}/users",
+            headers=auth(world.admin),
+            json={
+                "username": "new_staff",
+                "password": password,
+                "display_name": "新同事",
+                "role": "dispatcher",
+                "org_id": world.community_a.id,
+            },
+        )
 
     assert_problem(response, 422, "password")
 
@@ -355,20 +413,40 @@ def test_the_demo_and_factory_passwords_pass_the_policy(app):
         assert "password" not in RegisterIn().validate({"password": password})
 
 
-@pytest.mark.parametrize("name", [
-    "王\u200b阿姨", "王\u200d阿姨", "\u202e姨阿王", "王\u2066阿姨\u2069", "王\ufeff阿姨",
-    "王\x00阿姨", "王\n阿姨", "王\u2028阿姨", "\u200e王", "王\ue000",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "王\u200b阿姨",
+        "王\u200d阿姨",
+        "\u202e姨阿王",
+        "王\u2066阿姨\u2069",
+        "王\ufeff阿姨",
+        "王\x00阿姨",
+        "王\n阿姨",
+        "王\u2028阿姨",
+        "\u200e王",
+        "王\ue000",
+    ],
+)
 @pytest.mark.parametrize("endpoint", ["register", "create_user"])
 def test_display_names_with_hidden_characters_are_refused(client, auth, world, name, endpoint):
     if endpoint == "register":
         ask_for_code(client, NEW_PHONE)
-        response = register(client, new_resident(world, code=sent_code(NEW_PHONE),
-                                                 display_name=name))
+        response = register(
+            client, new_resident(world, code=sent_code(NEW_PHONE), display_name=name)
+        )
     else:
-        response = client.post(f"{API}/users", headers=auth(world.admin), json={
-            "username": "new_staff", "password": "long-enough-pw", "display_name": name,
-            "role": "dispatcher", "org_id": world.community_a.id})
+        response = client.post(
+            f"{API}/users",
+            headers=auth(world.admin),
+            json={
+                "username": "new_staff",
+                "password": "long-enough-pw",
+                "display_name": name,
+                "role": "dispatcher",
+                "org_id": world.community_a.id,
+            },
+        )
 
     assert_problem(response, 422, "display_name")
 
@@ -383,9 +461,19 @@ def test_ordinary_display_names_are_accepted(client, world, name):
 
 
 def test_the_command_line_applies_the_password_policy_too(app, world):
-    result = app.test_cli_runner().invoke(args=[
-        "accounts", "create", "--username", "weak_new", "--role", "officer", "--org", "t-s",
-    ], input="password123\npassword123\n")
+    result = app.test_cli_runner().invoke(
+        args=[
+            "accounts",
+            "create",
+            "--username",
+            "weak_new",
+            "--role",
+            "officer",
+            "--org",
+            "t-s",
+        ],
+        input="password123\npassword123\n",
+    )
 
     assert result.exit_code != 0
     assert "too common" in result.output

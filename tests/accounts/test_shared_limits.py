@@ -8,11 +8,11 @@ import time_machine
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy import func, select
+
 from linli import create_app
 from linli.accounts.models import RateLimitCounter
 from linli.extensions import db
-from sqlalchemy import func, select
-
 from tests.factories import PASSWORD, build_world
 from tests.support import API, assert_problem, own_apps
 
@@ -29,9 +29,17 @@ def world(app):
 @pytest.fixture
 def start_worker(app, monkeypatch):
     """start_worker() → a new app on the same database with the default (shared) storage."""
-    settings = {k: app.config[k] for k in ("TESTING", "INSTANCE_PATH", "SECRET_KEY",
-                                           "SQLALCHEMY_DATABASE_URI", "PASSWORD_HASH_PROFILE",
-                                           "PWA_DIST")}
+    settings = {
+        k: app.config[k]
+        for k in (
+            "TESTING",
+            "INSTANCE_PATH",
+            "SECRET_KEY",
+            "SQLALCHEMY_DATABASE_URI",
+            "PASSWORD_HASH_PROFILE",
+            "PWA_DIST",
+        )
+    }
 
     monkeypatch.delenv("LINLI_RATELIMIT_STORAGE_URI", raising=False)
 
@@ -51,8 +59,9 @@ def start_worker(app, monkeypatch):
 
 
 def wrong_login(worker, username):
-    return worker.test_client().post(f"{API}/auth/login",
-                                     json={"username": username, "password": "wrong-password"})
+    return worker.test_client().post(
+        f"{API}/auth/login", json={"username": username, "password": "wrong-password"}
+    )
 
 
 def test_two_workers_on_one_database_share_the_failed_login_count(world, start_worker):
@@ -68,8 +77,9 @@ def test_two_workers_on_one_database_share_the_failed_login_count(world, start_w
     refused = wrong_login(first, "resident_a")
     assert_problem(refused, 429)
     assert int(refused.headers["Retry-After"]) > 0
-    right = second.test_client().post(f"{API}/auth/login",
-                                      json={"username": "13900000001", "password": PASSWORD})
+    right = second.test_client().post(
+        f"{API}/auth/login", json={"username": "13900000001", "password": PASSWORD}
+    )
     assert_problem(right, 429)
 
 

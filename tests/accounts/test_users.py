@@ -8,7 +8,6 @@ from linli.extensions import db
 from tests.support import assert_problem
 
 
-
 def user_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User))
 

@@ -30,8 +30,9 @@ def ensure_database(url: str) -> None:
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                             {"n": target.database})
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        )
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
@@ -48,13 +49,15 @@ def drop_database(url: str) -> None:
 def build_app(url: str):
     from linli import create_app
 
-    return create_app({
-        "SQLALCHEMY_DATABASE_URI": url,
-        "INSTANCE_PATH": tempfile.mkdtemp(prefix="linli-bench-"),
-        "SECRET_KEY": "bench-secret-key-that-is-long-enough-for-hs256",
-        "AUTO_ROUTING": False,
-        "PASSWORD_HASH_PROFILE": "fast",
-    })
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INSTANCE_PATH": tempfile.mkdtemp(prefix="linli-bench-"),
+            "SECRET_KEY": "bench-secret-key-that-is-long-enough-for-hs256",
+            "AUTO_ROUTING": False,
+            "PASSWORD_HASH_PROFILE": "fast",
+        }
+    )
 
 
 def small_city():
@@ -70,8 +73,9 @@ def small_city():
     seed_national_categories()
 
     def user(name, role, org):
-        db.session.add(User(username=name, display_name=name, role=role, org_id=org.id,
-                            password_hash="!"))
+        db.session.add(
+            User(username=name, display_name=name, role=role, org_id=org.id, password_hash="!")
+        )
 
     city = create_org(kind=OrgKind.CITY, code="b", name="基准市", parent=None)
     user("officer-city", Role.OFFICER, city)
@@ -80,24 +84,40 @@ def small_city():
         district = create_org(kind=OrgKind.DISTRICT, code=f"b{d}", name=f"区{d}", parent=city)
         user(f"officer-{d}", Role.OFFICER, district)
         for s in range(2):
-            street = create_org(kind=OrgKind.STREET, code=f"b{d}{s}", name=f"街道{d}{s}",
-                                parent=district)
+            street = create_org(
+                kind=OrgKind.STREET, code=f"b{d}{s}", name=f"街道{d}{s}", parent=district
+            )
             user(f"officer-{d}{s}", Role.OFFICER, street)
             for c in range(2):
-                community = create_org(kind=OrgKind.COMMUNITY, code=f"b{d}{s}{c}",
-                                       name=f"社区{d}{s}{c}", parent=street)
+                community = create_org(
+                    kind=OrgKind.COMMUNITY, code=f"b{d}{s}{c}", name=f"社区{d}{s}{c}", parent=street
+                )
                 user(f"reviewer-{d}{s}{c}", Role.PARTY_REVIEWER, community)
-                grids += [create_org(kind=OrgKind.GRID, code=f"b{d}{s}{c}{g}", name=f"网格{g}",
-                                     parent=community) for g in range(4)]
-    resident = User(username="resident", display_name="居民", role=Role.RESIDENT,
-                    org_id=grids[0].id, password_hash="!")
+                grids += [
+                    create_org(
+                        kind=OrgKind.GRID, code=f"b{d}{s}{c}{g}", name=f"网格{g}", parent=community
+                    )
+                    for g in range(4)
+                ]
+    resident = User(
+        username="resident",
+        display_name="居民",
+        role=Role.RESIDENT,
+        org_id=grids[0].id,
+        password_hash="!",
+    )
     db.session.add(resident)
-    from linli.categories.models import Category
     from sqlalchemy import select
 
+    from linli.categories.models import Category
+
     categories = list(db.session.scalars(select(Category)))
-    provider = create_provider(name="基准服务中心", type=ProviderType.GOVERNMENT_DEPARTMENT,
-                               categories=categories, coverage=[city])
+    provider = create_provider(
+        name="基准服务中心",
+        type=ProviderType.GOVERNMENT_DEPARTMENT,
+        categories=categories,
+        coverage=[city],
+    )
     db.session.commit()
     return grids, categories, resident, provider
 
@@ -123,18 +143,34 @@ def load_cases(n: int, overdue_share: float, grids, categories, resident, provid
                 accept_due = NOW - timedelta(minutes=rng.uniform(1, 600))
             else:
                 resolve_due = NOW - timedelta(minutes=rng.uniform(1, 600))
-        rows.append({
-            "id": uuid.UUID(int=rng.getrandbits(128), version=4), "reference": f"B-{i:09d}",
-            "category_id": rng.choice(categories).id, "title": "基准诉求", "description": "基准",
-            "org_id": rng.choice(grids).id, "address": "", "priority": Priority.NORMAL,
-            "channel": Channel.APP, "reporter_id": resident.id, "reporter_name": "居民",
-            "reporter_phone": "", "created_by_id": resident.id, "state": state, "version": 1,
-            "escalation_level": OrgKind.GRID,
-            "provider_id": None if state is CaseState.SUBMITTED else provider.id,
-            "cycle": 1, "accept_due_at": accept_due, "resolve_due_at": resolve_due,
-            "accepted_at": accepted, "unmet_need": False, "created_at": created,
-            "updated_at": created,
-        })
+        rows.append(
+            {
+                "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+                "reference": f"B-{i:09d}",
+                "category_id": rng.choice(categories).id,
+                "title": "基准诉求",
+                "description": "基准",
+                "org_id": rng.choice(grids).id,
+                "address": "",
+                "priority": Priority.NORMAL,
+                "channel": Channel.APP,
+                "reporter_id": resident.id,
+                "reporter_name": "居民",
+                "reporter_phone": "",
+                "created_by_id": resident.id,
+                "state": state,
+                "version": 1,
+                "escalation_level": OrgKind.GRID,
+                "provider_id": None if state is CaseState.SUBMITTED else provider.id,
+                "cycle": 1,
+                "accept_due_at": accept_due,
+                "resolve_due_at": resolve_due,
+                "accepted_at": accepted,
+                "unmet_need": False,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
         if len(rows) == BATCH:
             db.session.execute(insert(table), rows)
             rows = []
@@ -179,7 +215,9 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="do not drop the database afterwards")
     args = parser.parse_args(argv)
     if not args.url.startswith("postgresql"):
-        parser.error("the benchmark needs PostgreSQL (it measures FOR UPDATE SKIP LOCKED and the plan)")
+        parser.error(
+            "the benchmark needs PostgreSQL (it measures FOR UPDATE SKIP LOCKED and the plan)"
+        )
 
     ensure_database(args.url)
     app = build_app(args.url)
@@ -196,24 +234,34 @@ def main(argv=None) -> int:
             upgrade()
             started = time.perf_counter()
             overdue = load_cases(args.cases, args.overdue, *small_city())
-            print(f"loaded {args.cases} open cases ({overdue} overdue) in "
-                  f"{time.perf_counter() - started:.1f} s")
+            print(
+                f"loaded {args.cases} open cases ({overdue} overdue) in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
 
             plan = explain_claim(args.batch_size)
             print("\nclaim query plan (first batch):\n" + plan + "\n")
 
             db.session.remove()
             result = escalate_overdue_cases(now=NOW, batch_size=args.batch_size)
-            print(f"sweep: scanned {result.scanned}, escalated {result.escalated}, "
-                  f"{result.seconds:.2f} s (target < {TARGET_SECONDS:.0f} s)")
+            print(
+                f"sweep: scanned {result.scanned}, escalated {result.escalated}, "
+                f"{result.seconds:.2f} s (target < {TARGET_SECONDS:.0f} s)"
+            )
             again = escalate_overdue_cases(now=NOW, batch_size=args.batch_size)
-            print(f"second sweep at the same moment: scanned {again.scanned}, "
-                  f"escalated {again.escalated}, {again.seconds:.2f} s")
+            print(
+                f"second sweep at the same moment: scanned {again.scanned}, "
+                f"escalated {again.escalated}, {again.seconds:.2f} s"
+            )
 
             uses_index = "Index" in plan and "Seq Scan on cases" not in plan
             print(f"index used by the claim: {'yes' if uses_index else 'NO'}")
-            ok = (result.escalated == overdue and again.escalated == 0 and uses_index
-                  and result.seconds < TARGET_SECONDS)
+            ok = (
+                result.escalated == overdue
+                and again.escalated == 0
+                and uses_index
+                and result.seconds < TARGET_SECONDS
+            )
             print("RESULT:", "ok" if ok else "MISSED")
             db.session.remove()
             db.engine.dispose()

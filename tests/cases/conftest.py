@@ -5,7 +5,6 @@ import pytest
 from linli.orgs.models import OrgKind
 
 
-
 def staff_of(world, provider):
     return world.provider_staff if provider.id == world.provider.id else world.other_provider_staff
 

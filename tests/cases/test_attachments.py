@@ -13,7 +13,6 @@ from linli.extensions import db
 from tests.support import assert_problem
 
 
-
 def image_bytes(fmt: str, size=(24, 16)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, (30, 120, 200)).save(out, format=fmt)
@@ -266,8 +265,9 @@ def _phone_photo(fmt: str) -> bytes:
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
-def test_a_photo_loses_its_exif_and_text_but_stays_upright(client, auth, world, new_case,
-                                                            upload, upload_dir, fmt):
+def test_a_photo_loses_its_exif_and_text_but_stays_upright(
+    client, auth, world, new_case, upload, upload_dir, fmt
+):
     data = _phone_photo(fmt)
     with Image.open(io.BytesIO(data)) as sent:
         assert sent.getexif()[0x0110] == "Model X"  # the test photo does carry them

@@ -42,7 +42,9 @@ def race(app, requests: list[tuple[str, dict, dict]]) -> list[Answer]:
     def request(url, headers, body):
         def send():
             response = app.test_client().post(url, json=body, headers=headers)
-            return Answer(response.status_code, response.get_json(silent=True), dict(response.headers))
+            return Answer(
+                response.status_code, response.get_json(silent=True), dict(response.headers)
+            )
 
         return send
 

@@ -47,8 +47,11 @@ def test_the_same_key_and_body_twice_makes_one_case_and_the_same_answer(report):
     assert "Idempotent-Replayed" not in first.headers
     assert count(Case) == before + 1
     # One report: its submit event and the routing decision (a suggestion in the test app).
-    actions = db.session.scalars(select(CaseEvent.action).where(
-        CaseEvent.case_id == uuid.UUID(first.get_json()["id"])).order_by(CaseEvent.id)).all()
+    actions = db.session.scalars(
+        select(CaseEvent.action)
+        .where(CaseEvent.case_id == uuid.UUID(first.get_json()["id"]))
+        .order_by(CaseEvent.id)
+    ).all()
     assert actions == ["submit", "route"]
 
 

@@ -52,8 +52,9 @@ FORBIDDEN_CELLS = sorted(
 # has no provider: these cells cannot be reached over the API, so they are checked on
 # apply_transition itself.
 PROVIDER_ONLY = {"accept", "return", "resolve"}
-UNREACHABLE_OVER_API = [(s, a) for s, a in FORBIDDEN_CELLS
-                        if a in PROVIDER_ONLY and s in ("submitted", "rejected")]
+UNREACHABLE_OVER_API = [
+    (s, a) for s, a in FORBIDDEN_CELLS if a in PROVIDER_ONLY and s in ("submitted", "rejected")
+]
 FORBIDDEN_OVER_API = [cell for cell in FORBIDDEN_CELLS if cell not in UNREACHABLE_OVER_API]
 
 # Whom to act as, in order of preference: roles that can see a fresh grid-level case
@@ -88,8 +89,9 @@ def actor_for(world, roles):
 
 
 def expected_allowed(state, role):
-    return {a for (s, a), (_, roles, _, _) in EXPECTED_TABLE.items()
-            if s == state and role in roles}
+    return {
+        a for (s, a), (_, roles, _, _) in EXPECTED_TABLE.items() if s == state and role in roles
+    }
 
 
 def as_plain_table():
@@ -105,8 +107,9 @@ def test_transition_table_is_exactly_the_documented_one():
 
 def test_roles_for_action_is_the_union_of_the_tables_roles():
     for action in Action:
-        expected = set().union(*(roles for (_, a), (_, roles, _, _) in EXPECTED_TABLE.items()
-                                 if a == action.value))
+        expected = set().union(
+            *(roles for (_, a), (_, roles, _, _) in EXPECTED_TABLE.items() if a == action.value)
+        )
         assert {r.value for r in ROLES_FOR_ACTION[action]} == expected, action
 
 
@@ -133,7 +136,7 @@ def test_an_allowed_transition_moves_the_case_bumps_version_and_logs_one_event(
     assert (after["state"], after["version"]) == (to_state, case["version"] + 1)
     events = events_of(case)
     assert events[: len(before_events)] == before_events
-    added = events[len(before_events):]
+    added = events[len(before_events) :]
     assert [e["action"] for e in added] == [action, *FOLLOW_UP_EVENTS.get((state, action), [])]
     event = added[0]
     assert (event["action"], event["from_state"], event["to_state"]) == (action, state, to_state)
@@ -151,8 +154,14 @@ def test_a_forbidden_transition_is_refused_with_the_allowed_actions_and_changes_
     case = case_in_state(state)
     before_events = events_of(case)
 
-    response = act(actor, case, action, provider_id=world.provider.id,
-                   lead_provider_id=world.provider.id, **ALL_INPUTS)
+    response = act(
+        actor,
+        case,
+        action,
+        provider_id=world.provider.id,
+        lead_provider_id=world.provider.id,
+        **ALL_INPUTS,
+    )
 
     assert response.status_code == 422, response.get_json()
     assert response.content_type == PROBLEM
@@ -173,8 +182,14 @@ def test_a_provider_action_on_a_case_without_provider_is_refused_by_the_table(
     version = case.version
 
     with pytest.raises(HTTPException) as refused:
-        apply_transition(case, Action(action), actor=world.provider_staff, now=utcnow(),
-                         expected_version=version, note="理由")
+        apply_transition(
+            case,
+            Action(action),
+            actor=world.provider_staff,
+            now=utcnow(),
+            expected_version=version,
+            note="理由",
+        )
 
     assert refused.value.code == 422
     data = refused.value.data
@@ -185,8 +200,12 @@ def test_a_provider_action_on_a_case_without_provider_is_refused_by_the_table(
 
 
 # Provider ids are integers: a blank string there is a type error, tested further down.
-BLANKS = {"provider_id": [None], "lead_provider_id": [None], "reason": [None, "", "   "],
-          "note": [None, "", "   "]}
+BLANKS = {
+    "provider_id": [None],
+    "lead_provider_id": [None],
+    "reason": [None, "", "   "],
+    "note": [None, "", "   "],
+}
 REQUIRED_INPUT_CELLS = [
     pytest.param(s.value, a.value, t.requires, blank, id=f"{s.value}-{a.value}-{blank!r}")
     for (s, a), t in sorted(TRANSITIONS.items())
@@ -211,7 +230,10 @@ def test_an_action_without_its_required_input_is_refused_naming_the_field(
     assert set(response.get_json()["errors"]) == {field}
     after = fetch(case)
     assert (after["state"], after["version"], after["provider_id"]) == (
-        state, case["version"], case["provider_id"])
+        state,
+        case["version"],
+        case["provider_id"],
+    )
     assert len(events_of(case)) == len(before_events)
 
 
@@ -229,7 +251,11 @@ def test_coordinate_names_its_lead_in_lead_provider_id_not_provider_id(
     assert set(response.get_json()["errors"]) == {"lead_provider_id"}
     after = fetch(case)
     assert (after["state"], after["version"], after["provider_id"], after["co_tasks"]) == (
-        state, case["version"], case["provider_id"], [])
+        state,
+        case["version"],
+        case["provider_id"],
+        [],
+    )
     assert len(events_of(case)) == len(before_events)
 
 
@@ -265,7 +291,10 @@ def test_a_provider_that_does_not_exist_is_refused_naming_the_field(
     assert set(response.get_json()["errors"]) == {field}
     after = fetch(case)
     assert (after["state"], after["version"], after["provider_id"]) == (
-        "submitted", case["version"], None)
+        "submitted",
+        case["version"],
+        None,
+    )
     assert events_of(case) == before_events
 
 
@@ -285,7 +314,10 @@ def test_an_inactive_provider_is_refused_naming_the_field(
     assert set(response.get_json()["errors"]) == {field}
     after = fetch(case)
     assert (after["state"], after["version"], after["provider_id"]) == (
-        "assigned", case["version"], world.provider.id)
+        "assigned",
+        case["version"],
+        world.provider.id,
+    )
     assert events_of(case) == before_events
 
 
@@ -307,8 +339,13 @@ def events_in_db(case, action=None):
 
 
 def escalations_of(case):
-    return list(db.session.scalars(select(Escalation).where(
-        Escalation.case_id == uuid.UUID(case["id"])).order_by(Escalation.id)))
+    return list(
+        db.session.scalars(
+            select(Escalation)
+            .where(Escalation.case_id == uuid.UUID(case["id"]))
+            .order_by(Escalation.id)
+        )
+    )
 
 
 @pytest.mark.parametrize("state", ["assigned", "in_progress"])
@@ -321,10 +358,15 @@ def test_a_returned_case_stays_with_its_provider_until_a_dispatcher_decides(
 
     after = fetch(returned)
     assert (after["state"], after["provider_id"], after["version"]) == (
-        "returned", world.provider.id, case["version"] + 1)
+        "returned",
+        world.provider.id,
+        case["version"] + 1,
+    )
     assert fetch(returned, as_=world.provider_staff)["allowed_actions"] == []
     assert set(fetch(returned, as_=world.dispatcher_a)["allowed_actions"]) == {
-        "accept_return", "refuse_return"}
+        "accept_return",
+        "refuse_return",
+    }
     (event,) = events_in_db(case, "return")
     assert (event.note, event.public) == ("不归我们管", False)
 
@@ -347,7 +389,9 @@ def test_accepting_a_return_clears_the_provider_records_the_bounce_and_queues_th
     assert (route.action, route.public, route.actor_id) == ("route", False, None)
     # The only provider covering the case bounced it: nobody is left to suggest.
     assert (route.data["rule"], route.data["suggested_provider_id"]) == (
-        "every_candidate_returned_it", None)
+        "every_candidate_returned_it",
+        None,
+    )
     assert escalations_of(case) == []
 
 
@@ -360,10 +404,12 @@ def test_refusing_a_return_gives_the_case_back_to_the_same_provider(
 
     after = fetch(returned)
     assert (after["state"], after["provider_id"], after["version"]) == (
-        "assigned", world.provider.id, returned["version"] + 1)
+        "assigned",
+        world.provider.id,
+        returned["version"] + 1,
+    )
     assert events_in_db(returned)[-1].action == "refuse_return"
-    assert set(fetch(returned, as_=world.provider_staff)["allowed_actions"]) == {
-        "accept", "return"}
+    assert set(fetch(returned, as_=world.provider_staff)["allowed_actions"]) == {"accept", "return"}
 
 
 def test_every_third_accepted_return_climbs_the_case_one_level(world, case_in_state, drive, fetch):
@@ -378,7 +424,10 @@ def test_every_third_accepted_return_climbs_the_case_one_level(world, case_in_st
     assert levels == ["grid", "grid", "community"]
     (escalation,) = escalations_of(case)
     assert (escalation.reason, escalation.from_level.value, escalation.to_level.value) == (
-        "bounced_three_times", "grid", "community")
+        "bounced_three_times",
+        "grid",
+        "community",
+    )
     third = events_in_db(case, "accept_return")[-1]
     following = [e.action for e in events_in_db(case) if e.id > third.id]
     assert following[:2] == ["escalate", "route"]
@@ -401,18 +450,27 @@ def test_reopen_starts_a_new_cycle_one_level_up_with_the_same_provider(
 
     after = fetch(case)
     assert (after["state"], after["escalation_level"], after["cycle"]) == (
-        "assigned", "community", 2)
+        "assigned",
+        "community",
+        2,
+    )
     assert after["provider_id"] == world.provider.id
     assert after["version"] == case["version"] + 1
     assert (after["resolved_at"], after["closed_at"]) == (None, None)
     reopen, escalate = events_in_db(case)[-2:]
     assert (reopen.action, escalate.action) == ("reopen", "escalate")
     assert escalate.actor_id == world.reviewer_a.id
-    assert escalate.data == {"reason": "reopened_by_supervisor", "from_level": "grid",
-                             "to_level": "community"}
+    assert escalate.data == {
+        "reason": "reopened_by_supervisor",
+        "from_level": "grid",
+        "to_level": "community",
+    }
     (escalation,) = escalations_of(case)
     assert (escalation.cycle, escalation.reason, escalation.to_level.value) == (
-        2, "reopened_by_supervisor", "community")
+        2,
+        "reopened_by_supervisor",
+        "community",
+    )
 
 
 @pytest.mark.usefixtures("other_provider_serves_a")
@@ -424,16 +482,24 @@ def test_coordinate_makes_the_lead_the_provider_and_opens_a_task_per_co_unit(
     due = (utcnow() + timedelta(days=2)).isoformat()
     to_state = "in_progress" if state == "in_progress" else "assigned"
 
-    response = act(world.dispatcher_a, case, "coordinate", lead_provider_id=world.provider.id,
-                   co_providers=[{"provider_id": world.other_provider.id, "due_at": due,
-                                  "note": "协助疏通"}])
+    response = act(
+        world.dispatcher_a,
+        case,
+        "coordinate",
+        lead_provider_id=world.provider.id,
+        co_providers=[{"provider_id": world.other_provider.id, "due_at": due, "note": "协助疏通"}],
+    )
 
     assert response.status_code == 200, response.get_json()
     after = fetch(case)
     assert (after["state"], after["provider_id"], after["version"]) == (
-        to_state, world.provider.id, case["version"] + 1)
+        to_state,
+        world.provider.id,
+        case["version"] + 1,
+    )
     assert [(t["provider_id"], t["state"], t["note"]) for t in after["co_tasks"]] == [
-        (world.other_provider.id, "open", "协助疏通")]
+        (world.other_provider.id, "open", "协助疏通")
+    ]
 
 
 def test_an_unknown_action_is_not_found_and_changes_nothing(world, case_in_state, act, fetch):
@@ -481,9 +547,7 @@ def test_a_version_from_the_future_is_a_conflict_too(world, case_in_state, act, 
     assert fetch(case)["state"] == "assigned"
 
 
-@pytest.mark.parametrize(
-    "version", ["1", 1.5, True, None, 0, -1, 2**31, [1]], ids=repr
-)
+@pytest.mark.parametrize("version", ["1", 1.5, True, None, 0, -1, 2**31, [1]], ids=repr)
 def test_a_version_of_the_wrong_type_or_range_is_refused(version, world, case_in_state, act, fetch):
     case = case_in_state("assigned")
 
@@ -498,8 +562,9 @@ def test_a_version_of_the_wrong_type_or_range_is_refused(version, world, case_in
 def test_an_action_without_a_version_is_refused(world, case_in_state, client, auth, fetch):
     case = case_in_state("assigned")
 
-    response = client.post(f"/api/v1/cases/{case['id']}/actions/accept", json={},
-                           headers=auth(world.provider_staff))
+    response = client.post(
+        f"/api/v1/cases/{case['id']}/actions/accept", json={}, headers=auth(world.provider_staff)
+    )
 
     assert response.status_code == 422
     assert response.content_type == PROBLEM

@@ -9,8 +9,8 @@ from linli.accounts.models import Role
 from linli.cases.lifecycle import TRANSITIONS, Action
 from linli.cases.models import CaseState
 from linli.db import utcnow
-from tests.support import PROBLEM
 from tests.cases.test_lifecycle import EXPECTED_TABLE, FOLLOW_UP_EVENTS, body_for
+from tests.support import PROBLEM
 
 MATRIX = [
     pytest.param(state.value, action.value, role, id=f"{state.value}-{action.value}-{role.value}")
@@ -43,8 +43,10 @@ def test_each_role_may_do_exactly_what_the_table_allows(
     if role.value in roles:
         assert response.status_code == 200, response.get_json()
         assert (after["state"], after["version"]) == (to_state, case["version"] + 1)
-        assert [e["action"] for e in events_of(case)[len(before_events):]] == [
-            action, *FOLLOW_UP_EVENTS.get((state, action), [])]
+        assert [e["action"] for e in events_of(case)[len(before_events) :]] == [
+            action,
+            *FOLLOW_UP_EVENTS.get((state, action), []),
+        ]
     else:
         assert response.status_code == 403, response.get_json()
         assert response.content_type == PROBLEM
@@ -54,14 +56,20 @@ def test_each_role_may_do_exactly_what_the_table_allows(
 
 def test_the_matrix_covers_every_allowed_cell_for_every_role():
     assert len(MATRIX) == len(EXPECTED_TABLE) * len(Role) - sum(
-        1 for state, _ in EXPECTED_TABLE if state in ("submitted", "rejected"))
+        1 for state, _ in EXPECTED_TABLE if state in ("submitted", "rejected")
+    )
     assert {(s.value, a.value) for s, a in TRANSITIONS} == set(EXPECTED_TABLE)
 
 
-@pytest.mark.parametrize(("state", "action"), [
-    ("submitted", "assign"), ("submitted", "reject"), ("submitted", "coordinate"),
-    ("rejected", "reopen"),
-])
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [
+        ("submitted", "assign"),
+        ("submitted", "reject"),
+        ("submitted", "coordinate"),
+        ("rejected", "reopen"),
+    ],
+)
 def test_provider_staff_cannot_even_see_a_case_without_provider(
     state, action, world, case_in_state, act, fetch
 ):
@@ -113,8 +121,13 @@ def coordinated_case(case_in_state, act, world, state):
     """A case of world.provider's with world.other_provider as a co-unit holding a task."""
     case = case_in_state(state)
     due = (utcnow() + timedelta(days=2)).isoformat()
-    response = act(world.dispatcher_a, case, "coordinate", lead_provider_id=world.provider.id,
-                   co_providers=[{"provider_id": world.other_provider.id, "due_at": due}])
+    response = act(
+        world.dispatcher_a,
+        case,
+        "coordinate",
+        lead_provider_id=world.provider.id,
+        co_providers=[{"provider_id": world.other_provider.id, "due_at": due}],
+    )
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
@@ -128,9 +141,12 @@ def test_staff_of_a_co_unit_see_the_case_but_may_not_act_on_it(
     before_events = events_of(case)
 
     seen = fetch(case, as_=world.other_provider_staff)
-    refused = {action.value: act(world.other_provider_staff, case, action.value,
-                                 **body_for(world, action.value))
-               for action in Action}
+    refused = {
+        action.value: act(
+            world.other_provider_staff, case, action.value, **body_for(world, action.value)
+        )
+        for action in Action
+    }
 
     assert seen["allowed_actions"] == []
     assert [t["provider_id"] for t in seen["co_tasks"]] == [world.other_provider.id]
@@ -139,10 +155,13 @@ def test_staff_of_a_co_unit_see_the_case_but_may_not_act_on_it(
     not_in_state = {"assigned": {"resolve"}, "in_progress": {"accept"}}[state]
     assert {a for a, r in refused.items() if r.status_code == 422} == not_in_state
     assert {a for a, r in refused.items() if r.status_code == 403} == {
-        a.value for a in Action} - not_in_state
+        a.value for a in Action
+    } - not_in_state
     assert all(r.content_type == PROBLEM for r in refused.values())
-    assert set(fetch(case, as_=world.provider_staff)["allowed_actions"]) == {
-        "assigned": {"accept", "return"}, "in_progress": {"return", "resolve"}}[state]
+    assert (
+        set(fetch(case, as_=world.provider_staff)["allowed_actions"])
+        == {"assigned": {"accept", "return"}, "in_progress": {"return", "resolve"}}[state]
+    )
     after = fetch(case)
     assert (after["state"], after["version"]) == (state, case["version"])
     assert events_of(case) == before_events

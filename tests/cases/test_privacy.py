@@ -25,9 +25,17 @@ def assert_no_personal_data(body, *residents) -> None:
 
 
 def _file_for(client, auth, staff, resident_id, org):
-    return client.post(CASES, headers=auth(staff), json={
-        "category": "elderly_care", "title": "代报", "description": "电话求助",
-        "org_id": org.id, "on_behalf_of": {"resident_id": resident_id}})
+    return client.post(
+        CASES,
+        headers=auth(staff),
+        json={
+            "category": "elderly_care",
+            "title": "代报",
+            "description": "电话求助",
+            "org_id": org.id,
+            "on_behalf_of": {"resident_id": resident_id},
+        },
+    )
 
 
 @pytest.mark.parametrize("staff", ["grid_worker_a1", "dispatcher_a"])
@@ -56,9 +64,16 @@ def test_a_grid_worker_files_for_a_resident_of_their_grid(client, auth, world):
 
 
 def test_residents_report_only_into_their_own_community(client, auth, world, new_case):
-    response = client.post(CASES, headers=auth(world.resident_a), json={
-        "category": "elderly_care", "title": "别处", "description": "不是我家社区",
-        "org_id": world.grid_b1.id})
+    response = client.post(
+        CASES,
+        headers=auth(world.resident_a),
+        json={
+            "category": "elderly_care",
+            "title": "别处",
+            "description": "不是我家社区",
+            "org_id": world.grid_b1.id,
+        },
+    )
 
     assert_problem(response, 422, "org_id")
     assert new_case(org_id=world.community_a.id)["org_id"] == world.community_a.id
@@ -84,13 +99,15 @@ def test_similar_cases_answer_only_for_the_callers_own_community(client, auth, w
     assert mine["id"] in {c["id"] for c in similar(world.dispatcher_a, world.grid_a1).get_json()}
 
 
-def test_a_plus_one_on_another_communitys_case_is_as_if_it_did_not_exist(client, auth, world,
-                                                                         new_case):
+def test_a_plus_one_on_another_communitys_case_is_as_if_it_did_not_exist(
+    client, auth, world, new_case
+):
     in_b = new_case(reporter=world.resident_b, org_id=world.grid_b1.id)
 
     refused = client.post(f"{CASES}/{in_b['id']}/support", headers=auth(world.resident_a))
-    unknown = client.post(f"{CASES}/00000000-0000-4000-8000-000000000000/support",
-                          headers=auth(world.resident_a))
+    unknown = client.post(
+        f"{CASES}/00000000-0000-4000-8000-000000000000/support", headers=auth(world.resident_a)
+    )
 
     assert_problem(refused, 404)
     assert_problem(unknown, 404)
@@ -98,29 +115,46 @@ def test_a_plus_one_on_another_communitys_case_is_as_if_it_did_not_exist(client,
 
 
 def test_a_supporter_sees_the_public_view_only(client, auth, world, new_case, upload_photo):
-    case = new_case(address="1号楼 1-101 王阿姨家", lat=31.23, lon=121.47,
-                    description="独居老人王阿姨，电话 13911112222")
+    case = new_case(
+        address="1号楼 1-101 王阿姨家",
+        lat=31.23,
+        lon=121.47,
+        description="独居老人王阿姨，电话 13911112222",
+    )
     photo_url = upload_photo(case)
-    assert client.post(f"{CASES}/{case['id']}/support", headers=auth(world.resident_a2)).status_code == 200
+    assert (
+        client.post(f"{CASES}/{case['id']}/support", headers=auth(world.resident_a2)).status_code
+        == 200
+    )
 
     seen = client.get(f"{CASES}/{case['id']}", headers=auth(world.resident_a2)).get_json()
     listed = client.get(CASES, headers=auth(world.resident_a2)).get_json()["items"]
     events = client.get(f"{CASES}/{case['id']}/events", headers=auth(world.resident_a2)).get_json()
 
-    assert (seen["category"], seen["title"], seen["state"]) == ("elderly_care", case["title"], "submitted")
+    assert (seen["category"], seen["title"], seen["state"]) == (
+        "elderly_care",
+        case["title"],
+        "submitted",
+    )
     for field in ("description", "address", "lat", "lon", "reporter", "household_id", "rating"):
         assert seen[field] is None, field
     assert (seen["attachments"], seen["co_tasks"]) == ([], [])
     assert [c["address"] for c in listed] == [None]
     assert client.get(photo_url, headers=auth(world.resident_a2)).status_code == 404
-    assert all(e["actor"]["id"] is None and e["actor"]["display_name"] is None
-               for e in events["items"] if e["actor"])
+    assert all(
+        e["actor"]["id"] is None and e["actor"]["display_name"] is None
+        for e in events["items"]
+        if e["actor"]
+    )
     for body in (seen, listed, events):
         assert_no_personal_data(body, world.resident_a)
         assert "王阿姨" not in json.dumps(body, ensure_ascii=False)
     # The reporter still sees everything of their own case.
     own = client.get(f"{CASES}/{case['id']}", headers=auth(world.resident_a)).get_json()
-    assert own["address"] == "1号楼 1-101 王阿姨家" and own["reporter"]["phone"] == world.resident_a.phone
+    assert (
+        own["address"] == "1号楼 1-101 王阿姨家"
+        and own["reporter"]["phone"] == world.resident_a.phone
+    )
 
 
 # --- 3. the timeline does not name the reporter ---------------------------------------------
@@ -166,17 +200,21 @@ def test_a_residents_timeline_has_no_routing_internals(client, auth, world, new_
 # --- 5. assignment only to providers that fit the case --------------------------------------
 
 
-def test_a_dispatcher_assigns_only_providers_that_fit_the_case(
-    world, new_case, act, make_provider
-):
+def test_a_dispatcher_assigns_only_providers_that_fit_the_case(world, new_case, act, make_provider):
     case = new_case()
-    meals_only = make_provider("社区食堂", coverage=[world.community_a], categories=["community_meals"])
+    meals_only = make_provider(
+        "社区食堂", coverage=[world.community_a], categories=["community_meals"]
+    )
 
     elsewhere = act(world.dispatcher_a, case, "assign", provider_id=world.other_provider.id)
     wrong_category = act(world.dispatcher_a, case, "assign", provider_id=meals_only.id)
-    co_unit_elsewhere = act(world.dispatcher_a, case, "coordinate",
-                            lead_provider_id=world.provider.id,
-                            co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}])
+    co_unit_elsewhere = act(
+        world.dispatcher_a,
+        case,
+        "coordinate",
+        lead_provider_id=world.provider.id,
+        co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}],
+    )
 
     assert_problem(elsewhere, 422, "provider_id")
     assert_problem(wrong_category, 422, "provider_id")
@@ -189,8 +227,13 @@ def test_an_officer_may_reach_wider_and_says_why(world, case_in_state, act, even
 
     silent = act(world.officer_district, case, "assign", provider_id=world.other_provider.id)
     assert_problem(silent, 422, "note")
-    reached = act(world.officer_district, case, "assign", provider_id=world.other_provider.id,
-                  note="乙社区志愿队有助浴设备，区里协调")
+    reached = act(
+        world.officer_district,
+        case,
+        "assign",
+        provider_id=world.other_provider.id,
+        note="乙社区志愿队有助浴设备，区里协调",
+    )
 
     assert reached.status_code == 200, reached.get_json()
     assign = [e for e in events_of(case) if e["action"] == "assign"][-1]
@@ -208,9 +251,12 @@ def upload_photo(client, auth, world):
     def upload(case):
         out = io.BytesIO()
         Image.new("RGB", (8, 8)).save(out, format="PNG")
-        response = client.post(f"{API}/cases/{case['id']}/attachments",
-                               data={"file": (io.BytesIO(out.getvalue()), "p.png")},
-                               content_type="multipart/form-data", headers=auth(world.resident_a))
+        response = client.post(
+            f"{API}/cases/{case['id']}/attachments",
+            data={"file": (io.BytesIO(out.getvalue()), "p.png")},
+            content_type="multipart/form-data",
+            headers=auth(world.resident_a),
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()["url"]
 
@@ -220,17 +266,33 @@ def upload_photo(client, auth, world):
 # --- 10 (last part). a resident's reports are rate-limited --------------------------------
 
 
-def test_a_resident_files_a_bounded_number_of_reports(app, client, auth, world, new_case,
-                                                     monkeypatch):
+def test_a_resident_files_a_bounded_number_of_reports(
+    app, client, auth, world, new_case, monkeypatch
+):
     monkeypatch.setitem(app.config, "REPORT_LIMIT_PER_RESIDENT", "3 per hour")
     sent = [new_case(id=f"00000000-0000-4000-8000-00000000000{i}") for i in range(3)]
-    replay = client.post(CASES, headers=auth(world.resident_a), json={
-        "id": sent[0]["id"], "category": "elderly_care", "title": "需要上门助浴",
-        "description": "独居老人行动不便", "org_id": world.grid_a1.id})
+    replay = client.post(
+        CASES,
+        headers=auth(world.resident_a),
+        json={
+            "id": sent[0]["id"],
+            "category": "elderly_care",
+            "title": "需要上门助浴",
+            "description": "独居老人行动不便",
+            "org_id": world.grid_a1.id,
+        },
+    )
 
-    refused = client.post(CASES, headers=auth(world.resident_a), json={
-        "category": "elderly_care", "title": "第四次", "description": "又一件",
-        "org_id": world.grid_a1.id})
+    refused = client.post(
+        CASES,
+        headers=auth(world.resident_a),
+        json={
+            "category": "elderly_care",
+            "title": "第四次",
+            "description": "又一件",
+            "org_id": world.grid_a1.id,
+        },
+    )
 
     assert replay.get_json()["id"] == sent[0]["id"]  # the same report again is not a new one
     assert_problem(refused, 429)

@@ -13,9 +13,9 @@ from linli.cases.lifecycle import Action
 from linli.cases.models import CaseState
 from linli.orgs.models import OrgKind
 from linli.orgs.service import create_org
-from tests.support import PROBLEM
 from tests.cases.test_lifecycle import EXPECTED_TABLE, body_for
 from tests.factories import make_user
+from tests.support import PROBLEM
 
 
 @pytest.fixture
@@ -64,8 +64,9 @@ def test_resident_cannot_see_another_residents_case(
 def test_resident_sees_a_case_a_grid_worker_reported_on_their_behalf(
     world, new_case, fetch, listed
 ):
-    case = new_case(reporter=world.grid_worker_a1,
-                    on_behalf_of={"resident_id": world.resident_a2.id})
+    case = new_case(
+        reporter=world.grid_worker_a1, on_behalf_of={"resident_id": world.resident_a2.id}
+    )
 
     seen = fetch(case, as_=world.resident_a2)
 
@@ -110,8 +111,12 @@ def test_provider_staff_see_only_cases_their_provider_holds_and_lose_them_on_acc
 ):
     unassigned = new_case()
     held = case_in_state("assigned")
-    elsewhere = case_in_state("assigned", provider=world.other_provider,
-                              reporter=world.resident_b, org_id=world.grid_b1.id)
+    elsewhere = case_in_state(
+        "assigned",
+        provider=world.other_provider,
+        reporter=world.resident_b,
+        org_id=world.grid_b1.id,
+    )
 
     assert_hidden(client, auth, world.provider_staff, unassigned, act)
     assert_hidden(client, auth, world.provider_staff, elsewhere, act)
@@ -144,11 +149,14 @@ def test_officers_see_a_case_only_once_it_has_climbed_to_their_level(
         assert case["escalation_level"] == level
         seen_by[level] = {
             officer.username: client.get(
-                f"/api/v1/cases/{case['id']}", headers=auth(officer)).status_code
+                f"/api/v1/cases/{case['id']}", headers=auth(officer)
+            ).status_code
             for officer in (world.officer_street, world.officer_district)
         }
-        listed_by = {o.username: listed(o) == [case["id"]]
-                     for o in (world.officer_street, world.officer_district)}
+        listed_by = {
+            o.username: listed(o) == [case["id"]]
+            for o in (world.officer_street, world.officer_district)
+        }
         assert listed_by == {k: v == 200 for k, v in seen_by[level].items()}, level
         if level != "district":
             drive(case, world.provider_staff, "accept")
@@ -180,16 +188,25 @@ def _officer_of_another_street(world):
 
 
 def test_admin_sees_every_case(world, new_case, listed):
-    cases = [new_case(), new_case(org_id=world.grid_a2.id),
-             new_case(reporter=world.resident_b, org_id=world.grid_b1.id)]
+    cases = [
+        new_case(),
+        new_case(org_id=world.grid_a2.id),
+        new_case(reporter=world.resident_b, org_id=world.grid_b1.id),
+    ]
 
     assert set(listed(world.admin)) == {c["id"] for c in cases}
 
 
 # --- what of a case they see ------------------------------------------------------------
 
-HANDLERS = ["resident_a", "grid_worker_a1", "dispatcher_a", "provider_staff", "officer_street",
-            "admin"]
+HANDLERS = [
+    "resident_a",
+    "grid_worker_a1",
+    "dispatcher_a",
+    "provider_staff",
+    "officer_street",
+    "admin",
+]
 
 
 @pytest.mark.parametrize("who", HANDLERS)
@@ -200,8 +217,11 @@ def test_reporter_details_are_visible_to_the_reporter_and_the_handlers(
 
     reporter = fetch(case, as_=getattr(world, who))["reporter"]
 
-    assert reporter == {"id": world.resident_a.id, "display_name": world.resident_a.display_name,
-                        "phone": world.resident_a.phone}
+    assert reporter == {
+        "id": world.resident_a.id,
+        "display_name": world.resident_a.display_name,
+        "phone": world.resident_a.phone,
+    }
 
 
 def test_reporter_details_are_hidden_from_the_party_reviewer(
@@ -236,15 +256,21 @@ def test_residents_see_only_the_public_events(world, case_in_state, drive, fetch
     for_resident = events_of(case, as_=world.resident_a)
 
     assert [(e["action"], e["public"]) for e in for_staff] == [
-        ("submit", True), ("route", False), ("assign", True), ("return", False)]
+        ("submit", True),
+        ("route", False),
+        ("assign", True),
+        ("return", False),
+    ]
     assert [e["action"] for e in for_resident] == ["submit", "assign"]
     assert all(e["public"] for e in for_resident)
     assert "人手不足" not in str(for_resident)
 
     drive(returned, world.dispatcher_a, "accept_return")
 
-    assert [(e["action"], e["public"]) for e in events_of(case)[len(for_staff):]] == [
-        ("accept_return", False), ("route", False)]
+    assert [(e["action"], e["public"]) for e in events_of(case)[len(for_staff) :]] == [
+        ("accept_return", False),
+        ("route", False),
+    ]
     assert [e["action"] for e in events_of(case, as_=world.resident_a)] == ["submit", "assign"]
 
 
@@ -263,8 +289,15 @@ def test_a_refused_return_stays_out_of_the_residents_timeline(
 
 # --- allowed_actions is what the caller can actually do -----------------------------------
 
-VIEWERS = [Role.RESIDENT, Role.GRID_WORKER, Role.PROVIDER_STAFF, Role.DISPATCHER, Role.OFFICER,
-           Role.PARTY_REVIEWER, Role.ADMIN]
+VIEWERS = [
+    Role.RESIDENT,
+    Role.GRID_WORKER,
+    Role.PROVIDER_STAFF,
+    Role.DISPATCHER,
+    Role.OFFICER,
+    Role.PARTY_REVIEWER,
+    Role.ADMIN,
+]
 STATES = [s.value for s in CaseState]
 
 
@@ -280,8 +313,11 @@ def test_allowed_actions_lists_exactly_what_the_caller_can_do(
     if role is Role.PROVIDER_STAFF and state in ("submitted", "rejected"):
         assert shown.status_code == 404  # no provider holds the case
         return
-    expected = {a for (s, a), (_, roles, _, _) in EXPECTED_TABLE.items()
-                if s == state and role.value in roles}
+    expected = {
+        a
+        for (s, a), (_, roles, _, _) in EXPECTED_TABLE.items()
+        if s == state and role.value in roles
+    }
     assert set(shown.get_json()["allowed_actions"]) == expected
 
     for action in (a.value for a in Action):
@@ -319,14 +355,17 @@ def test_list_filters_by_state(world, assorted, listed):
 
 def test_list_filters_by_category(world, assorted, listed):
     assert set(listed(world.admin, category="health")) == {
-        assorted["assigned_a2"]["id"], assorted["resolved_a1"]["id"]}
+        assorted["assigned_a2"]["id"],
+        assorted["resolved_a1"]["id"],
+    }
     assert listed(world.admin, category="facility") == [assorted["community_a"]["id"]]
 
 
 def test_list_filters_by_org_subtree_within_scope(world, assorted, listed):
     assert listed(world.admin, org_id=world.grid_a2.id) == [assorted["assigned_a2"]["id"]]
     assert set(listed(world.admin, org_id=world.community_a.id)) == {
-        assorted[k]["id"] for k in ("submitted_a1", "assigned_a2", "resolved_a1", "community_a")}
+        assorted[k]["id"] for k in ("submitted_a1", "assigned_a2", "resolved_a1", "community_a")
+    }
     # A filter never widens scope.
     assert listed(world.dispatcher_a, org_id=world.community_b.id) == []
 
@@ -334,20 +373,24 @@ def test_list_filters_by_org_subtree_within_scope(world, assorted, listed):
 def test_list_filters_by_escalation_level(world, assorted, listed):
     assert listed(world.admin, escalation_level="community") == [assorted["community_a"]["id"]]
     assert set(listed(world.admin, escalation_level="grid,community")) == {
-        c["id"] for c in assorted.values()}
+        c["id"] for c in assorted.values()
+    }
 
 
 def test_mine_lists_what_i_reported_or_my_provider_holds(
     world, assorted, new_case, client, auth, listed
 ):
-    on_behalf = new_case(reporter=world.grid_worker_a1,
-                         on_behalf_of={"name": "王阿姨", "phone": "13911112222"})
+    on_behalf = new_case(
+        reporter=world.grid_worker_a1, on_behalf_of={"name": "王阿姨", "phone": "13911112222"}
+    )
     neighbours = new_case(reporter=world.resident_a2)
     client.post(f"/api/v1/cases/{neighbours['id']}/support", headers=auth(world.resident_a))
 
     assert listed(world.grid_worker_a1, mine="true") == [on_behalf["id"]]
     assert set(listed(world.provider_staff, mine="true")) == {
-        assorted["assigned_a2"]["id"], assorted["resolved_a1"]["id"]}
+        assorted["assigned_a2"]["id"],
+        assorted["resolved_a1"]["id"],
+    }
     mine = set(listed(world.resident_a, mine="true"))
     assert neighbours["id"] not in mine  # only +1'd
     assert neighbours["id"] in listed(world.resident_a)
@@ -355,8 +398,16 @@ def test_mine_lists_what_i_reported_or_my_provider_holds(
 
 @pytest.mark.parametrize(
     "query",
-    [{"state": "open"}, {"escalation_level": "planet"}, {"category": "nope"}, {"org_id": "x"},
-     {"org_id": 999_999}, {"limit": 0}, {"limit": 201}, {"mine": "maybe"}],
+    [
+        {"state": "open"},
+        {"escalation_level": "planet"},
+        {"category": "nope"},
+        {"org_id": "x"},
+        {"org_id": 999_999},
+        {"limit": 0},
+        {"limit": 201},
+        {"mine": "maybe"},
+    ],
     ids=lambda q: "-".join(f"{k}={v}" for k, v in q.items()),
 )
 def test_a_bad_list_filter_is_refused_naming_it(query, world, client, auth):
@@ -370,8 +421,11 @@ def test_a_bad_list_filter_is_refused_naming_it(query, world, client, auth):
 def test_the_cursor_walks_every_visible_case_once_newest_first(world, new_case, client, auth):
     base = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     # Three reports share one instant, across a page boundary: the id breaks the tie.
-    instants = [base, base + timedelta(minutes=1), base + timedelta(minutes=2)] + \
-        [base + timedelta(minutes=3)] * 3 + [base + timedelta(minutes=4)]
+    instants = (
+        [base, base + timedelta(minutes=1), base + timedelta(minutes=2)]
+        + [base + timedelta(minutes=3)] * 3
+        + [base + timedelta(minutes=4)]
+    )
     made = []
     for i, instant in enumerate(instants):
         with time_machine.travel(instant, tick=False):
@@ -379,14 +433,17 @@ def test_the_cursor_walks_every_visible_case_once_newest_first(world, new_case, 
     with time_machine.travel(base + timedelta(minutes=5), tick=False):
         # Not in the dispatcher's scope:
         new_case(reporter=world.resident_b, org_id=world.grid_b1.id)
-    expected = [c["id"] for c in sorted(
-        made, key=lambda c: (c["created_at"], uuid.UUID(c["id"])), reverse=True)]
+    expected = [
+        c["id"]
+        for c in sorted(made, key=lambda c: (c["created_at"], uuid.UUID(c["id"])), reverse=True)
+    ]
 
     pages, cursor = [], None
     while True:
         query = {"limit": 3, **({"cursor": cursor} if cursor else {})}
-        page = client.get("/api/v1/cases", query_string=query,
-                          headers=auth(world.dispatcher_a)).get_json()
+        page = client.get(
+            "/api/v1/cases", query_string=query, headers=auth(world.dispatcher_a)
+        ).get_json()
         pages.append([c["id"] for c in page["items"]])
         cursor = page["next_cursor"]
         if cursor is None:
@@ -413,16 +470,22 @@ def _b64(text):
 
 @pytest.mark.parametrize(
     "cursor",
-    ["garbage!", _b64("hello"), _b64("not-a-date|" + str(uuid.uuid4())),
-     _b64("2026-03-01T08:00:00+00:00|not-a-uuid"), _b64("2026-03-01T08:00:00|" + str(uuid.uuid4())),
-     "x" * 201],
+    [
+        "garbage!",
+        _b64("hello"),
+        _b64("not-a-date|" + str(uuid.uuid4())),
+        _b64("2026-03-01T08:00:00+00:00|not-a-uuid"),
+        _b64("2026-03-01T08:00:00|" + str(uuid.uuid4())),
+        "x" * 201,
+    ],
     ids=["not-base64", "no-separator", "bad-date", "bad-uuid", "naive-date", "too-long"],
 )
 def test_a_cursor_this_api_did_not_give_out_is_refused(cursor, world, new_case, client, auth):
     new_case()
 
-    response = client.get("/api/v1/cases", query_string={"cursor": cursor},
-                          headers=auth(world.admin))
+    response = client.get(
+        "/api/v1/cases", query_string={"cursor": cursor}, headers=auth(world.admin)
+    )
 
     assert response.status_code == 422, response.get_json()
     assert response.content_type == PROBLEM

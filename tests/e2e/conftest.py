@@ -62,8 +62,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not reason:
         return
     wanted = "not e2e" not in (config.getoption("markexpr") or "")
-    if os.environ.get("CI") == "true" and wanted and any(
-        E2E_DIR in Path(str(item.path)).parents for item in items
+    if (
+        os.environ.get("CI") == "true"
+        and wanted
+        and any(E2E_DIR in Path(str(item.path)).parents for item in items)
     ):
         # CI proves the app in a browser; a missing browser or build is a failure there.
         raise pytest.UsageError(f"CI=true: {reason}")
@@ -157,12 +159,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         process = subprocess.Popen(
             [
                 _venv_tool("gunicorn"),
-                "--bind", f"127.0.0.1:{port}",
-                "--workers", "1",
-                "--threads", "8",
-                "--timeout", "60",
-                "--access-logfile", "-",
-                "--error-logfile", "-",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-",
                 *_no_control_socket(),
                 "linli.wsgi:app",
             ],
@@ -315,7 +323,6 @@ class Api:
         reply = self.as_user(username, "POST", f"/cases/{case_id}/actions/{action}", body=body)
         assert reply.status == 200, (action, reply)
         return reply.body
-
 
 
 @pytest.fixture(scope="session")

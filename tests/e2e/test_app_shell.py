@@ -50,7 +50,9 @@ def test_next_user_on_a_shared_phone_sees_none_of_the_previous_users_data(
 ):
     first = set(api.case_ids("resident1", mine="true"))
     assert first, "the demo city gives resident1 cases"
-    own = api.report("resident2", category="fitness", title="广场灯太暗", description="晚上锻炼看不清路。")
+    own = api.report(
+        "resident2", category="fitness", title="广场灯太暗", description="晚上锻炼看不清路。"
+    )
 
     app_ui.sign_in(page, "resident1")
     expect(page.locator("[data-testid=case-item]").first).to_be_visible()

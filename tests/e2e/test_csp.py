@@ -18,8 +18,9 @@ def watch(page: Page) -> list[str]:
     """Violations, from the page's events and from the console."""
     seen: list[str] = []
     page.add_init_script(RECORD_VIOLATIONS)
-    page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text
-            else None)
+    page.on(
+        "console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None
+    )
     return seen
 
 

@@ -45,6 +45,7 @@ def test_grid_worker_captures_three_needs_offline_and_syncs_them_once(
     expect(page.get_by_test_id(f"round-household-{households[0]}")).to_be_visible()
 
     sent: list[Request] = []
+
     def on_request(request: Request) -> None:
         if request.method == "POST" and request.url.endswith("/api/v1/cases"):
             sent.append(request)
@@ -55,7 +56,7 @@ def test_grid_worker_captures_three_needs_offline_and_syncs_them_once(
     page.reload()  # the service worker opens the app without the network
     expect(page.get_by_test_id(f"round-household-{households[0]}")).to_be_visible()
 
-    for household_id, (category, title, description, name) in zip(households, NEEDS):
+    for household_id, (category, title, description, name) in zip(households, NEEDS, strict=False):
         _report_from_round(page, household_id, category, title, description, name)
     expect(page.get_by_test_id("outbox-pending")).to_have_text("3")
 
@@ -77,7 +78,9 @@ def test_grid_worker_captures_three_needs_offline_and_syncs_them_once(
     after = set(api.case_ids("admin1", org_id=grid_id))
     new = after - before
     assert new == {i["caseId"] for i in queued}, (new, queued)
-    for item, household_id, (category, title, description, name) in zip(queued, households, NEEDS):
+    for item, household_id, (category, title, description, _) in zip(
+        queued, households, NEEDS, strict=False
+    ):
         case = api.get("admin1", f"/cases/{item['caseId']}")
         assert case["title"] == title
         assert case["description"] == description

@@ -78,7 +78,9 @@ def test_sign_out_deletes_the_users_offline_copy(page: Page, app_ui):
     assert page.evaluate("localStorage.getItem('linli.session')") is None
 
 
-def test_sign_out_with_unsent_writes_asks_and_keeps_only_those(page: Page, context: BrowserContext, app_ui, api):
+def test_sign_out_with_unsent_writes_asks_and_keeps_only_those(
+    page: Page, context: BrowserContext, app_ui, api
+):
     app_ui.sign_in(page, "resident4")
     expect(page.locator("[data-testid=case-item]").first).to_be_visible()
     db = f"linli-{app_ui.user_id(page)}"
@@ -115,9 +117,18 @@ def test_sign_out_with_unsent_writes_asks_and_keeps_only_those(page: Page, conte
 
 
 def _refused_once(route: Route) -> None:
-    route.fulfill(status=401, content_type="application/problem+json",
-                  body=json.dumps({"type": "about:blank", "title": "Unauthorized", "status": 401,
-                                   "detail": "token has expired"}))
+    route.fulfill(
+        status=401,
+        content_type="application/problem+json",
+        body=json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Unauthorized",
+                "status": 401,
+                "detail": "token has expired",
+            }
+        ),
+    )
 
 
 def _reload_list(page: Page) -> None:
@@ -135,8 +146,13 @@ def test_a_second_tab_keeps_its_session_when_the_first_refreshes(context: Browse
     expect(second.get_by_test_id("logout")).to_be_visible()
     refreshes: list[tuple[str, str]] = []
     for name, tab in (("first", first), ("second", second)):
-        tab.on("request", lambda r, name=name: r.url.endswith("/auth/refresh")
-               and refreshes.append((name, r.headers.get("authorization", ""))))
+        tab.on(
+            "request",
+            lambda r, name=name: (
+                r.url.endswith("/auth/refresh")
+                and refreshes.append((name, r.headers.get("authorization", "")))
+            ),
+        )
 
     # The first tab's access token "expires": it refreshes, and the server revokes the old refresh token.
     first.route(re.compile(r"/api/v1/cases\?"), _refused_once, times=1)
@@ -163,12 +179,19 @@ def test_a_second_tab_keeps_its_session_when_the_first_refreshes(context: Browse
 def test_a_refused_write_is_explained_in_chinese(page: Page, app_ui):
     app_ui.sign_in(page, "resident6")
     refusal = {
-        "type": PROBLEMS + "validation", "title": "Unprocessable Entity", "status": 422,
-        "detail": "The request has invalid fields; see errors.", "instance": "/api/v1/cases",
+        "type": PROBLEMS + "validation",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": "The request has invalid fields; see errors.",
+        "instance": "/api/v1/cases",
         "errors": {"title": ["Longer than maximum length 200."], "org_id": ["outside your area"]},
     }
-    page.route("**/api/v1/cases", lambda route: route.fulfill(
-        status=422, content_type="application/problem+json", body=json.dumps(refusal)))
+    page.route(
+        "**/api/v1/cases",
+        lambda route: route.fulfill(
+            status=422, content_type="application/problem+json", body=json.dumps(refusal)
+        ),
+    )
     report_need(page, "健身器材损坏")
     page.get_by_test_id("nav-outbox").click()
     item = page.locator("[data-testid=outbox-item][data-state=needs_attention]")
@@ -200,9 +223,14 @@ def test_a_render_error_shows_a_page_in_chinese_and_keeps_the_outbox(page: Page,
     # A case the server answers in a shape the page cannot draw (a bug on either side).
     case_id = api.case_ids("resident7", mine="true")[0]
     broken = re.compile(rf"/api/v1/cases/{case_id}$")
-    page.route(broken, lambda route: route.fulfill(
-        status=200, content_type="application/json",
-        body=json.dumps({"id": case_id, "state": "submitted", "version": 1})))
+    page.route(
+        broken,
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps({"id": case_id, "state": "submitted", "version": 1}),
+        ),
+    )
     page.goto(f"/cases/{case_id}")
     crash = page.get_by_test_id("crash")
     expect(crash).to_be_visible()

@@ -44,7 +44,10 @@ def test_resident_reports_a_need_online_and_sees_it_in_their_list(page: Page, ap
 def _resolved_case_of_resident1(api) -> dict:
     """report (resident1) → assign to provider1's unit (unless routing did) → accept → resolve."""
     case = api.report(
-        "resident1", category="housekeeping", title="楼下需要便民理发", description="老人理发要坐三站公交。"
+        "resident1",
+        category="housekeeping",
+        title="楼下需要便民理发",
+        description="老人理发要坐三站公交。",
     )
     provider_id = api.me("provider1")["provider_id"]
     # Routing may have assigned it already on submit; otherwise (or to another unit) dispatch it.

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.e2e
 
 def _review_ids(api, username: str, **query: str) -> list[str]:
     suffix = "".join(f"&{k}={v}" for k, v in query.items())
-    return [item["case"]["id"] for item in api.get(username, f"/reviews?limit=100{suffix}")["items"]]
+    return [
+        item["case"]["id"] for item in api.get(username, f"/reviews?limit=100{suffix}")["items"]
+    ]
 
 
 def test_reviewer_notes_and_signs_off_a_rejected_case(page: Page, app_ui, api):

@@ -22,7 +22,11 @@ def _sweep(live_server: LiveServer, now: datetime) -> None:
     instance = live_server.log.parent  # conftest keeps server.log in the instance folder
     done = subprocess.run(
         [_venv_tool("linli"), "escalation", "sweep", "--now", now.isoformat()],
-        env=_server_env(instance), cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env=_server_env(instance),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -30,7 +34,9 @@ def _sweep(live_server: LiveServer, now: datetime) -> None:
 def test_officer_sees_a_case_escalated_to_the_street_with_its_badge_and_notification(
     page: Page, app_ui, api, live_server
 ):
-    case = api.report("resident1", category="facility", title="路灯坏了一整周", description="晚上看不见台阶。")
+    case = api.report(
+        "resident1", category="facility", title="路灯坏了一整周", description="晚上看不见台阶。"
+    )
     assert case["escalation_level"] == "grid", case
     # Nobody accepts it: each sweep past the accept clock climbs one level (grid → community → street).
     for level in ("community", "street"):
@@ -50,7 +56,9 @@ def test_officer_sees_a_case_escalated_to_the_street_with_its_badge_and_notifica
 
     expect(page.get_by_test_id("nav-notifications-count")).to_be_visible()
     page.get_by_test_id("nav-notifications").click()
-    item = page.locator("[data-testid=notification-item][data-kind=escalated]").filter(has_text=case["reference"])
+    item = page.locator("[data-testid=notification-item][data-kind=escalated]").filter(
+        has_text=case["reference"]
+    )
     expect(item).to_have_attribute("data-unread", "true")
     expect(item).to_contain_text("已升级到街道")
     item.get_by_role("link").click()
@@ -66,12 +74,25 @@ def test_officer_sees_a_case_escalated_to_the_street_with_its_badge_and_notifica
 
 def test_provider_completes_a_joint_handling_task(page: Page, app_ui, api):
     co_unit = api.me("provider1")["provider_id"]
-    case = api.report("resident1", category="facility", title="楼道堆物挡住消防通道", description="需要物业和街道一起处理。")
+    case = api.report(
+        "resident1",
+        category="facility",
+        title="楼道堆物挡住消防通道",
+        description="需要物业和街道一起处理。",
+    )
     providers = api.get("dispatcher1", f"/providers?org_id={case['org_id']}")
     lead = next(p["id"] for p in providers if p["id"] != co_unit)
-    due = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    due = (
+        (datetime.now(UTC) + timedelta(days=2))
+        .replace(microsecond=0)
+        .isoformat()
+        .replace("+00:00", "Z")
+    )
     case = api.act(
-        "dispatcher1", case["id"], "coordinate", lead_provider_id=lead,
+        "dispatcher1",
+        case["id"],
+        "coordinate",
+        lead_provider_id=lead,
         co_providers=[{"provider_id": co_unit, "due_at": due, "note": "协助清理楼道"}],
     )
     task = next(t for t in case["co_tasks"] if t["provider_id"] == co_unit)

@@ -34,7 +34,9 @@ def calendar(app, monkeypatch, tmp_path):
         path = tmp_path / "calendar.json"
         path.write_text(json.dumps({"holidays": holidays, "workdays": workdays}), encoding="utf-8")
         monkeypatch.setitem(app.config, "WORKING_CALENDAR", str(path))
-        monkeypatch.setitem(app.extensions, "linli_calendars", {})  # no calendar cached across tests
+        monkeypatch.setitem(
+            app.extensions, "linli_calendars", {}
+        )  # no calendar cached across tests
         return path
 
     return install
@@ -45,9 +47,17 @@ def report(world):
     """report(now, priority=normal) → (accept due, resolve due) in Shanghai time."""
 
     def run(now, priority="normal"):
-        case, _ = case_service.report_case(world.resident_a, {
-            "category": "elderly_care", "title": "助浴", "description": "独居老人",
-            "org_id": world.grid_a1.id, "priority": priority}, now=now.astimezone(UTC))
+        case, _ = case_service.report_case(
+            world.resident_a,
+            {
+                "category": "elderly_care",
+                "title": "助浴",
+                "description": "独居老人",
+                "org_id": world.grid_a1.id,
+                "priority": priority,
+            },
+            now=now.astimezone(UTC),
+        )
         return case
 
     return run
@@ -108,24 +118,31 @@ def test_the_sweep_does_not_count_a_weekend_against_the_case(calendar, report, s
     assert sweep(sh("2026-03-08 23:00")).escalated == 0  # Sunday night: still in time
     assert sweep(sh("2026-03-09 20:02")).escalated == 1
     assert [e.data["to_level"] for e in events_of({"id": str(case.id)}, "escalate")] == [
-        "community", "street"]
+        "community",
+        "street",
+    ]
 
 
-@pytest.mark.parametrize("start, hours, expected", [
-    ("2026-03-06 23:30", 1, "2026-03-09 00:30"),  # Friday night runs over into Monday
-    ("2026-03-09 10:00", 0.5, "2026-03-09 10:30"),  # a working day: plain addition
-    ("2026-09-26 12:00", 24, "2026-09-28 00:00"),  # Saturday rests, make-up Sunday works
-    ("2026-09-30 00:00", 48, "2026-10-09 00:00"),  # Wednesday, then the holiday week
-])
+@pytest.mark.parametrize(
+    "start, hours, expected",
+    [
+        ("2026-03-06 23:30", 1, "2026-03-09 00:30"),  # Friday night runs over into Monday
+        ("2026-03-09 10:00", 0.5, "2026-03-09 10:30"),  # a working day: plain addition
+        ("2026-09-26 12:00", 24, "2026-09-28 00:00"),  # Saturday rests, make-up Sunday works
+        ("2026-09-30 00:00", 48, "2026-10-09 00:00"),  # Wednesday, then the holiday week
+    ],
+)
 def test_working_time_is_added_across_rest_days(start, hours, expected):
-    calendar = WorkingCalendar(holidays=frozenset(map(_date, HOLIDAYS)),
-                               workdays=frozenset(map(_date, WORKDAYS)))
+    calendar = WorkingCalendar(
+        holidays=frozenset(map(_date, HOLIDAYS)), workdays=frozenset(map(_date, WORKDAYS))
+    )
     assert calendar.add_working_time(sh(start), timedelta(hours=hours)) == sh(expected)
 
 
 def test_working_time_comes_back_in_the_zone_it_was_given_in():
-    result = WorkingCalendar().add_working_time(datetime(2026, 3, 6, 15, 30, tzinfo=UTC),
-                                                timedelta(hours=1))
+    result = WorkingCalendar().add_working_time(
+        datetime(2026, 3, 6, 15, 30, tzinfo=UTC), timedelta(hours=1)
+    )
     assert result.tzinfo is UTC
     assert result == datetime(2026, 3, 8, 16, 30, tzinfo=UTC)  # 23:30 Friday +8 → Monday 00:30
 
@@ -133,12 +150,14 @@ def test_working_time_comes_back_in_the_zone_it_was_given_in():
 def test_a_calendar_without_working_days_ahead_is_an_error():
     every_day = frozenset(datetime(2026, 1, 1).date() + timedelta(days=n) for n in range(4000))
     with pytest.raises(CalendarError):
-        WorkingCalendar(holidays=every_day).add_working_time(sh("2026-01-01 00:00"),
-                                                             timedelta(hours=1))
+        WorkingCalendar(holidays=every_day).add_working_time(
+            sh("2026-01-01 00:00"), timedelta(hours=1)
+        )
 
 
-@pytest.mark.parametrize("content", ["not json", '{"holidays": ["2026-02-30"]}',
-                                     '{"holidays": 5}', "[]"])
+@pytest.mark.parametrize(
+    "content", ["not json", '{"holidays": ["2026-02-30"]}', '{"holidays": 5}', "[]"]
+)
 def test_an_unreadable_calendar_file_is_refused(tmp_path, content):
     path = tmp_path / "calendar.json"
     path.write_text(content, encoding="utf-8")
@@ -148,8 +167,13 @@ def test_an_unreadable_calendar_file_is_refused(tmp_path, content):
 
 def test_the_app_does_not_start_with_a_calendar_it_cannot_read(tmp_path):
     with pytest.raises(ConfigError, match="WORKING_CALENDAR"):
-        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x" * 40,
-                    "WORKING_CALENDAR": str(tmp_path / "missing.json")})
+        create_app(
+            {
+                "INSTANCE_PATH": str(tmp_path),
+                "SECRET_KEY": "x" * 40,
+                "WORKING_CALENDAR": str(tmp_path / "missing.json"),
+            }
+        )
 
 
 def _date(text):

@@ -35,9 +35,16 @@ def overdue_cases(app):
     world = build_world()
     db.session.commit()
     for n in range(CASES):
-        case_service.report_case(world.resident_a, {
-            "category": "elderly_care", "title": f"助浴 {n}", "description": "独居老人",
-            "org_id": world.grid_a1.id}, now=REPORTED + timedelta(seconds=n))
+        case_service.report_case(
+            world.resident_a,
+            {
+                "category": "elderly_care",
+                "title": f"助浴 {n}",
+                "description": "独居老人",
+                "org_id": world.grid_a1.id,
+            },
+            now=REPORTED + timedelta(seconds=n),
+        )
     db.session.commit()
     return world.reviewer_a.id  # read now: the objects are detached once the threads start
 
@@ -66,13 +73,21 @@ def test_concurrent_sweeps_escalate_each_overdue_case_exactly_once(app, overdue_
     assert sum(r.escalated for r in results) == CASES, results
     assert sum(r.scanned for r in results) == CASES, results
     assert committed_count(select(func.count()).select_from(Escalation)) == CASES
-    assert committed_count(
-        select(func.count()).select_from(CaseEvent).where(CaseEvent.action == "escalate")) == CASES
+    assert (
+        committed_count(
+            select(func.count()).select_from(CaseEvent).where(CaseEvent.action == "escalate")
+        )
+        == CASES
+    )
     db.session.remove()
     assert set(db.session.execute(select(Case.escalation_level, Case.version)).all()) == {
-        (OrgKind.COMMUNITY, 2)}
-    reviewer_notes = select(func.count()).select_from(Notification).where(
-        Notification.user_id == reviewer_id, Notification.kind == NotificationKind.ESCALATED)
+        (OrgKind.COMMUNITY, 2)
+    }
+    reviewer_notes = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == reviewer_id, Notification.kind == NotificationKind.ESCALATED)
+    )
     assert committed_count(reviewer_notes) == CASES
 
 

@@ -16,7 +16,12 @@ from tests.support import API, CASES, assert_problem, at, case_row, events_of, s
 
 SLA = f"{API}/sla-policies"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # a Monday, 09:00 in Shanghai
-REPORT = {"category": "elderly_care", "title": "助浴", "description": "独居老人", "priority": "normal"}
+REPORT = {
+    "category": "elderly_care",
+    "title": "助浴",
+    "description": "独居老人",
+    "priority": "normal",
+}
 
 
 @pytest.fixture
@@ -25,7 +30,8 @@ def report(world):
 
     def run(now=T0, **fields):
         case, _ = case_service.report_case(
-            world.resident_a, {**REPORT, "org_id": world.grid_a1.id, **fields}, now=now)
+            world.resident_a, {**REPORT, "org_id": world.grid_a1.id, **fields}, now=now
+        )
         return case
 
     return run
@@ -34,18 +40,27 @@ def report(world):
 @pytest.fixture
 def put_policy(client, auth, world):
     def put(category, priority, accept, resolve, as_=None):
-        return client.put(SLA, json={"category": category, "priority": priority,
-                                     "accept_within_minutes": accept,
-                                     "resolve_within_minutes": resolve},
-                          headers=auth(as_ or world.admin))
+        return client.put(
+            SLA,
+            json={
+                "category": category,
+                "priority": priority,
+                "accept_within_minutes": accept,
+                "resolve_within_minutes": resolve,
+            },
+            headers=auth(as_ or world.admin),
+        )
 
     return put
 
 
-@pytest.mark.parametrize("priority, accept, resolve", [
-    ("normal", timedelta(hours=24), timedelta(days=7)),
-    ("urgent", timedelta(hours=2), timedelta(hours=24)),
-])
+@pytest.mark.parametrize(
+    "priority, accept, resolve",
+    [
+        ("normal", timedelta(hours=24), timedelta(days=7)),
+        ("urgent", timedelta(hours=2), timedelta(hours=24)),
+    ],
+)
 def test_the_built_in_clocks_start_at_the_report(new_case, priority, accept, resolve):
     case = new_case(priority=priority)
 
@@ -64,12 +79,18 @@ def test_a_category_policy_overrides_the_default_row(put_policy, report):
     urgent = report(priority="urgent")
 
     assert (elderly.accept_due_at - T0, elderly.resolve_due_at - T0) == (
-        timedelta(minutes=30), timedelta(minutes=300))
+        timedelta(minutes=30),
+        timedelta(minutes=300),
+    )
     assert (childcare.accept_due_at - T0, childcare.resolve_due_at - T0) == (
-        timedelta(minutes=60), timedelta(minutes=600))
+        timedelta(minutes=60),
+        timedelta(minutes=600),
+    )
     # no urgent row at all: the built-in urgent durations
     assert (urgent.accept_due_at - T0, urgent.resolve_due_at - T0) == (
-        timedelta(hours=2), timedelta(hours=24))
+        timedelta(hours=2),
+        timedelta(hours=24),
+    )
 
 
 def test_a_policy_change_applies_to_clocks_started_later(put_policy, report):
@@ -84,10 +105,15 @@ def test_putting_a_policy_twice_changes_the_one_row(client, auth, world, put_pol
     second = put_policy("elderly_care", "urgent", 20, 200).get_json()
 
     assert first["id"] == second["id"]
-    assert {k: second[k] for k in ("category", "priority", "accept_within_minutes",
-                                   "resolve_within_minutes")} == {
-        "category": "elderly_care", "priority": "urgent", "accept_within_minutes": 20,
-        "resolve_within_minutes": 200}
+    assert {
+        k: second[k]
+        for k in ("category", "priority", "accept_within_minutes", "resolve_within_minutes")
+    } == {
+        "category": "elderly_care",
+        "priority": "urgent",
+        "accept_within_minutes": 20,
+        "resolve_within_minutes": 200,
+    }
     listed = client.get(SLA, headers=auth(world.dispatcher_a)).get_json()
     assert [(p["category"], p["accept_within_minutes"]) for p in listed] == [("elderly_care", 20)]
     assert len(db.session.scalars(select(SlaPolicy)).all()) == 1
@@ -95,8 +121,11 @@ def test_putting_a_policy_twice_changes_the_one_row(client, auth, world, put_pol
 
 def test_the_default_row_is_put_without_a_category(put_policy, client, auth, world):
     assert put_policy(None, "normal", 60, 600).get_json()["category"] is None
-    omitted = client.put(SLA, json={"priority": "normal", "accept_within_minutes": 61,
-                                    "resolve_within_minutes": 601}, headers=auth(world.admin))
+    omitted = client.put(
+        SLA,
+        json={"priority": "normal", "accept_within_minutes": 61, "resolve_within_minutes": 601},
+        headers=auth(world.admin),
+    )
     assert omitted.get_json()["category"] is None
     assert len(db.session.scalars(select(SlaPolicy)).all()) == 1
 
@@ -108,23 +137,24 @@ def test_accepting_may_take_as_long_as_resolving_but_not_longer(put_policy):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("who", ["dispatcher_a", "officer_district", "reviewer_a", "resident_a",
-                                 "provider_staff"])
+@pytest.mark.parametrize(
+    "who", ["dispatcher_a", "officer_district", "reviewer_a", "resident_a", "provider_staff"]
+)
 def test_only_admins_set_policies(put_policy, world, who):
     response = put_policy("health", "normal", 10, 100, as_=getattr(world, who))
     assert_problem(response, 403)
     assert db.session.scalars(select(SlaPolicy)).all() == []
 
 
-def test_every_signed_in_user_may_read_the_policies_but_not_anonymous(client, auth, world, put_policy):
+def test_every_signed_in_user_may_read_the_policies_but_not_anonymous(
+    client, auth, world, put_policy
+):
     put_policy(None, "urgent", 10, 100)
     assert len(client.get(SLA, headers=auth(world.resident_a)).get_json()) == 1
     assert_problem(client.get(SLA), 401)
 
 
-def test_accepting_stamps_accepted_at_and_stops_the_accept_clock(
-    new_case, drive, world, sweep
-):
+def test_accepting_stamps_accepted_at_and_stops_the_accept_clock(new_case, drive, world, sweep):
     case = drive(new_case(), world.dispatcher_a, "assign", provider_id=world.provider.id)
     moment = at(case["created_at"]) + timedelta(hours=1)
     with time_machine.travel(moment, tick=False):
@@ -153,8 +183,11 @@ def test_a_new_provider_has_to_accept_again(new_case, drive, world):
 def test_a_second_accept_keeps_the_first_accept_time(new_case, drive, world):
     case = drive(new_case(), world.dispatcher_a, "assign", provider_id=world.provider.id)
     first = drive(case, world.provider_staff, "accept")
-    again = drive(drive(first, world.dispatcher_a, "assign", provider_id=world.provider.id),
-                  world.provider_staff, "accept")
+    again = drive(
+        drive(first, world.dispatcher_a, "assign", provider_id=world.provider.id),
+        world.provider_staff,
+        "accept",
+    )
     assert again["accepted_at"] == first["accepted_at"]
 
 
@@ -201,8 +234,9 @@ def test_reopening_restarts_both_clocks(new_case, drive, world):
 
 def test_a_reopened_case_is_not_late_until_its_new_clock_runs_out(new_case, drive, world, sweep):
     case = drive(new_case(), world.dispatcher_a, "assign", provider_id=world.provider.id)
-    case = drive(drive(case, world.provider_staff, "accept"), world.provider_staff, "resolve",
-                 note="好了")
+    case = drive(
+        drive(case, world.provider_staff, "accept"), world.provider_staff, "resolve", note="好了"
+    )
     reopened_at = at(case["resolve_due_at"]) + timedelta(days=1)  # long after the first clocks
     with time_machine.travel(reopened_at, tick=False):
         case = drive(case, world.dispatcher_a, "reopen")

@@ -22,8 +22,13 @@ def accept_late(case: dict):
 
 
 def escalations_of(case: dict) -> list[Escalation]:
-    return list(db.session.scalars(
-        select(Escalation).where(Escalation.case_id == case_row(case).id).order_by(Escalation.id)))
+    return list(
+        db.session.scalars(
+            select(Escalation)
+            .where(Escalation.case_id == case_row(case).id)
+            .order_by(Escalation.id)
+        )
+    )
 
 
 def climb(case: dict, sweep, times: int):
@@ -45,15 +50,23 @@ def test_a_case_not_accepted_in_time_climbs_one_level(new_case, sweep, world):
     assert (result.scanned, result.escalated) == (1, 1)
     assert result.seconds >= 0
     row = case_row(case)
-    assert (row.escalation_level.value, row.version, row.state.value) == ("community", 2, "submitted")
+    assert (row.escalation_level.value, row.version, row.state.value) == (
+        "community",
+        2,
+        "submitted",
+    )
     assert row.accept_due_at == now + timedelta(hours=24)  # the new level's fresh clock
     assert row.resolve_due_at == at(case["resolve_due_at"])
     [event] = events_of(case, "escalate")
     assert event.data == {"reason": "accept_overdue", "from_level": "grid", "to_level": "community"}
     assert (event.actor_id, event.public, event.at) == (None, True, now)
     [escalation] = escalations_of(case)
-    assert (escalation.cycle, escalation.from_level.value, escalation.to_level.value,
-            escalation.reason) == (1, "grid", "community", "accept_overdue")
+    assert (
+        escalation.cycle,
+        escalation.from_level.value,
+        escalation.to_level.value,
+        escalation.reason,
+    ) == (1, "grid", "community", "accept_overdue")
 
 
 def test_a_case_is_not_late_a_moment_before_its_clock_runs_out(new_case, sweep):
@@ -84,7 +97,9 @@ def test_a_case_climbs_again_when_the_new_levels_clock_runs_out(new_case, sweep)
 
     assert case_row(case).escalation_level.value == "street"
     assert [(e.from_level.value, e.to_level.value) for e in escalations_of(case)] == [
-        ("grid", "community"), ("community", "street")]
+        ("grid", "community"),
+        ("community", "street"),
+    ]
 
 
 def test_the_climb_stops_at_the_city(new_case, sweep):
@@ -95,7 +110,11 @@ def test_the_climb_stops_at_the_city(new_case, sweep):
     later = case_row(case).accept_due_at + timedelta(days=30)
     assert (sweep(later).scanned, sweep(later).escalated) == (0, 0)
     assert [e.to_level.value for e in escalations_of(case)] == [
-        "community", "street", "district", "city"]
+        "community",
+        "street",
+        "district",
+        "city",
+    ]
 
 
 def test_a_case_reported_to_a_community_starts_at_the_community(new_case, sweep, world):
@@ -157,7 +176,9 @@ def test_a_client_holding_the_old_version_is_told_the_case_moved(new_case, act, 
     assert body["case"]["escalation_level"] == "community"
 
 
-def test_a_bounce_escalation_in_this_cycle_is_not_repeated_by_the_sweep(new_case, drive, world, sweep):
+def test_a_bounce_escalation_in_this_cycle_is_not_repeated_by_the_sweep(
+    new_case, drive, world, sweep
+):
     case = new_case()
     for _ in range(3):
         case = drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
@@ -174,7 +195,9 @@ def test_a_bounce_escalation_in_this_cycle_is_not_repeated_by_the_sweep(new_case
 # --- who hears, who sees -------------------------------------------------------------------------
 
 
-def test_each_climb_tells_the_new_levels_officers_and_the_communitys_reviewers(new_case, sweep, world):
+def test_each_climb_tells_the_new_levels_officers_and_the_communitys_reviewers(
+    new_case, sweep, world
+):
     case = new_case()
 
     climb(case, sweep, 1)  # community: no officer sits at the community
@@ -189,7 +212,10 @@ def test_each_climb_tells_the_new_levels_officers_and_the_communitys_reviewers(n
     assert len(inbox_of(world.officer_street, NotificationKind.ESCALATED)) == 1
 
     assert [n.data["level"] for n in inbox_of(world.reviewer_a, NotificationKind.ESCALATED)] == [
-        "community", "street", "district"]
+        "community",
+        "street",
+        "district",
+    ]
     assert inbox_of(world.dispatcher_b, NotificationKind.ESCALATED) == []
 
 
@@ -226,7 +252,9 @@ def test_an_officer_of_another_subtree_never_sees_the_case(client, auth, new_cas
     from linli.orgs.service import create_org
     from tests.factories import make_user
 
-    other_street = create_org(kind=OrgKind.STREET, code="t-s2", name="别的街道", parent=world.district)
+    other_street = create_org(
+        kind=OrgKind.STREET, code="t-s2", name="别的街道", parent=world.district
+    )
     stranger = make_user("officer_s2", Role.OFFICER, other_street)
     case = new_case()
     climb(case, sweep, 2)

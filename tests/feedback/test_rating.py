@@ -29,15 +29,17 @@ def resolved_case(world, new_case, drive):
 @pytest.fixture
 def rate(client, auth, world):
     def post(case, user=None, **body):
-        return client.post(f"/api/v1/cases/{case['id']}/rating", json=body,
-                           headers=auth(user or world.resident_a))
+        return client.post(
+            f"/api/v1/cases/{case['id']}/rating", json=body, headers=auth(user or world.resident_a)
+        )
 
     return post
 
 
 def ratings_of(case):
     return db.session.scalar(
-        select(func.count()).select_from(Rating).where(Rating.case_id == uuid.UUID(case["id"])))
+        select(func.count()).select_from(Rating).where(Rating.case_id == uuid.UUID(case["id"]))
+    )
 
 
 def events_of(client, auth, world, case):
@@ -58,7 +60,10 @@ def test_a_satisfied_rating_closes_the_case(
     assert (rated["state"], rated["version"], rated["cycle"]) == ("closed", case["version"] + 1, 1)
     assert rated["closed_at"] is not None
     assert {k: rated["rating"][k] for k in ("resolved", "stars", "comment")} == {
-        "resolved": resolved, "stars": stars, "comment": "谢谢"}
+        "resolved": resolved,
+        "stars": stars,
+        "comment": "谢谢",
+    }
     last = events_of(client, auth, world, case)[-1]
     assert (last["action"], last["from_state"], last["to_state"]) == ("close", "resolved", "closed")
     assert (last["actor"]["id"], last["public"]) == (world.resident_a.id, True)
@@ -66,7 +71,8 @@ def test_a_satisfied_rating_closes_the_case(
 
 
 @pytest.mark.parametrize(
-    ("resolved", "stars"), [(False, 5), (False, 3), (False, 1), (True, 2), (True, 1)])
+    ("resolved", "stars"), [(False, 5), (False, 3), (False, 1), (True, 2), (True, 1)]
+)
 def test_an_unhappy_rating_reopens_the_case_one_level_up_with_the_same_provider(
     resolved, stars, world, resolved_case, rate, client, auth
 ):
@@ -84,18 +90,31 @@ def test_an_unhappy_rating_reopens_the_case_one_level_up_with_the_same_provider(
     assert (reopened["resolved_at"], reopened["closed_at"]) == (None, None)
     reopen, escalate = events_of(client, auth, world, case)[-2:]
     assert (reopen["action"], reopen["from_state"], reopen["to_state"]) == (
-        "reopen", "resolved", "assigned")
+        "reopen",
+        "resolved",
+        "assigned",
+    )
     assert (escalate["action"], escalate["from_state"], escalate["to_state"]) == (
-        "escalate", "assigned", "assigned")
+        "escalate",
+        "assigned",
+        "assigned",
+    )
     assert reopen["actor"]["id"] == escalate["actor"]["id"] == world.resident_a.id
     case_id = uuid.UUID(case["id"])
-    escalate_data = db.session.scalar(select(CaseEvent.data).where(
-        CaseEvent.case_id == case_id, CaseEvent.action == "escalate"))
-    assert escalate_data == {"reason": "resident_not_satisfied", "from_level": "grid",
-                             "to_level": "community"}
+    escalate_data = db.session.scalar(
+        select(CaseEvent.data).where(CaseEvent.case_id == case_id, CaseEvent.action == "escalate")
+    )
+    assert escalate_data == {
+        "reason": "resident_not_satisfied",
+        "from_level": "grid",
+        "to_level": "community",
+    }
     (escalation,) = db.session.scalars(select(Escalation).where(Escalation.case_id == case_id))
     assert (escalation.cycle, escalation.reason, escalation.to_level.value) == (
-        2, "resident_not_satisfied", "community")
+        2,
+        "resident_not_satisfied",
+        "community",
+    )
     assert ratings_of(case) == 1
 
 
@@ -147,8 +166,13 @@ def test_rating_a_rejected_case_is_refused(world, new_case, drive, rate, fetch):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("dispatcher_a", 403), ("provider_staff", 403), ("admin", 403), ("resident_a2", 404),
-     ("resident_b", 404)],
+    [
+        ("dispatcher_a", 403),
+        ("provider_staff", 403),
+        ("admin", 403),
+        ("resident_a2", 404),
+        ("resident_b", 404),
+    ],
 )
 def test_only_the_reporter_rates(who, status, world, resolved_case, rate, fetch):
     case = resolved_case()
@@ -179,8 +203,9 @@ def test_a_resident_who_only_supported_the_case_cannot_rate_it(
 def test_the_resident_on_whose_behalf_a_case_was_reported_rates_it(
     world, new_case, drive, resolved_case, rate
 ):
-    case = new_case(reporter=world.grid_worker_a1,
-                    on_behalf_of={"resident_id": world.resident_a2.id})
+    case = new_case(
+        reporter=world.grid_worker_a1, on_behalf_of={"resident_id": world.resident_a2.id}
+    )
     case = resolved_case(drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id))
 
     by_worker = rate(case, world.grid_worker_a1, resolved=True, stars=5)
@@ -248,8 +273,9 @@ def test_a_rating_body_that_is_not_an_object_is_refused(
 ):
     case = resolved_case()
 
-    response = client.post(f"/api/v1/cases/{case['id']}/rating", json=body,
-                           headers=auth(world.resident_a))
+    response = client.post(
+        f"/api/v1/cases/{case['id']}/rating", json=body, headers=auth(world.resident_a)
+    )
 
     assert response.status_code == 422, response.get_json()
     assert response.content_type == PROBLEM

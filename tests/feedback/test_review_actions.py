@@ -27,8 +27,11 @@ def review(client, auth, world):
     """review(case, kind="note", user=reviewer_a, headers=None, **body) → the response."""
 
     def post(case, kind="note", user=None, headers=None, **body):
-        return client.post(f"{API}/cases/{case['id']}/reviews", json={"kind": kind, **body},
-                           headers={**auth(user or world.reviewer_a), **(headers or {})})
+        return client.post(
+            f"{API}/cases/{case['id']}/reviews",
+            json={"kind": kind, **body},
+            headers={**auth(user or world.reviewer_a), **(headers or {})},
+        )
 
     return post
 
@@ -46,8 +49,9 @@ def timeline(client, auth, world):
 SUPERVISION = NotificationKind.SUPERVISION_NOTE
 
 
-def test_a_note_is_an_internal_event_that_does_not_change_the_case(review, assigned_case,
-                                                                   world, fetch, timeline):
+def test_a_note_is_an_internal_event_that_does_not_change_the_case(
+    review, assigned_case, world, fetch, timeline
+):
     case = assigned_case()
 
     response = review(case, note="  请尽快联系老人家属  ")
@@ -55,14 +59,20 @@ def test_a_note_is_an_internal_event_that_does_not_change_the_case(review, assig
     assert response.status_code == 201, response.get_json()
     event = response.get_json()
     assert (event["action"], event["note"], event["public"]) == (
-        "supervision_note", "请尽快联系老人家属", False)
+        "supervision_note",
+        "请尽快联系老人家属",
+        False,
+    )
     assert (event["from_state"], event["to_state"]) == ("assigned", "assigned")
     assert event["actor"]["id"] == world.reviewer_a.id
     assert timeline(case)[-1] == event
     assert event["id"] not in [e["id"] for e in timeline(case, as_=world.resident_a)]
     after = fetch(case)
     assert (after["version"], after["updated_at"], after["state"]) == (
-        case["version"], case["updated_at"], "assigned")
+        case["version"],
+        case["updated_at"],
+        "assigned",
+    )
 
 
 def test_a_public_note_shows_in_the_residents_timeline(review, assigned_case, world, timeline):
@@ -74,18 +84,24 @@ def test_a_public_note_shows_in_the_residents_timeline(review, assigned_case, wo
     assert timeline(case, as_=world.resident_a)[-1]["id"] == event["id"]
 
 
-def test_a_note_tells_the_providers_staff_and_the_community_dispatchers(review, assigned_case,
-                                                                        world):
+def test_a_note_tells_the_providers_staff_and_the_community_dispatchers(
+    review, assigned_case, world
+):
     case = assigned_case()
 
     review(case, note="请尽快联系老人家属")
 
-    told = {n.user_id for n in db.session.scalars(
-        select(Notification).where(Notification.kind == SUPERVISION))}
+    told = {
+        n.user_id
+        for n in db.session.scalars(select(Notification).where(Notification.kind == SUPERVISION))
+    }
     assert told == {world.provider_staff.id, world.dispatcher_a.id}
     (note,) = inbox_of(world.provider_staff, SUPERVISION, case)
-    assert note.data == {"reference": case["reference"], "title": case["title"],
-                         "note": "请尽快联系老人家属"}
+    assert note.data == {
+        "reference": case["reference"],
+        "title": case["title"],
+        "note": "请尽快联系老人家属",
+    }
 
 
 def test_a_note_on_a_case_without_a_provider_tells_the_dispatchers(review, new_case, world):
@@ -93,13 +109,16 @@ def test_a_note_on_a_case_without_a_provider_tells_the_dispatchers(review, new_c
 
     review(case, note="请核实是否重复")
 
-    told = {n.user_id for n in db.session.scalars(
-        select(Notification).where(Notification.kind == SUPERVISION))}
+    told = {
+        n.user_id
+        for n in db.session.scalars(select(Notification).where(Notification.kind == SUPERVISION))
+    }
     assert told == {world.dispatcher_a.id}
 
 
-def test_the_notification_reaches_the_inbox_with_its_note(review, assigned_case, world, client,
-                                                          auth):
+def test_the_notification_reaches_the_inbox_with_its_note(
+    review, assigned_case, world, client, auth
+):
     case = assigned_case()
     review(case, note="请尽快联系老人家属")
 
@@ -107,11 +126,15 @@ def test_the_notification_reaches_the_inbox_with_its_note(review, assigned_case,
 
     item = inbox["items"][0]
     assert (item["kind"], item["case_id"], item["data"]["note"]) == (
-        "supervision_note", case["id"], "请尽快联系老人家属")
+        "supervision_note",
+        case["id"],
+        "请尽快联系老人家属",
+    )
 
 
-def test_marking_reviewed_is_an_internal_event_and_tells_no_one(review, assigned_case, fetch,
-                                                                timeline, world):
+def test_marking_reviewed_is_an_internal_event_and_tells_no_one(
+    review, assigned_case, fetch, timeline, world
+):
     case = assigned_case()
     notifications = count(Notification)
 
@@ -132,8 +155,9 @@ def test_a_sign_off_may_carry_a_note(review, assigned_case):
 
 
 @pytest.mark.parametrize("who", ["reviewer_a", "officer_street", "admin"])
-def test_reviewers_officers_and_admins_may_review_in_their_scope(who, review, resolved_to_street,
-                                                                 world):
+def test_reviewers_officers_and_admins_may_review_in_their_scope(
+    who, review, resolved_to_street, world
+):
     case = resolved_to_street()
 
     response = review(case, user=getattr(world, who), note="督办")
@@ -159,8 +183,7 @@ def resolved_to_street(assigned_case, drive, world):
 
 @pytest.mark.parametrize("who", ["resident_a", "provider_staff", "dispatcher_a", "grid_worker_a1"])
 @pytest.mark.parametrize("kind", ["note", "reviewed"])
-def test_other_roles_may_not_review_and_nothing_is_written(who, kind, review, assigned_case,
-                                                           world):
+def test_other_roles_may_not_review_and_nothing_is_written(who, kind, review, assigned_case, world):
     case = assigned_case()
     before = snapshot()
 
@@ -172,8 +195,9 @@ def test_other_roles_may_not_review_and_nothing_is_written(who, kind, review, as
 
 @pytest.mark.parametrize(("who", "org"), [("reviewer_a", "grid_b1"), ("officer_street", "grid_a1")])
 def test_a_case_outside_the_reviewers_scope_is_not_found(who, org, review, new_case, world):
-    case = new_case(reporter=world.resident_b if org == "grid_b1" else None,
-                    org_id=getattr(world, org).id)
+    case = new_case(
+        reporter=world.resident_b if org == "grid_b1" else None, org_id=getattr(world, org).id
+    )
     before = snapshot()
 
     response = review(case, user=getattr(world, who), note="督办")
@@ -183,32 +207,39 @@ def test_a_case_outside_the_reviewers_scope_is_not_found(who, org, review, new_c
 
 
 def test_reviewing_a_case_that_does_not_exist_is_not_found(client, auth, world):
-    response = client.post(f"{API}/cases/{uuid.uuid4()}/reviews", json={"kind": "reviewed"},
-                           headers=auth(world.reviewer_a))
+    response = client.post(
+        f"{API}/cases/{uuid.uuid4()}/reviews",
+        json={"kind": "reviewed"},
+        headers=auth(world.reviewer_a),
+    )
 
     assert_problem(response, 404)
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({}, "kind"),
-    ({"kind": "praise"}, "kind"),
-    ({"kind": None}, "kind"),
-    ({"kind": "note"}, "note"),
-    ({"kind": "note", "note": "   "}, "note"),
-    ({"kind": "note", "note": "长" * 2001}, "note"),
-    ({"kind": "note", "note": 5}, "note"),
-    ({"kind": "note", "note": "督办", "public": "yes"}, "public"),
-    ({"kind": "reviewed", "public": True}, "public"),
-    ({"kind": "reviewed", "stars": 5}, "stars"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "kind"),
+        ({"kind": "praise"}, "kind"),
+        ({"kind": None}, "kind"),
+        ({"kind": "note"}, "note"),
+        ({"kind": "note", "note": "   "}, "note"),
+        ({"kind": "note", "note": "长" * 2001}, "note"),
+        ({"kind": "note", "note": 5}, "note"),
+        ({"kind": "note", "note": "督办", "public": "yes"}, "public"),
+        ({"kind": "reviewed", "public": True}, "public"),
+        ({"kind": "reviewed", "stars": 5}, "stars"),
+    ],
+)
 def test_a_bad_review_body_is_refused_naming_the_field_and_nothing_is_written(
     body, field, client, auth, world, assigned_case
 ):
     case = assigned_case()
     before = snapshot()
 
-    response = client.post(f"{API}/cases/{case['id']}/reviews", json=body,
-                           headers=auth(world.reviewer_a))
+    response = client.post(
+        f"{API}/cases/{case['id']}/reviews", json=body, headers=auth(world.reviewer_a)
+    )
 
     assert_problem(response, 422, field)
     assert snapshot() == before
@@ -260,7 +291,10 @@ def test_a_reviewer_sends_a_rejected_need_back_to_triage(rejected, drive, world,
     sent_back = drive(case, world.reviewer_a, "reopen", note="居民确有需要，请重新研判")
 
     assert (sent_back["state"], sent_back["version"], sent_back["cycle"]) == (
-        "submitted", case["version"] + 1, 2)
+        "submitted",
+        case["version"] + 1,
+        2,
+    )
     assert sent_back["escalation_level"] == case["escalation_level"]
     assert sent_back["provider_id"] is None
     assert at(sent_back["accept_due_at"]) > old_due
@@ -289,8 +323,9 @@ def test_a_need_sent_back_leaves_the_review_queue(rejected, drive, world, client
 
 
 @pytest.mark.parametrize("who", ["dispatcher_a", "grid_worker_a1", "resident_a"])
-def test_only_the_branch_officers_and_admins_send_a_rejection_back(who, rejected, act, world,
-                                                                   fetch):
+def test_only_the_branch_officers_and_admins_send_a_rejection_back(
+    who, rejected, act, world, fetch
+):
     case = rejected()
 
     response = act(getattr(world, who), case, "reopen")
@@ -298,9 +333,14 @@ def test_only_the_branch_officers_and_admins_send_a_rejection_back(who, rejected
     assert_problem(response, 403)
     assert fetch(case)["version"] == case["version"]
     settle()
-    assert [e.action for e in db.session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == uuid.UUID(case["id"]))
-        .order_by(CaseEvent.id))][-1] == "reject"
+    assert [
+        e.action
+        for e in db.session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == uuid.UUID(case["id"]))
+            .order_by(CaseEvent.id)
+        )
+    ][-1] == "reject"
 
 
 def test_reviewers_are_offered_the_send_back_on_a_rejected_case(rejected, fetch, world):

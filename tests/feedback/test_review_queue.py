@@ -35,8 +35,11 @@ def review(client, auth, world):
     """review(case, kind="reviewed", user=reviewer_a, **body) → the response."""
 
     def post(case, kind="reviewed", user=None, **body):
-        return client.post(f"{API}/cases/{case['id']}/reviews", json={"kind": kind, **body},
-                           headers=auth(user or world.reviewer_a))
+        return client.post(
+            f"{API}/cases/{case['id']}/reviews",
+            json={"kind": kind, **body},
+            headers=auth(user or world.reviewer_a),
+        )
 
     return post
 
@@ -56,9 +59,11 @@ def rated(resolved, client, auth, world):
 
     def build(*, resolved_=True, stars=3):
         case = resolved()
-        response = client.post(f"{API}/cases/{case['id']}/rating",
-                               json={"resolved": resolved_, "stars": stars},
-                               headers=auth(world.resident_a))
+        response = client.post(
+            f"{API}/cases/{case['id']}/rating",
+            json={"resolved": resolved_, "stars": stars},
+            headers=auth(world.resident_a),
+        )
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
@@ -83,8 +88,11 @@ def bounced(assigned_case, drive, world):
 
 def make_overdue(case) -> None:
     """Move the case's accept clock into the past (as if nobody had taken it for too long)."""
-    db.session.execute(update(Case).where(Case.id == uuid.UUID(case["id"]))
-                       .values(accept_due_at=utcnow() - timedelta(hours=1)))
+    db.session.execute(
+        update(Case)
+        .where(Case.id == uuid.UUID(case["id"]))
+        .values(accept_due_at=utcnow() - timedelta(hours=1))
+    )
     db.session.commit()
 
 
@@ -103,8 +111,10 @@ def build_for_reason(new_case, drive, world, rated, bounced, resolved):
         "overdue": overdue,
         "bounced": lambda: (bounced(2), ["bounced"]),
         "escalated": lambda: (drive(resolved(), world.dispatcher_a, "reopen"), ["escalated"]),
-        "rejected": lambda: (drive(new_case(), world.dispatcher_a, "reject", reason="重复上报"),
-                             ["rejected"]),
+        "rejected": lambda: (
+            drive(new_case(), world.dispatcher_a, "reject", reason="重复上报"),
+            ["rejected"],
+        ),
     }
     return lambda reason: builders[reason]()
 
@@ -133,19 +143,24 @@ def test_a_rating_of_two_stars_or_less_or_not_resolved_is_a_low_rating(
     assert "low_rating" in reasons_by_case(queue())[case["id"]]
 
 
-def test_a_low_rating_stays_a_reason_after_the_next_cycle_is_rated_well(rated, drive, world,
-                                                                         client, auth, queue):
+def test_a_low_rating_stays_a_reason_after_the_next_cycle_is_rated_well(
+    rated, drive, world, client, auth, queue
+):
     case = rated(stars=1)
     case = drive(case, world.provider_staff, "accept")
     case = drive(case, world.provider_staff, "resolve", note="重新处理")
-    client.post(f"{API}/cases/{case['id']}/rating", json={"resolved": True, "stars": 5},
-                headers=auth(world.resident_a))
+    client.post(
+        f"{API}/cases/{case['id']}/rating",
+        json={"resolved": True, "stars": 5},
+        headers=auth(world.resident_a),
+    )
 
     assert reasons_by_case(queue())[case["id"]] == ["low_rating", "escalated"]
 
 
-def test_cases_without_a_reason_are_not_in_the_queue(new_case, assigned_case, rated, bounced,
-                                                     queue):
+def test_cases_without_a_reason_are_not_in_the_queue(
+    new_case, assigned_case, rated, bounced, queue
+):
     new_case()
     assigned_case()
     rated(stars=3)  # satisfied: closed
@@ -154,14 +169,18 @@ def test_cases_without_a_reason_are_not_in_the_queue(new_case, assigned_case, ra
     assert queue()["items"] == []
 
 
-@pytest.mark.parametrize(("wanted", "expected"), [
-    ("rejected", {"rejected"}),
-    ("bounced", {"bounced"}),
-    ("rejected,overdue", {"rejected", "overdue"}),
-    ("escalated", {"low_rating", "escalated"}),
-])
-def test_the_reason_filter_keeps_cases_with_any_of_the_reasons(wanted, expected,
-                                                               build_for_reason, queue):
+@pytest.mark.parametrize(
+    ("wanted", "expected"),
+    [
+        ("rejected", {"rejected"}),
+        ("bounced", {"bounced"}),
+        ("rejected,overdue", {"rejected", "overdue"}),
+        ("escalated", {"low_rating", "escalated"}),
+    ],
+)
+def test_the_reason_filter_keeps_cases_with_any_of_the_reasons(
+    wanted, expected, build_for_reason, queue
+):
     built = {reason: build_for_reason(reason)[0]["id"] for reason in REASONS}
 
     page = queue(reason=wanted)
@@ -179,8 +198,9 @@ def test_marking_a_case_reviewed_takes_it_out_of_the_queue(build_for_reason, rev
     assert set(reasons_by_case(queue())) == {other["id"]}
 
 
-def test_a_change_after_the_review_brings_the_case_back(build_for_reason, review, drive, world,
-                                                        queue):
+def test_a_change_after_the_review_brings_the_case_back(
+    build_for_reason, review, drive, world, queue
+):
     case, _ = build_for_reason("bounced")
     reviewed_at = review(case).get_json()["at"]
 
@@ -202,8 +222,9 @@ def test_a_supervision_note_does_not_bring_a_reviewed_case_back(build_for_reason
     assert queue()["items"] == []
 
 
-def test_a_sweep_escalation_after_the_review_brings_the_case_back(build_for_reason, review,
-                                                                  sweep, queue):
+def test_a_sweep_escalation_after_the_review_brings_the_case_back(
+    build_for_reason, review, sweep, queue
+):
     case, _ = build_for_reason("overdue")
     review(case)
     assert queue()["items"] == []
@@ -215,8 +236,10 @@ def test_a_sweep_escalation_after_the_review_brings_the_case_back(build_for_reas
 
 
 def test_the_queue_is_newest_first_with_a_keyset_cursor(new_case, drive, world, queue):
-    ids = [drive(new_case(title=f"需要{n}"), world.dispatcher_a, "reject", reason="重复")["id"]
-           for n in range(3)]
+    ids = [
+        drive(new_case(title=f"需要{n}"), world.dispatcher_a, "reject", reason="重复")["id"]
+        for n in range(3)
+    ]
 
     first = queue(limit=2)
     second = queue(limit=2, cursor=first["next_cursor"])
@@ -226,14 +249,17 @@ def test_the_queue_is_newest_first_with_a_keyset_cursor(new_case, drive, world, 
     assert first["next_cursor"] and second["next_cursor"] is None
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ({"reason": "grumpy"}, "reason"),
-    ({"limit": 0}, "limit"),
-    ({"limit": 201}, "limit"),
-    ({"limit": "many"}, "limit"),
-    ({"cursor": "not-a-cursor"}, "cursor"),
-    ({"cursor": "x" * 201}, "cursor"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"reason": "grumpy"}, "reason"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"limit": "many"}, "limit"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": "x" * 201}, "cursor"),
+    ],
+)
 def test_a_bad_query_is_refused_naming_the_field(query, field, client, auth, world):
     response = client.get(REVIEWS, query_string=query, headers=auth(world.reviewer_a))
 
@@ -252,15 +278,20 @@ def test_only_reviewers_officers_and_admins_have_a_review_queue(who, client, aut
 
 def test_a_reviewer_sees_only_their_own_communitys_cases(new_case, drive, world, queue):
     mine = drive(new_case(), world.dispatcher_a, "reject", reason="重复")
-    theirs = drive(new_case(reporter=world.resident_b, org_id=world.grid_b1.id),
-                   world.dispatcher_b, "reject", reason="重复")
+    theirs = drive(
+        new_case(reporter=world.resident_b, org_id=world.grid_b1.id),
+        world.dispatcher_b,
+        "reject",
+        reason="重复",
+    )
 
     assert set(reasons_by_case(queue())) == {mine["id"]}
     assert set(reasons_by_case(queue(world.admin))) == {mine["id"], theirs["id"]}
 
 
-def test_an_officer_sees_the_cases_that_reached_their_level(build_for_reason, drive, world,
-                                                            resolved, queue):
+def test_an_officer_sees_the_cases_that_reached_their_level(
+    build_for_reason, drive, world, resolved, queue
+):
     build_for_reason("rejected")  # at grid level: below the street officer
     case = drive(resolved(), world.dispatcher_a, "reopen")  # grid → community
     case = drive(case, world.provider_staff, "accept")
@@ -293,8 +324,9 @@ def statements(app):
     return run
 
 
-def test_the_queue_does_not_query_per_case_for_reasons_tasks_or_photos(new_case, drive, world,
-                                                                       client, auth, statements):
+def test_the_queue_does_not_query_per_case_for_reasons_tasks_or_photos(
+    new_case, drive, world, client, auth, statements
+):
     # Reasons, co-tasks and photos are fetched for the whole page at once; what is left per
     # case is CaseOut's lookup of the current rating (the same as in GET /cases).
     headers = auth(world.reviewer_a)

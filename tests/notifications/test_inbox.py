@@ -17,8 +17,15 @@ T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 @pytest.fixture
 def inbox(world):
     """Five notifications for resident_a (oldest first) and one for resident_a2; their ids."""
-    mine = [notify([world.resident_a], NotificationKind.RESOLVED, now=T0 + timedelta(minutes=n),
-                   reference=f"LL-2026-00000{n}")[0] for n in range(5)]
+    mine = [
+        notify(
+            [world.resident_a],
+            NotificationKind.RESOLVED,
+            now=T0 + timedelta(minutes=n),
+            reference=f"LL-2026-00000{n}",
+        )[0]
+        for n in range(5)
+    ]
     theirs = notify([world.resident_a2], NotificationKind.RESOLVED, now=T0)[0]
     db.session.commit()
     return [n.id for n in mine], theirs.id
@@ -43,8 +50,12 @@ def test_the_inbox_lists_my_notifications_newest_first(get, inbox):
     assert (page["next_cursor"], page["unread_count"]) == (None, 5)
     first = page["items"][-1]
     assert {k: first[k] for k in ("kind", "case_id", "data", "read_at", "delivery_state")} == {
-        "kind": "resolved", "case_id": None, "data": {"reference": "LL-2026-000000"},
-        "read_at": None, "delivery_state": "not_required"}
+        "kind": "resolved",
+        "case_id": None,
+        "data": {"reference": "LL-2026-000000"},
+        "read_at": None,
+        "delivery_state": "not_required",
+    }
 
 
 def test_the_inbox_pages_with_a_cursor_until_there_is_none(get, inbox):
@@ -95,7 +106,9 @@ def test_read_all_marks_every_unread_one_of_mine_only(client, auth, world, get, 
     assert response.get_json() == {"marked": 4}
     assert get()["unread_count"] == 0
     assert get("?unread=true")["items"] == []
-    assert client.post(f"{INBOX}/read-all", headers=auth(world.resident_a)).get_json() == {"marked": 0}
+    assert client.post(f"{INBOX}/read-all", headers=auth(world.resident_a)).get_json() == {
+        "marked": 0
+    }
     assert db.session.get(Notification, theirs).read_at is None
 
 
@@ -121,11 +134,18 @@ def test_a_malformed_notification_id_is_a_404(client, auth, world, path):
     assert_problem(client.post(f"{INBOX}{path}", headers=auth(world.resident_a)), 404)
 
 
-@pytest.mark.parametrize("query, field", [
-    ("?limit=0", "limit"), ("?limit=201", "limit"), ("?limit=two", "limit"),
-    ("?cursor=0", "cursor"), ("?cursor=abc", "cursor"), (f"?cursor={2**63}", "cursor"),
-    ("?unread=maybe", "unread"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("?limit=0", "limit"),
+        ("?limit=201", "limit"),
+        ("?limit=two", "limit"),
+        ("?cursor=0", "cursor"),
+        ("?cursor=abc", "cursor"),
+        (f"?cursor={2**63}", "cursor"),
+        ("?unread=maybe", "unread"),
+    ],
+)
 def test_bad_inbox_arguments_are_a_422_naming_the_field(client, auth, world, query, field):
     assert_problem(client.get(f"{INBOX}{query}", headers=auth(world.resident_a)), 422, field)
 
@@ -142,6 +162,11 @@ def test_a_staff_inbox_fills_from_real_events(client, auth, world, new_case, act
     page = client.get(INBOX, headers=auth(world.provider_staff)).get_json()
 
     assert [(n["kind"], n["case_id"], n["data"]["reference"]) for n in page["items"]] == [
-        ("assigned", case["id"], case["reference"])]
-    assert db.session.scalars(select(Notification).where(
-        Notification.user_id == world.dispatcher_a.id)).all() == []
+        ("assigned", case["id"], case["reference"])
+    ]
+    assert (
+        db.session.scalars(
+            select(Notification).where(Notification.user_id == world.dispatcher_a.id)
+        ).all()
+        == []
+    )

@@ -16,9 +16,13 @@ K = NotificationKind
 
 def told(case: dict, kind: NotificationKind) -> set[str]:
     """Usernames that got `kind` about this case."""
-    return set(db.session.scalars(
-        select(User.username).join(Notification, Notification.user_id == User.id)
-        .where(Notification.case_id == uuid.UUID(case["id"]), Notification.kind == kind)))
+    return set(
+        db.session.scalars(
+            select(User.username)
+            .join(Notification, Notification.user_id == User.id)
+            .where(Notification.case_id == uuid.UUID(case["id"]), Notification.kind == kind)
+        )
+    )
 
 
 @pytest.fixture
@@ -32,16 +36,23 @@ def happen(new_case, drive, world, client, auth):
         if event == "assigned":
             return assigned()
         if event == "co_task":
-            return drive(new_case(), world.dispatcher_a, "coordinate",
-                         lead_provider_id=world.provider.id,
-                         co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}])
+            return drive(
+                new_case(),
+                world.dispatcher_a,
+                "coordinate",
+                lead_provider_id=world.provider.id,
+                co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}],
+            )
         if event == "returned":
             return drive(assigned(), world.provider_staff, "return", reason="不归我们管")
         if event == "co_task_returned":
             case = run("co_task")
             task_id = case["co_tasks"][0]["id"]
-            response = client.post(f"/api/v1/tasks/{task_id}/actions/return",
-                                   json={"reason": "不在职责内"}, headers=auth(world.other_provider_staff))
+            response = client.post(
+                f"/api/v1/tasks/{task_id}/actions/return",
+                json={"reason": "不在职责内"},
+                headers=auth(world.other_provider_staff),
+            )
             assert response.status_code == 200, response.get_json()
             return case
         if event == "refused_return":
@@ -63,42 +74,57 @@ def happen(new_case, drive, world, client, auth):
     return run
 
 
-@pytest.mark.parametrize("event, kind, expected", [
-    ("assigned", K.ASSIGNED, {"staff"}),
-    ("co_task", K.CO_TASK, {"staff_b"}),
-    ("co_task", K.ASSIGNED, {"staff"}),  # the lead unit is assigned as well
-    ("returned", K.RETURNED, {"dispatcher_a"}),
-    ("co_task_returned", K.RETURNED, {"dispatcher_a"}),
-    ("refused_return", K.ASSIGNED, {"staff"}),
-    ("escalated_community", K.ESCALATED, {"reviewer_a"}),
-    ("escalated_street", K.ESCALATED, {"officer_s", "reviewer_a"}),
-    ("escalated_district", K.ESCALATED, {"officer_s", "officer_d", "reviewer_a"}),
-    ("resolved", K.RESOLVED, {"resident_a"}),
-    ("review_requested", K.REVIEW_REQUESTED, {"reviewer_a"}),
-])
+@pytest.mark.parametrize(
+    "event, kind, expected",
+    [
+        ("assigned", K.ASSIGNED, {"staff"}),
+        ("co_task", K.CO_TASK, {"staff_b"}),
+        ("co_task", K.ASSIGNED, {"staff"}),  # the lead unit is assigned as well
+        ("returned", K.RETURNED, {"dispatcher_a"}),
+        ("co_task_returned", K.RETURNED, {"dispatcher_a"}),
+        ("refused_return", K.ASSIGNED, {"staff"}),
+        ("escalated_community", K.ESCALATED, {"reviewer_a"}),
+        ("escalated_street", K.ESCALATED, {"officer_s", "reviewer_a"}),
+        ("escalated_district", K.ESCALATED, {"officer_s", "officer_d", "reviewer_a"}),
+        ("resolved", K.RESOLVED, {"resident_a"}),
+        ("review_requested", K.REVIEW_REQUESTED, {"reviewer_a"}),
+    ],
+)
 @pytest.mark.usefixtures("other_provider_serves_a")
 def test_each_event_tells_exactly_the_people_concerned(happen, event, kind, expected):
     case = happen(event)
     assert told(case, kind) == expected
 
 
-@pytest.mark.parametrize("event, kind, count", [
-    ("refused_return", K.ASSIGNED, 2),  # the assignment, then the refusal
-    ("escalated_district", K.ESCALATED, 5),  # reviewer ×3, street officer, district officer
-])
+@pytest.mark.parametrize(
+    "event, kind, count",
+    [
+        ("refused_return", K.ASSIGNED, 2),  # the assignment, then the refusal
+        ("escalated_district", K.ESCALATED, 5),  # reviewer ×3, street officer, district officer
+    ],
+)
 def test_each_event_is_one_notification_per_person(happen, event, kind, count):
     case = happen(event)
-    rows = db.session.scalars(select(Notification).where(
-        Notification.case_id == uuid.UUID(case["id"]), Notification.kind == kind)).all()
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.case_id == uuid.UUID(case["id"]), Notification.kind == kind
+        )
+    ).all()
     assert len(rows) == count
 
 
 def test_a_notification_carries_what_its_text_needs(happen):
     case = happen("returned")
-    [note] = db.session.scalars(select(Notification).where(
-        Notification.case_id == uuid.UUID(case["id"]), Notification.kind == K.RETURNED)).all()
-    assert note.data == {"reference": case["reference"], "title": case["title"],
-                         "reason": "不归我们管"}
+    [note] = db.session.scalars(
+        select(Notification).where(
+            Notification.case_id == uuid.UUID(case["id"]), Notification.kind == K.RETURNED
+        )
+    ).all()
+    assert note.data == {
+        "reference": case["reference"],
+        "title": case["title"],
+        "reason": "不归我们管",
+    }
     assert (note.read_at, note.delivery_state) == (None, DeliveryState.NOT_REQUIRED)
 
 
@@ -106,8 +132,16 @@ def test_a_notification_carries_what_its_text_needs(happen):
 def test_reassigning_to_the_same_provider_does_not_tell_its_staff_again(happen, drive, world):
     case = happen("assigned")
     again = drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
-    assert len(db.session.scalars(select(Notification).where(
-        Notification.case_id == uuid.UUID(again["id"]), Notification.kind == K.ASSIGNED)).all()) == 1
+    assert (
+        len(
+            db.session.scalars(
+                select(Notification).where(
+                    Notification.case_id == uuid.UUID(again["id"]), Notification.kind == K.ASSIGNED
+                )
+            ).all()
+        )
+        == 1
+    )
     moved = drive(again, world.dispatcher_a, "assign", provider_id=world.other_provider.id)
     assert told(moved, K.ASSIGNED) == {"staff", "staff_b"}
 
@@ -128,20 +162,31 @@ def test_a_deactivated_account_is_not_told(happen, world):
 def test_a_need_reported_without_a_resident_account_tells_nobody_when_resolved(
     client, auth, drive, world
 ):
-    response = client.post(CASES, json={
-        "category": "elderly_care", "title": "助浴", "description": "电话反映",
-        "org_id": world.grid_a1.id, "on_behalf_of": {"name": "王阿姨", "phone": "13900001111"}},
-        headers=auth(world.grid_worker_a1))
+    response = client.post(
+        CASES,
+        json={
+            "category": "elderly_care",
+            "title": "助浴",
+            "description": "电话反映",
+            "org_id": world.grid_a1.id,
+            "on_behalf_of": {"name": "王阿姨", "phone": "13900001111"},
+        },
+        headers=auth(world.grid_worker_a1),
+    )
     case = response.get_json()
     case = drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
-    case = drive(drive(case, world.provider_staff, "accept"), world.provider_staff, "resolve",
-                 note="已处理")
+    case = drive(
+        drive(case, world.provider_staff, "accept"), world.provider_staff, "resolve", note="已处理"
+    )
     assert told(case, K.RESOLVED) == set()
 
 
 def test_a_residents_reopen_tells_the_community_reviewers_of_the_climb(happen, drive, world):
     case = drive(happen("resolved"), world.resident_a, "reopen", note="还是不行")
     assert told(case, K.ESCALATED) == {"reviewer_a"}
-    [note] = db.session.scalars(select(Notification).where(
-        Notification.case_id == uuid.UUID(case["id"]), Notification.kind == K.ESCALATED)).all()
+    [note] = db.session.scalars(
+        select(Notification).where(
+            Notification.case_id == uuid.UUID(case["id"]), Notification.kind == K.ESCALATED
+        )
+    ).all()
     assert (note.data["level"], note.data["reason"]) == ("community", "resident_not_satisfied")

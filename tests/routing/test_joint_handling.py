@@ -28,10 +28,16 @@ def coordinate(drive, world):
     """coordinate(case, by=dispatcher_a) → the case with world.provider leading, other_provider co-unit."""
 
     def run(case, by=None, co=None):
-        co_providers = co or [{"provider_id": world.other_provider.id, "due_at": later(),
-                               "note": "协助清理楼道"}]
-        return drive(case, by or world.dispatcher_a, "coordinate",
-                     lead_provider_id=world.provider.id, co_providers=co_providers)
+        co_providers = co or [
+            {"provider_id": world.other_provider.id, "due_at": later(), "note": "协助清理楼道"}
+        ]
+        return drive(
+            case,
+            by or world.dispatcher_a,
+            "coordinate",
+            lead_provider_id=world.provider.id,
+            co_providers=co_providers,
+        )
 
     return run
 
@@ -41,8 +47,11 @@ def task_action(client, auth, world):
     """task_action(task_id, action, user=other_provider_staff, **body) → the response."""
 
     def post(task_id, action, user=None, **body):
-        return client.post(f"{TASKS}/{task_id}/actions/{action}", json=body,
-                           headers=auth(user or world.other_provider_staff))
+        return client.post(
+            f"{TASKS}/{task_id}/actions/{action}",
+            json=body,
+            headers=auth(user or world.other_provider_staff),
+        )
 
     return post
 
@@ -64,7 +73,10 @@ def test_coordinating_makes_the_lead_the_provider_and_opens_a_co_task(
     assert joint["version"] == case["version"] + 1
     [task] = joint["co_tasks"]
     assert (task["provider_id"], task["state"], task["note"]) == (
-        world.other_provider.id, "open", "协助清理楼道")
+        world.other_provider.id,
+        "open",
+        "协助清理楼道",
+    )
     assert [e.action for e in events_of(case, "coordinate")] == ["coordinate"]
 
 
@@ -86,8 +98,13 @@ def test_coordinators_may_coordinate(new_case, coordinate, world, who, sweep):
 @pytest.mark.parametrize("who", ["grid_worker_a1", "provider_staff", "resident_a", "reviewer_a"])
 def test_other_roles_may_not_coordinate(assigned_case, act, world, who):
     case = assigned_case()
-    response = act(getattr(world, who), case, "coordinate", lead_provider_id=world.provider.id,
-                   co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}])
+    response = act(
+        getattr(world, who),
+        case,
+        "coordinate",
+        lead_provider_id=world.provider.id,
+        co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}],
+    )
     assert_problem(response, 403)
     assert count(CoTask) == 0
 
@@ -134,8 +151,10 @@ def test_only_provider_staff_have_a_task_list(client, auth, world, who):
     assert_problem(client.get(TASKS, headers=auth(getattr(world, who))), 403)
 
 
-@pytest.mark.parametrize("lead_accepted, action", [
-    (False, "accept"), (False, "return"), (True, "resolve"), (True, "return")])
+@pytest.mark.parametrize(
+    "lead_accepted, action",
+    [(False, "accept"), (False, "return"), (True, "resolve"), (True, "return")],
+)
 def test_the_co_unit_cannot_act_on_the_case_itself(
     new_case, coordinate, drive, act, world, lead_accepted, action
 ):
@@ -159,9 +178,15 @@ def test_the_co_unit_accepts_then_completes_its_task(new_case, coordinate, task_
     assert (done.status_code, done.get_json()["state"]) == (200, "done")
     events = events_of(case, "co_task_accept", "co_task_complete")
     assert [(e.action, e.note, e.public) for e in events] == [
-        ("co_task_accept", "明天上门", False), ("co_task_complete", "已清理", False)]
-    assert events[1].data == {"task_id": task_id, "provider_id": world.other_provider.id,
-                              "from": "accepted", "to": "done"}
+        ("co_task_accept", "明天上门", False),
+        ("co_task_complete", "已清理", False),
+    ]
+    assert events[1].data == {
+        "task_id": task_id,
+        "provider_id": world.other_provider.id,
+        "from": "accepted",
+        "to": "done",
+    }
     assert case_row(case).version == case["version"]  # the case itself has not moved
 
 
@@ -185,9 +210,12 @@ def test_a_co_unit_returns_its_task_with_a_reason_and_the_dispatchers_hear(
     assert (note.data["reason"], note.data["task_id"]) == ("不在我们职责内", task_id)
 
 
-@pytest.mark.parametrize("done_action, then", [("complete", "accept"), ("complete", "return"),
-                                               ("return", "complete")])
-def test_a_finished_task_takes_no_further_action(new_case, coordinate, task_action, done_action, then):
+@pytest.mark.parametrize(
+    "done_action, then", [("complete", "accept"), ("complete", "return"), ("return", "complete")]
+)
+def test_a_finished_task_takes_no_further_action(
+    new_case, coordinate, task_action, done_action, then
+):
     case = coordinate(new_case())
     task_id = case["co_tasks"][0]["id"]
     task_action(task_id, done_action, reason="理由")
@@ -223,10 +251,13 @@ def test_the_lead_resolves_once_every_co_task_is_done(
     new_case, coordinate, drive, act, task_action, world, make_provider
 ):
     third = make_provider("第三协办单位", coverage=[world.street])
-    case = coordinate(new_case(), co=[
-        {"provider_id": world.other_provider.id, "due_at": later()},
-        {"provider_id": third.id, "due_at": later(3)},
-    ])
+    case = coordinate(
+        new_case(),
+        co=[
+            {"provider_id": world.other_provider.id, "due_at": later()},
+            {"provider_id": third.id, "due_at": later(3)},
+        ],
+    )
     case = drive(case, world.provider_staff, "accept")
     task_action(case["co_tasks"][0]["id"], "complete")
     still_open = act(world.provider_staff, case, "resolve", note="已处理")

@@ -34,25 +34,36 @@ def test_an_admin_registers_a_provider(client, auth, world):
     assert response.status_code == 201, response.get_json()
     out = response.get_json()
     assert {k: v for k, v in out.items() if k != "id"} == {
-        "name": "阳光助老服务社", "type": "social_organisation",
-        "categories": ["elderly_care", "community_meals"], "coverage": [world.community_a.id],
-        "capacity": 20, "active": True, "contact": "021-5555 0000"}
+        "name": "阳光助老服务社",
+        "type": "social_organisation",
+        "categories": ["elderly_care", "community_meals"],
+        "coverage": [world.community_a.id],
+        "capacity": 20,
+        "active": True,
+        "contact": "021-5555 0000",
+    }
     assert provider_named("阳光助老服务社").id == out["id"]
 
 
-def test_a_registered_provider_takes_part_in_routing(app, monkeypatch, client, auth, world, new_case):
+def test_a_registered_provider_takes_part_in_routing(
+    app, monkeypatch, client, auth, world, new_case
+):
     created = client.post(PROVIDERS, json=body(world), headers=auth(world.admin)).get_json()
     monkeypatch.setitem(app.config, "AUTO_ROUTING", True)
     assert new_case()["provider_id"] == created["id"]
 
 
 def test_registering_defaults_capacity_and_active(client, auth, world):
-    minimal = {k: v for k, v in body(world).items() if k in ("name", "type", "categories", "coverage")}
+    minimal = {
+        k: v for k, v in body(world).items() if k in ("name", "type", "categories", "coverage")
+    }
     out = client.post(PROVIDERS, json=minimal, headers=auth(world.admin)).get_json()
     assert (out["capacity"], out["active"], out["contact"]) == (50, True, "")
 
 
-@pytest.mark.parametrize("who", ["dispatcher_a", "officer_district", "provider_staff", "resident_a"])
+@pytest.mark.parametrize(
+    "who", ["dispatcher_a", "officer_district", "provider_staff", "resident_a"]
+)
 def test_only_admins_register_providers(client, auth, world, who):
     before = snapshot()
     response = client.post(PROVIDERS, json=body(world), headers=auth(getattr(world, who)))
@@ -61,13 +72,20 @@ def test_only_admins_register_providers(client, auth, world, who):
 
 
 def test_an_admin_changes_part_of_a_provider(client, auth, world):
-    response = client.patch(f"{PROVIDERS}/{world.provider.id}", json={"capacity": 7, "contact": "110"},
-                            headers=auth(world.admin))
+    response = client.patch(
+        f"{PROVIDERS}/{world.provider.id}",
+        json={"capacity": 7, "contact": "110"},
+        headers=auth(world.admin),
+    )
 
     assert response.status_code == 200, response.get_json()
     out = response.get_json()
     assert (out["capacity"], out["contact"], out["name"], out["active"]) == (
-        7, "110", "街道服务中心", True)
+        7,
+        "110",
+        "街道服务中心",
+        True,
+    )
     assert len(out["categories"]) == 10  # untouched
 
 
@@ -75,44 +93,56 @@ def test_patching_coverage_and_categories_replaces_them(client, auth, world):
     response = client.patch(
         f"{PROVIDERS}/{world.provider.id}",
         json={"categories": ["health"], "coverage": [world.grid_a1.id, world.grid_a2.id]},
-        headers=auth(world.admin))
+        headers=auth(world.admin),
+    )
     out = response.get_json()
     assert out["categories"] == ["health"]
     assert sorted(out["coverage"]) == sorted([world.grid_a1.id, world.grid_a2.id])
 
 
 def test_a_deactivated_provider_leaves_routing(app, monkeypatch, client, auth, world, new_case):
-    client.patch(f"{PROVIDERS}/{world.provider.id}", json={"active": False}, headers=auth(world.admin))
+    client.patch(
+        f"{PROVIDERS}/{world.provider.id}", json={"active": False}, headers=auth(world.admin)
+    )
     monkeypatch.setitem(app.config, "AUTO_ROUTING", True)
 
     case = new_case()
 
     assert (case["provider_id"], case["unmet_need"]) == (None, True)
-    listed = client.get(f"{PROVIDERS}?category=elderly_care&org_id={world.grid_a1.id}",
-                        headers=auth(world.dispatcher_a)).get_json()
+    listed = client.get(
+        f"{PROVIDERS}?category=elderly_care&org_id={world.grid_a1.id}",
+        headers=auth(world.dispatcher_a),
+    ).get_json()
     assert listed == []
 
 
 def test_a_deactivated_provider_cannot_be_assigned(client, auth, world, new_case, act):
-    client.patch(f"{PROVIDERS}/{world.provider.id}", json={"active": False}, headers=auth(world.admin))
+    client.patch(
+        f"{PROVIDERS}/{world.provider.id}", json={"active": False}, headers=auth(world.admin)
+    )
     case = new_case()
-    assert_problem(act(world.dispatcher_a, case, "assign", provider_id=world.provider.id), 422,
-                   "provider_id")
+    assert_problem(
+        act(world.dispatcher_a, case, "assign", provider_id=world.provider.id), 422, "provider_id"
+    )
 
 
 @pytest.mark.parametrize("who", ["dispatcher_a", "provider_staff"])
 def test_only_admins_change_providers(client, auth, world, who):
     before = snapshot()
-    response = client.patch(f"{PROVIDERS}/{world.provider.id}", json={"active": False},
-                            headers=auth(getattr(world, who)))
+    response = client.patch(
+        f"{PROVIDERS}/{world.provider.id}",
+        json={"active": False},
+        headers=auth(getattr(world, who)),
+    )
     assert_problem(response, 403)
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("provider_id", [987654, 2**31, 10**30])
 def test_patching_an_unknown_provider_is_a_404(client, auth, world, provider_id):
-    response = client.patch(f"{PROVIDERS}/{provider_id}", json={"capacity": 3},
-                            headers=auth(world.admin))
+    response = client.patch(
+        f"{PROVIDERS}/{provider_id}", json={"capacity": 3}, headers=auth(world.admin)
+    )
     assert_problem(response, 404)
 
 
@@ -154,9 +184,13 @@ def test_importing_creates_the_providers_of_the_file(import_csv, world):
     assert result.exit_code == 0, result.output
     assert "2 created, 0 updated" in result.output
     childcare = provider_named("甲社区托育点")
-    assert ([c.code for c in childcare.categories], [o.code for o in childcare.coverage],
-            childcare.capacity, childcare.contact, childcare.active) == (
-        ["childcare"], ["t-ca"], 12, "021-1", True)
+    assert (
+        [c.code for c in childcare.categories],
+        [o.code for o in childcare.coverage],
+        childcare.capacity,
+        childcare.contact,
+        childcare.active,
+    ) == (["childcare"], ["t-ca"], 12, "021-1", True)
     meals = provider_named("乙社区助餐")
     assert sorted(c.code for c in meals.categories) == ["community_meals", "elderly_care"]
     assert sorted(o.code for o in meals.coverage) == ["t-cb", "t-cb-1"]
@@ -171,7 +205,10 @@ def test_importing_updates_providers_by_name(import_csv, world):
     provider = provider_named("街道服务中心")
     assert provider.id == world.provider.id
     assert ([c.code for c in provider.categories], provider.capacity, provider.active) == (
-        ["health"], 5, False)
+        ["health"],
+        5,
+        False,
+    )
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(import_csv, world):
@@ -179,7 +216,9 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(import_cs
     import_csv(text)
     result = import_csv(text)
     assert "0 created, 1 updated" in result.output
-    assert len(db.session.scalars(select(Provider).where(Provider.name == "甲社区托育点")).all()) == 1
+    assert (
+        len(db.session.scalars(select(Provider).where(Provider.name == "甲社区托育点")).all()) == 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -195,7 +234,9 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(import_cs
         ("托育点,enterprise,childcare,t-ca,1,,maybe", "active must be yes or no"),
     ],
 )
-def test_a_file_with_a_bad_row_imports_nothing_and_names_the_line(import_csv, world, row, complaint):
+def test_a_file_with_a_bad_row_imports_nothing_and_names_the_line(
+    import_csv, world, row, complaint
+):
     before = snapshot()
     good = "甲社区托育点,enterprise,childcare,t-ca,12,,yes\n"
 

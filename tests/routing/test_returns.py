@@ -1,4 +1,4 @@
-""""Not ours": a provider returns a case, a dispatcher accepts (a bounce) or refuses the return."""
+""" "Not ours": a provider returns a case, a dispatcher accepts (a bounce) or refuses the return."""
 
 import pytest
 
@@ -13,7 +13,11 @@ def returned_case(assigned_case, drive, world):
 
     def build(provider=None, **fields):
         case = assigned_case(provider, **fields)
-        staff = world.provider_staff if provider in (None, world.provider) else world.other_provider_staff
+        staff = (
+            world.provider_staff
+            if provider in (None, world.provider)
+            else world.other_provider_staff
+        )
         return drive(case, staff, "return", reason="不归我们管")
 
     return build
@@ -179,10 +183,16 @@ def test_the_third_accepted_return_escalates_the_case_one_level(new_case, drive,
     assert case["escalation_level"] == "community"
     [escalation] = db_escalations()
     assert (escalation.reason, escalation.from_level.value, escalation.to_level.value) == (
-        "bounced_three_times", "grid", "community")
+        "bounced_three_times",
+        "grid",
+        "community",
+    )
     [event] = events_of(case, "escalate")
-    assert event.data == {"reason": "bounced_three_times", "from_level": "grid",
-                          "to_level": "community"}
+    assert event.data == {
+        "reason": "bounced_three_times",
+        "from_level": "grid",
+        "to_level": "community",
+    }
     assert event.actor_id == world.dispatcher_a.id
     # climbing, then routed again at the new level
     assert [e.action for e in events_of(case)][-3:] == ["accept_return", "escalate", "route"]
@@ -217,4 +227,6 @@ def _staff_of(world, provider):
     from linli.accounts.models import Role
     from tests.factories import make_user
 
-    return make_user(f"staff_{provider.id}", Role.PROVIDER_STAFF, world.community_a, provider=provider)
+    return make_user(
+        f"staff_{provider.id}", Role.PROVIDER_STAFF, world.community_a, provider=provider
+    )

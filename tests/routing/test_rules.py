@@ -75,8 +75,12 @@ def test_the_system_assignment_records_the_rule_and_every_candidate(
     by_id = {c["provider_id"]: c for c in event.data["candidates"]}
     assert set(by_id) == {world.provider.id, community.id}
     assert by_id[community.id] == {
-        "provider_id": community.id, "name": "甲社区服务站", "coverage_depth": 3,
-        "open_cases": 0, "capacity": 10, "load": 0.0,
+        "provider_id": community.id,
+        "name": "甲社区服务站",
+        "coverage_depth": 3,
+        "open_cases": 0,
+        "capacity": 10,
+        "load": 0.0,
     }
     assert by_id[world.provider.id]["coverage_depth"] == 2
 
@@ -94,10 +98,14 @@ def test_a_tie_on_coverage_goes_to_the_lowest_open_load(
     event = route_event(case)
     assert event.data["rule"] == "lowest_load"
     assert {c["provider_id"]: c["open_cases"] for c in event.data["candidates"]} == {
-        world.provider.id: 1, second.id: 0}
+        world.provider.id: 1,
+        second.id: 0,
+    }
 
 
-def test_load_is_counted_relative_to_capacity(app, monkeypatch, world, make_provider, new_case, drive):
+def test_load_is_counted_relative_to_capacity(
+    app, monkeypatch, world, make_provider, new_case, drive
+):
     small = make_provider("小服务队", coverage=[world.street], capacity=2)
     give_load(new_case, drive, world, world.provider, 2)  # 2 of 50
     give_load(new_case, drive, world, small, 1)  # 1 of 2
@@ -127,7 +135,9 @@ def test_resolved_and_closed_cases_do_not_count_as_load(
 
     assert case["provider_id"] == second.id
     assert {c["provider_id"]: c["open_cases"] for c in route_event(case).data["candidates"]} == {
-        world.provider.id: 1, second.id: 0}
+        world.provider.id: 1,
+        second.id: 0,
+    }
 
 
 def test_a_full_tie_waits_in_triage_and_says_so(auto_routing, world, make_provider, new_case):
@@ -153,7 +163,9 @@ def test_an_inactive_provider_is_not_a_candidate(auto_routing, world, make_provi
     assert candidate_ids(route_event(case)) == [world.provider.id]
 
 
-def test_a_provider_of_another_category_is_not_a_candidate(auto_routing, world, make_provider, new_case):
+def test_a_provider_of_another_category_is_not_a_candidate(
+    auto_routing, world, make_provider, new_case
+):
     make_provider("甲社区托育点", coverage=[world.community_a], categories=["childcare"])
 
     elderly = new_case(category="elderly_care")
@@ -189,7 +201,9 @@ def test_the_systems_assignment_tells_the_providers_staff(auto_routing, world, n
 def no_street_provider(world):
     from linli.extensions import db
 
-    db.session.execute(update(Provider).where(Provider.id == world.provider.id).values(active=False))
+    db.session.execute(
+        update(Provider).where(Provider.id == world.provider.id).values(active=False)
+    )
     db.session.commit()
 
 
@@ -241,11 +255,13 @@ def test_routing_advice_names_the_rule_the_pick_and_the_candidates(
     body = response.get_json()
     assert (body["rule"], body["provider_id"]) == ("most_specific_coverage", community.id)
     assert sorted(c["provider_id"] for c in body["candidates"]) == sorted(
-        [world.provider.id, community.id])
+        [world.provider.id, community.id]
+    )
 
 
-def test_routing_advice_for_an_unmet_need_has_no_provider(client, auth, world, no_street_provider,
-                                                          new_case):
+def test_routing_advice_for_an_unmet_need_has_no_provider(
+    client, auth, world, no_street_provider, new_case
+):
     case = new_case()
     response = client.get(f"{CASES}/{case['id']}/routing", headers=auth(world.admin))
     assert response.get_json() == {"rule": "no_provider", "provider_id": None, "candidates": []}

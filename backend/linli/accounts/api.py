@@ -7,7 +7,6 @@ from flask_jwt_extended import get_jwt, jwt_required
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
-from linli.db import utcnow
 from linli.accounts import service
 from linli.accounts.models import Role
 from linli.accounts.permissions import require_role
@@ -22,6 +21,7 @@ from linli.accounts.schemas import (
     VerificationCodeIn,
 )
 from linli.accounts.service import current_actor
+from linli.db import utcnow
 from linli.extensions import limiter
 from linli.orgs.service import get_org_or_404
 from linli.routing.service import get_provider_or_404
@@ -63,10 +63,14 @@ def _account_attempted(response) -> bool:
 
 
 @blp.route("/verification-codes", methods=["POST"])
-@limiter.limit(lambda: current_app.config["CODE_LIMIT_PER_PHONE"], key_func=_phone_key,
-               scope="code-phone")
-@limiter.limit(lambda: current_app.config["CODE_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
-               scope="code-address")
+@limiter.limit(
+    lambda: current_app.config["CODE_LIMIT_PER_PHONE"], key_func=_phone_key, scope="code-phone"
+)
+@limiter.limit(
+    lambda: current_app.config["CODE_LIMIT_PER_ADDRESS"],
+    key_func=get_remote_address,
+    scope="code-address",
+)
 @blp.arguments(VerificationCodeIn)
 @blp.response(202)
 @blp.alt_response(429, description="Too many codes asked for; see Retry-After")
@@ -79,9 +83,12 @@ def request_verification_code(data):
 
 
 @blp.route("/register", methods=["POST"])
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"],
-               key_func=get_remote_address, deduct_when=_account_attempted,
-               scope="register-address")
+@limiter.limit(
+    lambda: current_app.config["REGISTER_LIMIT_PER_ADDRESS"],
+    key_func=get_remote_address,
+    deduct_when=_account_attempted,
+    scope="register-address",
+)
 @blp.arguments(RegisterIn)
 @blp.response(201, SessionOut)
 @blp.alt_response(429, description="Too many accounts from this address; see Retry-After")
@@ -89,8 +96,12 @@ def register(data):
     """A resident registers with a mainland mobile number and its code, and is signed in."""
     org = get_org_or_404(data["org_id"])
     user = service.register_resident(
-        phone=data["phone"], code=data["code"], password=data["password"],
-        display_name=data["display_name"], org=org, now=datetime.now(UTC),
+        phone=data["phone"],
+        code=data["code"],
+        password=data["password"],
+        display_name=data["display_name"],
+        org=org,
+        now=datetime.now(UTC),
     )
     return {**service.issue_tokens(user), "user": user}
 

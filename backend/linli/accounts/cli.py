@@ -4,10 +4,10 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from linli.db import utcnow
 from linli.accounts import service
 from linli.accounts.models import Role
 from linli.accounts.schemas import Password
+from linli.db import utcnow
 from linli.extensions import db
 from linli.orgs.models import Org
 from linli.routing.models import Provider
@@ -50,5 +50,7 @@ def create_account(username, role, org_code, display_name, phone, provider_id, p
         )
     except HTTPException as error:
         data = getattr(error, "data", {}) or {}
-        raise click.ClickException(f"{data.get('message', error.description)} {data.get('errors', '')}")
+        raise click.ClickException(
+            f"{data.get('message', error.description)} {data.get('errors', '')}"
+        ) from None
     click.echo(f"created {user.role} {user.username} (id {user.id}) in {org.name}")

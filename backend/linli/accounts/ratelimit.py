@@ -30,7 +30,7 @@ def _digest(key: str) -> str:
 class DatabaseStorage(Storage):
     """Fixed-window counters in a table; every operation is one short transaction of its own."""
 
-    STORAGE_SCHEME = ["database"]  # noqa: RUF012 - read once, by limits' storage registry
+    STORAGE_SCHEME = ["database"]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
@@ -62,10 +62,13 @@ class DatabaseStorage(Storage):
         upsert = insert.on_conflict_do_update(
             index_elements=[_COUNTERS.c.key],
             set_={
-                "count": case((expired, insert.excluded.count),
-                              else_=_COUNTERS.c.count + insert.excluded.count),
-                "expires_at": case((expired, insert.excluded.expires_at),
-                                   else_=_COUNTERS.c.expires_at),
+                "count": case(
+                    (expired, insert.excluded.count),
+                    else_=_COUNTERS.c.count + insert.excluded.count,
+                ),
+                "expires_at": case(
+                    (expired, insert.excluded.expires_at), else_=_COUNTERS.c.expires_at
+                ),
             },
         ).returning(_COUNTERS.c.count)
         with engine.begin() as conn:
@@ -76,8 +79,9 @@ class DatabaseStorage(Storage):
         return count
 
     def _live(self, column, key: str):
-        query = select(column).where(_COUNTERS.c.key == _digest(key),
-                                     _COUNTERS.c.expires_at > utcnow())
+        query = select(column).where(
+            _COUNTERS.c.key == _digest(key), _COUNTERS.c.expires_at > utcnow()
+        )
         with self._engine().begin() as conn:
             return conn.execute(query).scalar_one_or_none()
 

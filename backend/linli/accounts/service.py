@@ -39,8 +39,10 @@ def normalize_mainland_mobile(raw: str) -> str | None:
 
 
 def _ensure_unique(username: str, phone: str | None) -> None:
-    condition = or_(User.username == username, User.phone == phone) if phone else (
-        User.username == username
+    condition = (
+        or_(User.username == username, User.phone == phone)
+        if phone
+        else (User.username == username)
     )
     clash = db.session.scalar(select(User).where(condition))
     if clash is not None:
@@ -51,7 +53,9 @@ def _ensure_unique(username: str, phone: str | None) -> None:
 def mainland_mobile_or_422(raw: str) -> str:
     normalized = normalize_mainland_mobile(raw)
     if normalized is None:
-        abort(422, "not a mainland mobile number", errors={"phone": ["not a mainland mobile number"]})
+        abort(
+            422, "not a mainland mobile number", errors={"phone": ["not a mainland mobile number"]}
+        )
     return normalized
 
 
@@ -104,11 +108,17 @@ def create_user(
     if phone is not None:
         phone = mainland_mobile_or_422(phone)
     if (role is Role.PROVIDER_STAFF) != (provider is not None):
-        abort(422, "provider staff, and only they, belong to a provider",
-              errors={"provider_id": ["required for provider_staff, and only for them"]})
+        abort(
+            422,
+            "provider staff, and only they, belong to a provider",
+            errors={"provider_id": ["required for provider_staff, and only for them"]},
+        )
     if role is Role.GRID_WORKER and org.kind not in (OrgKind.GRID, OrgKind.COMMUNITY):
-        abort(422, "a grid worker works a grid or a community's grids",
-              errors={"org_id": ["must be a grid or community"]})
+        abort(
+            422,
+            "a grid worker works a grid or a community's grids",
+            errors={"org_id": ["must be a grid or community"]},
+        )
     _ensure_unique(username, phone)
     user = User(
         username=username,
@@ -210,14 +220,24 @@ def logout(user: User, access_payload: dict, refresh_token: str | None) -> None:
     if refresh_token:
         try:
             refresh_payload = decode_token(refresh_token)
-        except Exception:  # noqa: BLE001 - any undecodable token is simply not revoked
-            abort(422, "refresh_token is not a valid token",
-                  errors={"refresh_token": ["not a valid token"]})
+        except Exception:
+            abort(
+                422,
+                "refresh_token is not a valid token",
+                errors={"refresh_token": ["not a valid token"]},
+            )
         if malformed_token_reason(refresh_payload):
-            abort(422, "refresh_token is not a valid token",
-                  errors={"refresh_token": ["not a valid token"]})
+            abort(
+                422,
+                "refresh_token is not a valid token",
+                errors={"refresh_token": ["not a valid token"]},
+            )
         if refresh_payload.get("type") != "refresh" or refresh_payload["sub"] != str(user.id):
-            abort(422, "refresh_token is not yours", errors={"refresh_token": ["not your refresh token"]})
+            abort(
+                422,
+                "refresh_token is not yours",
+                errors={"refresh_token": ["not your refresh token"]},
+            )
     for payload in (access_payload, refresh_payload):
         if payload is not None:
             revoke_token(payload)

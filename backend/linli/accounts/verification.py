@@ -73,5 +73,8 @@ def use_registration_code(phone: str, code: str, *, now: datetime) -> None:
     if live is not None:
         live.attempts += 1
         db.session.commit()
-    abort(422, "wrong or expired verification code",
-          errors={"code": ["wrong or expired code; ask for a new one"]})
+    abort(
+        422,
+        "wrong or expired verification code",
+        errors={"code": ["wrong or expired code; ask for a new one"]},
+    )

@@ -15,6 +15,10 @@ blp = Blueprint("audit", __name__, url_prefix="/audit", description="Administrat
 def audit_log(args):
     """Who changed which provider, SLA policy, category or account, and how; newest first."""
     items, next_cursor = service.audit_log(
-        current_actor(), object_type=args.get("object_type"), object_id=args.get("object_id"),
-        limit=args["limit"], cursor=args.get("cursor"))
+        current_actor(),
+        object_type=args.get("object_type"),
+        object_id=args.get("object_id"),
+        limit=args["limit"],
+        cursor=args.get("cursor"),
+    )
     return {"items": items, "next_cursor": next_cursor}

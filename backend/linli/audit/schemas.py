@@ -6,7 +6,9 @@ from linli.common_schemas import PageArgs, Text, output
 
 
 class AuditListArgs(PageArgs):
-    object_type = fields.String(validate=validate.OneOf(["provider", "sla_policy", "category", "user"]))
+    object_type = fields.String(
+        validate=validate.OneOf(["provider", "sla_policy", "category", "user"])
+    )
     object_id = Text(64, min_length=1)
     cursor = fields.Integer(strict=False, validate=validate.Range(1, 2**31 - 1))
 
@@ -19,7 +21,9 @@ class AuditRecordOut(Schema):
     action = fields.Enum(AuditAction, by_value=True)
     object_type = fields.String()
     object_id = fields.String()
-    changes = fields.Dict(metadata={"description": "{field: [before, after]}; null befores on create"})
+    changes = fields.Dict(
+        metadata={"description": "{field: [before, after]}; null befores on create"}
+    )
 
 
 @output

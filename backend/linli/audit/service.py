@@ -19,20 +19,43 @@ def _mask_phone(phone: str | None) -> str | None:
 
 # What the log keeps of each kind of object: plain values, never passwords or tokens.
 DESCRIBE = {
-    Provider: ("provider", lambda p: {
-        "name": p.name, "type": p.type.value, "capacity": p.capacity, "contact": p.contact,
-        "active": p.active, "categories": sorted(c.code for c in p.categories),
-        "coverage": sorted(o.id for o in p.coverage)}),
-    SlaPolicy: ("sla_policy", lambda p: {
-        "category_id": p.category_id, "priority": p.priority.value,
-        "accept_within_minutes": p.accept_within_minutes,
-        "resolve_within_minutes": p.resolve_within_minutes}),
-    Category: ("category", lambda c: {
-        "code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "active": c.active}),
-    User: ("user", lambda u: {
-        "username": u.username, "display_name": u.display_name, "role": u.role.value,
-        "org_id": u.org_id, "provider_id": u.provider_id, "active": u.active,
-        "phone": _mask_phone(u.phone)}),
+    Provider: (
+        "provider",
+        lambda p: {
+            "name": p.name,
+            "type": p.type.value,
+            "capacity": p.capacity,
+            "contact": p.contact,
+            "active": p.active,
+            "categories": sorted(c.code for c in p.categories),
+            "coverage": sorted(o.id for o in p.coverage),
+        },
+    ),
+    SlaPolicy: (
+        "sla_policy",
+        lambda p: {
+            "category_id": p.category_id,
+            "priority": p.priority.value,
+            "accept_within_minutes": p.accept_within_minutes,
+            "resolve_within_minutes": p.resolve_within_minutes,
+        },
+    ),
+    Category: (
+        "category",
+        lambda c: {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "active": c.active},
+    ),
+    User: (
+        "user",
+        lambda u: {
+            "username": u.username,
+            "display_name": u.display_name,
+            "role": u.role.value,
+            "org_id": u.org_id,
+            "provider_id": u.provider_id,
+            "active": u.active,
+            "phone": _mask_phone(u.phone),
+        },
+    ),
 }
 
 
@@ -40,25 +63,36 @@ def describe(obj) -> dict:
     return DESCRIBE[type(obj)][1](obj)
 
 
-def record_change(actor: User | None, obj, before: dict | None, *, now: datetime) -> AuditRecord | None:
+def record_change(
+    actor: User | None, obj, before: dict | None, *, now: datetime
+) -> AuditRecord | None:
     """Log what changed on `obj` since `before` (None: it was created), in the caller's
     transaction. A change that changed nothing leaves no record. `actor=None` is the system."""
     db.session.flush()  # ids and defaults of a new object
     after = describe(obj)
-    changes = {k: [None if before is None else before.get(k), v] for k, v in after.items()
-               if before is None or before.get(k) != v}
+    changes = {
+        k: [None if before is None else before.get(k), v]
+        for k, v in after.items()
+        if before is None or before.get(k) != v
+    }
     if not changes:
         return None
     object_type = DESCRIBE[type(obj)][0]
-    record = AuditRecord(at=now, actor_id=actor.id if actor else None,
-                         action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-                         object_type=object_type, object_id=str(obj.id), changes=changes)
+    record = AuditRecord(
+        at=now,
+        actor_id=actor.id if actor else None,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        object_type=object_type,
+        object_id=str(obj.id),
+        changes=changes,
+    )
     db.session.add(record)
     return record
 
 
-def audit_log(actor: User, *, object_type: str | None, object_id: str | None, limit: int,
-              cursor: int | None) -> tuple[list[AuditRecord], str | None]:
+def audit_log(
+    actor: User, *, object_type: str | None, object_id: str | None, limit: int, cursor: int | None
+) -> tuple[list[AuditRecord], str | None]:
     """Newest first, keyset on id; for admins (scoped admins come with the console)."""
     require_role(actor, Role.ADMIN)
     query = select(AuditRecord)

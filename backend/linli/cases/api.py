@@ -9,7 +9,6 @@ from linli.accounts.models import Role
 from linli.accounts.service import current_actor
 from linli.cases import attachments, service
 from linli.cases.lifecycle import Action, VersionConflict
-from linli.cases.scope import CaseView, get_case_for
 from linli.cases.schemas import (
     ActionIn,
     AttachmentOut,
@@ -23,6 +22,7 @@ from linli.cases.schemas import (
     SupportOut,
     VersionConflictProblem,
 )
+from linli.cases.scope import CaseView, get_case_for
 from linli.db import utcnow
 from linli.errors import abort
 from linli.extensions import db, limiter
@@ -94,7 +94,9 @@ def list_cases(args):
 @blp.response(200, SimilarCaseOut(many=True))
 def similar_cases(args):
     """Open cases of the same category nearby: offer a +1 instead of a new report."""
-    return service.similar_open_cases(current_actor(), args["category"], args["org_id"], now=utcnow())
+    return service.similar_open_cases(
+        current_actor(), args["category"], args["org_id"], now=utcnow()
+    )
 
 
 @blp.route("/<uuid:case_id>")
@@ -122,14 +124,20 @@ def support_case(case_id):
     return service.support_case(current_actor(), case_id, now=utcnow())
 
 
-@blp.route("/<uuid:case_id>/actions/<string:action>", methods=["POST"],
-           parameters=[enum_path_parameter("action", Action, "A lifecycle action (else 404)")])
+@blp.route(
+    "/<uuid:case_id>/actions/<string:action>",
+    methods=["POST"],
+    parameters=[enum_path_parameter("action", Action, "A lifecycle action (else 404)")],
+)
 @jwt_required()
 @idempotent()
 @blp.arguments(ActionIn)
 @blp.response(200, CaseOut)
-@blp.alt_response(409, schema=VersionConflictProblem,
-                  description="Stale version; the body carries the current `case`")
+@blp.alt_response(
+    409,
+    schema=VersionConflictProblem,
+    description="Stale version; the body carries the current `case`",
+)
 def act_on_case(data, case_id, action):
     """Apply a lifecycle action: assign, accept, return, resolve, reject, reopen, close."""
     try:

@@ -60,12 +60,21 @@ def sniff_image(data: bytes) -> str:
                 if image.width * image.height > MAX_PIXELS:
                     raise Image.DecompressionBombError("too many pixels")
                 image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError, ValueError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ):
         image_format = None
     if image_format not in ALLOWED_FORMATS:
-        abort(422, "the file is not a JPEG, PNG or WebP image",
-              errors={"file": ["not a JPEG, PNG or WebP image"]})
+        abort(
+            422,
+            "the file is not a JPEG, PNG or WebP image",
+            errors={"file": ["not a JPEG, PNG or WebP image"]},
+        )
     return ALLOWED_FORMATS[image_format]
 
 
@@ -89,7 +98,9 @@ def without_metadata(data: bytes, content_type: str) -> bytes:
 def attach_photo(case: Case, data: bytes, *, actor: User, now: datetime) -> Attachment:
     """Store a photo on a case the actor can see, and log it on the timeline."""
     if case.state not in ATTACHABLE_STATES:
-        abort(422, f"the case is {case.state}; photos can no longer be added", state=case.state.value)
+        abort(
+            422, f"the case is {case.state}; photos can no longer be added", state=case.state.value
+        )
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     if len(data) > limit:
         abort(413, f"the photo is larger than {limit} bytes", errors={"file": ["too large"]})
@@ -111,8 +122,14 @@ def attach_photo(case: Case, data: bytes, *, actor: User, now: datetime) -> Atta
         created_at=now,
     )
     db.session.add(attachment)
-    record_event(case, EventKind.ATTACH_PHOTO, actor=actor, now=now, public=True,
-                 data={"attachment_id": str(attachment_id)})
+    record_event(
+        case,
+        EventKind.ATTACH_PHOTO,
+        actor=actor,
+        now=now,
+        public=True,
+        data={"attachment_id": str(attachment_id)},
+    )
     db.session.commit()
     return attachment
 

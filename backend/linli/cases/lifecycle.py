@@ -152,11 +152,15 @@ def apply_transition(
         abort(403, f"a {actor.role} cannot {action} a case that is {case.state}")
     if transition.requires in PROVIDER_FIELDS:
         if provider is None:
-            abort(422, "choose a provider",
-                  errors={transition.requires: [f"required for {action}"]})
+            abort(
+                422, "choose a provider", errors={transition.requires: [f"required for {action}"]}
+            )
         if not provider.active:
-            abort(422, "that provider is not active",
-                  errors={transition.requires: ["inactive provider"]})
+            abort(
+                422,
+                "that provider is not active",
+                errors={transition.requires: ["inactive provider"]},
+            )
     if transition.requires in ("reason", "note") and not note.strip():
         field = transition.requires
         abort(422, f"{action} needs a {field}", errors={field: [f"required for {action}"]})
@@ -168,15 +172,31 @@ def apply_transition(
     case.updated_at = now
     if action is Action.ACCEPT_RETURN:
         data = {**(data or {}), "bounced_provider_id": from_provider_id}
-    event = record_event(case, EventKind(action), actor=actor, now=now, public=transition.public,
-                         note=note, data=data, from_state=from_state, to_state=transition.to)
-    _follow_up(case, action, actor=actor, now=now, note=note.strip(),
-               provider_changed=case.provider_id != from_provider_id)
+    event = record_event(
+        case,
+        EventKind(action),
+        actor=actor,
+        now=now,
+        public=transition.public,
+        note=note,
+        data=data,
+        from_state=from_state,
+        to_state=transition.to,
+    )
+    _follow_up(
+        case,
+        action,
+        actor=actor,
+        now=now,
+        note=note.strip(),
+        provider_changed=case.provider_id != from_provider_id,
+    )
     return event
 
 
-def _apply_effects(case: Case, action: Action, *, now: datetime, provider: Provider | None,
-                   target: CaseState) -> None:
+def _apply_effects(
+    case: Case, action: Action, *, now: datetime, provider: Provider | None, target: CaseState
+) -> None:
     if action in (Action.ASSIGN, Action.COORDINATE):
         if provider.id != case.provider_id:
             case.provider_id = provider.id
@@ -189,12 +209,21 @@ def _apply_effects(case: Case, action: Action, *, now: datetime, provider: Provi
         case.accepted_at = None
     elif action is Action.RESOLVE:
         # A returned task was declined (the dispatchers were told); only work under way blocks.
-        unfinished = db.session.scalars(select(CoTask.id).where(
-            CoTask.case_id == case.id,
-            CoTask.state.in_((CoTaskState.OPEN, CoTaskState.ACCEPTED))).order_by(CoTask.id)).all()
+        unfinished = db.session.scalars(
+            select(CoTask.id)
+            .where(
+                CoTask.case_id == case.id,
+                CoTask.state.in_((CoTaskState.OPEN, CoTaskState.ACCEPTED)),
+            )
+            .order_by(CoTask.id)
+        ).all()
         if unfinished:
-            abort(422, "the co-units have not all finished their tasks",
-                  type_="https://linli.example.org/problems/co-tasks-open", open_tasks=unfinished)
+            abort(
+                422,
+                "the co-units have not all finished their tasks",
+                type_="https://linli.example.org/problems/co-tasks-open",
+                open_tasks=unfinished,
+            )
         case.resolved_at = now
     elif action is Action.REOPEN:
         # Re-handling starts a new cycle (fresh clocks) with the same provider, a level up
@@ -210,28 +239,47 @@ def _apply_effects(case: Case, action: Action, *, now: datetime, provider: Provi
 def bounce_count(case: Case) -> int:
     """Accepted returns of this case (flushed or pending in this transaction)."""
     db.session.flush()
-    return db.session.scalar(select(func.count(CaseEvent.id)).where(
-        CaseEvent.case_id == case.id, CaseEvent.action == EventKind.ACCEPT_RETURN))
+    return db.session.scalar(
+        select(func.count(CaseEvent.id)).where(
+            CaseEvent.case_id == case.id, CaseEvent.action == EventKind.ACCEPT_RETURN
+        )
+    )
 
 
-def _follow_up(case: Case, action: Action, *, actor: User | None, now: datetime, note: str,
-               provider_changed: bool) -> None:
+def _follow_up(
+    case: Case,
+    action: Action,
+    *,
+    actor: User | None,
+    now: datetime,
+    note: str,
+    provider_changed: bool,
+) -> None:
     """What a transition sets off: notifications, and the climbs the ladder asks for."""
     if action in (Action.ASSIGN, Action.COORDINATE, Action.REFUSE_RETURN) and (
         provider_changed or action is Action.REFUSE_RETURN
     ):
-        notify(staff_of_provider(case.provider_id), NotificationKind.ASSIGNED, case=case, now=now,
-               note=note)
+        notify(
+            staff_of_provider(case.provider_id),
+            NotificationKind.ASSIGNED,
+            case=case,
+            now=now,
+            note=note,
+        )
     elif action is Action.RETURN:
         notify(dispatchers_of(case), NotificationKind.RETURNED, case=case, now=now, reason=note)
     elif action is Action.ACCEPT_RETURN and bounce_count(case) % BOUNCES_PER_ESCALATION == 0:
         escalate_case(case, EscalationReason.BOUNCES, now=now, actor=actor)
     elif action is Action.REJECT:
-        notify(reviewers_of(case), NotificationKind.REVIEW_REQUESTED, case=case, now=now,
-               reason=note)
+        notify(
+            reviewers_of(case), NotificationKind.REVIEW_REQUESTED, case=case, now=now, reason=note
+        )
     elif action is Action.RESOLVE and case.reporter_id is not None:
         notify([case.reporter], NotificationKind.RESOLVED, case=case, now=now, note=note)
     elif action is Action.REOPEN and case.state is not CaseState.SUBMITTED:
-        reason = (EscalationReason.NOT_RESOLVED if actor is not None and actor.role is Role.RESIDENT
-                  else EscalationReason.REOPENED)
+        reason = (
+            EscalationReason.NOT_RESOLVED
+            if actor is not None and actor.role is Role.RESIDENT
+            else EscalationReason.REOPENED
+        )
         escalate_case(case, reason, now=now, actor=actor)

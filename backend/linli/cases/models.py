@@ -85,12 +85,22 @@ class Case(Base):
         Index("ix_cases_created_at_id", "created_at", "id"),
         Index("ix_cases_org_id_state", "org_id", "state"),
         # The escalation sweep looks only at open cases whose clocks have run out.
-        Index("ix_cases_open_accept_due", "accept_due_at",
-              postgresql_where=text("state IN ('submitted','assigned','returned') AND accepted_at IS NULL"),
-              sqlite_where=text("state IN ('submitted','assigned','returned') AND accepted_at IS NULL")),
-        Index("ix_cases_open_resolve_due", "resolve_due_at",
-              postgresql_where=text("state IN ('submitted','assigned','in_progress','returned')"),
-              sqlite_where=text("state IN ('submitted','assigned','in_progress','returned')")),
+        Index(
+            "ix_cases_open_accept_due",
+            "accept_due_at",
+            postgresql_where=text(
+                "state IN ('submitted','assigned','returned') AND accepted_at IS NULL"
+            ),
+            sqlite_where=text(
+                "state IN ('submitted','assigned','returned') AND accepted_at IS NULL"
+            ),
+        ),
+        Index(
+            "ix_cases_open_resolve_due",
+            "resolve_due_at",
+            postgresql_where=text("state IN ('submitted','assigned','in_progress','returned')"),
+            sqlite_where=text("state IN ('submitted','assigned','in_progress','returned')"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -238,7 +238,9 @@ class EventOut(ActorAware, Schema):
     to_state = fields.Enum(CaseState, by_value=True, allow_none=True)
     note = fields.String()
     public = fields.Boolean()
-    data = fields.Dict(metadata={"description": "Details: routing rule and candidates, escalation reason …"})
+    data = fields.Dict(
+        metadata={"description": "Details: routing rule and candidates, escalation reason …"}
+    )
     actor = fields.Nested(ActorOut, allow_none=True)
 
     def get_attribute(self, obj, attr, default):

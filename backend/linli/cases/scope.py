@@ -35,10 +35,19 @@ class CaseView(enum.Enum):
 
 # What only the HANDLING and OVERSIGHT views carry: where the household is, what was
 # written about it, its photos, the reporter, and the reporter's own rating.
-PRIVATE_CASE_FIELDS = frozenset({
-    "description", "address", "lat", "lon", "household_id", "reporter", "attachments",
-    "co_tasks", "rating",
-})
+PRIVATE_CASE_FIELDS = frozenset(
+    {
+        "description",
+        "address",
+        "lat",
+        "lon",
+        "household_id",
+        "reporter",
+        "attachments",
+        "co_tasks",
+        "rating",
+    }
+)
 
 # Event details a resident's timeline may carry; the rest (routing candidates, loads,
 # provider ids, task ids) is internal.
@@ -56,7 +65,9 @@ def visible_cases(actor: User):
     if actor.role is Role.RESIDENT:
         supported = select(CaseSupport.case_id).where(CaseSupport.user_id == actor.id)
         return query.where(
-            or_(Case.reporter_id == actor.id, Case.created_by_id == actor.id, Case.id.in_(supported))
+            or_(
+                Case.reporter_id == actor.id, Case.created_by_id == actor.id, Case.id.in_(supported)
+            )
         )
     if actor.role is Role.PROVIDER_STAFF:
         co_tasks = select(CoTask.case_id).where(CoTask.provider_id == actor.provider_id)
@@ -137,7 +148,9 @@ def event_actor_for(viewer: User, case: Case, event: CaseEvent) -> dict | None:
     if actor is None:
         return None
     view = case_view(viewer, case)
-    if view is CaseView.HANDLING or (view is CaseView.OVERSIGHT and actor.role is not Role.RESIDENT):
+    if view is CaseView.HANDLING or (
+        view is CaseView.OVERSIGHT and actor.role is not Role.RESIDENT
+    ):
         return {"id": actor.id, "display_name": actor.display_name, "role": actor.role.value}
     return {"id": None, "display_name": None, "role": actor.role.value}
 

@@ -10,8 +10,19 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from linli.accounts.models import Role, User
-from linli.categories.service import category_by_code
+from linli.cases.events import record_event
 from linli.cases.lifecycle import Action, VersionConflict, apply_transition
+from linli.cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseEvent,
+    CaseState,
+    CaseSupport,
+    Channel,
+    EventKind,
+    Priority,
+    ReferenceCounter,
+)
 from linli.cases.scope import (
     get_case_for,
     may_file_for,
@@ -19,19 +30,9 @@ from linli.cases.scope import (
     visible_cases,
     visible_events,
 )
-from linli.cases.events import record_event
-from linli.cases.models import (
-    OPEN_STATES,
-    Case,
-    CaseEvent,
-    CaseState,
-    EventKind,
-    CaseSupport,
-    Channel,
-    Priority,
-    ReferenceCounter,
-)
+from linli.categories.service import category_by_code
 from linli.errors import abort
+from linli.escalation.service import overdue_condition, start_cycle_clocks
 from linli.extensions import db
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import subtree_ids_query
@@ -39,7 +40,6 @@ from linli.routing.models import Provider
 from linli.routing.rules import route_case
 from linli.routing.service import fits_case, reaches_beyond_fit
 from linli.routing.tasks import add_co_tasks
-from linli.escalation.service import overdue_condition, start_cycle_clocks
 
 REPORTABLE_KINDS = (OrgKind.COMMUNITY, OrgKind.GRID)
 ON_BEHALF_ROLES = (Role.GRID_WORKER, Role.DISPATCHER, Role.ADMIN)
@@ -72,28 +72,44 @@ def _check_household(household_id: int, org: Org) -> None:
     household = db.session.get(Household, household_id)
     grid = db.session.get(Org, household.building.grid_id) if household else None
     if grid is None or not org.contains(grid):
-        abort(422, "that household is not in this place", errors={"household_id": ["not in org_id"]})
+        abort(
+            422, "that household is not in this place", errors={"household_id": ["not in org_id"]}
+        )
 
 
 def _reporter_fields(actor: User, on_behalf_of: dict | None) -> dict:
     if on_behalf_of is None:
         if actor.role is Role.RESIDENT:
-            return {"reporter_id": actor.id, "reporter_name": actor.display_name,
-                    "reporter_phone": actor.phone or ""}
+            return {
+                "reporter_id": actor.id,
+                "reporter_name": actor.display_name,
+                "reporter_phone": actor.phone or "",
+            }
         return {}
     if actor.role not in ON_BEHALF_ROLES:
-        abort(422, "only staff report on a resident's behalf",
-              errors={"on_behalf_of": ["not allowed for your role"]})
-    fields = {"reporter_name": on_behalf_of.get("name", ""),
-              "reporter_phone": on_behalf_of.get("phone", "")}
+        abort(
+            422,
+            "only staff report on a resident's behalf",
+            errors={"on_behalf_of": ["not allowed for your role"]},
+        )
+    fields = {
+        "reporter_name": on_behalf_of.get("name", ""),
+        "reporter_phone": on_behalf_of.get("phone", ""),
+    }
     if on_behalf_of.get("resident_id"):
         resident = db.session.get(User, on_behalf_of["resident_id"])
         # A resident outside the caller's area gets the answer of an id that does not exist.
         if resident is None or not may_file_for(actor, resident):
-            abort(422, "no such resident in your area",
-                  errors={"on_behalf_of": {"resident_id": ["no such resident in your area"]}})
-        fields.update(reporter_id=resident.id, reporter_name=fields["reporter_name"] or
-                      resident.display_name, reporter_phone=fields["reporter_phone"] or resident.phone or "")
+            abort(
+                422,
+                "no such resident in your area",
+                errors={"on_behalf_of": {"resident_id": ["no such resident in your area"]}},
+            )
+        fields.update(
+            reporter_id=resident.id,
+            reporter_name=fields["reporter_name"] or resident.display_name,
+            reporter_phone=fields["reporter_phone"] or resident.phone or "",
+        )
     return fields
 
 
@@ -116,16 +132,24 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
     if org is None:
         abort(422, "unknown org", errors={"org_id": ["no such org"]})
     if org.kind not in REPORTABLE_KINDS:
-        abort(422, "report to a community or grid", errors={"org_id": ["must be a community or grid"]})
+        abort(
+            422, "report to a community or grid", errors={"org_id": ["must be a community or grid"]}
+        )
     if not org_in_reach(actor, org):
         abort(422, "that place is outside your area", errors={"org_id": ["outside your area"]})
     if data.get("household_id") is not None and actor.role is Role.RESIDENT:
-        abort(422, "households are named by grid workers on their rounds",
-              errors={"household_id": ["not for residents"]})
+        abort(
+            422,
+            "households are named by grid workers on their rounds",
+            errors={"household_id": ["not for residents"]},
+        )
     channel = data.get("channel") or DEFAULT_CHANNEL.get(actor.role, Channel.HOTLINE)
     if channel not in CHANNELS_BY_ROLE.get(actor.role, tuple(Channel)):
-        abort(422, f"a {actor.role} cannot report through {channel}",
-              errors={"channel": ["not allowed for your role"]})
+        abort(
+            422,
+            f"a {actor.role} cannot report through {channel}",
+            errors={"channel": ["not allowed for your role"]},
+        )
     if data.get("household_id") is not None:
         _check_household(data["household_id"], org)
 
@@ -151,8 +175,15 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
     )
     start_cycle_clocks(case, now)
     db.session.add(case)
-    record_event(case, EventKind.SUBMIT, actor=actor, now=now, public=True, from_state=None,
-                 data={"channel": channel.value})
+    record_event(
+        case,
+        EventKind.SUBMIT,
+        actor=actor,
+        now=now,
+        public=True,
+        from_state=None,
+        data={"channel": channel.value},
+    )
     db.session.flush()
     route_case(case, now=now)
     db.session.commit()
@@ -204,7 +235,9 @@ def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, no
         query = query.where(
             or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id))
         )
-    rows = list(db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)))
+    rows = list(
+        db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1))
+    )
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
@@ -230,7 +263,9 @@ def _org_in_reach_or_422(actor: User, org_id: int) -> Org:
     return org
 
 
-def similar_open_cases(actor: User, category_code: str, org_id: int, *, now: datetime) -> list[Case]:
+def similar_open_cases(
+    actor: User, category_code: str, org_id: int, *, now: datetime
+) -> list[Case]:
     """Open cases of the same category in the same community, recent: candidates for a +1.
 
     Only where the caller may report (a resident's own community, staff's area), only
@@ -260,8 +295,7 @@ def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
     if case is None or not org_in_reach(actor, case.org):
         abort(404, f"case {case_id} not found")
     if case.state not in OPEN_STATES:
-        abort(422, f"the case is {case.state}; only open cases take a +1",
-              state=case.state.value)
+        abort(422, f"the case is {case.state}; only open cases take a +1", state=case.state.value)
     exists = db.session.scalar(
         select(CaseSupport).where(CaseSupport.case_id == case.id, CaseSupport.user_id == actor.id)
     )
@@ -276,8 +310,9 @@ def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
 # --- acting -------------------------------------------------------------------------------
 
 
-def _provider_for(actor: User, case: Case, provider_id: int, field: str, reason: str,
-                  beyond_fit: list[int]) -> Provider:
+def _provider_for(
+    actor: User, case: Case, provider_id: int, field: str, reason: str, beyond_fit: list[int]
+) -> Provider:
     """The provider named in the body, if the actor may give this case to it.
 
     A dangling id is bad input (422), not a missing resource (404). A provider must fit
@@ -290,30 +325,48 @@ def _provider_for(actor: User, case: Case, provider_id: int, field: str, reason:
     if fits_case(provider, case):
         return provider
     if not reaches_beyond_fit(actor, provider):
-        abort(422, "that provider does not serve this category in this place",
-              errors={field: ["does not serve this case's category and place"]})
+        abort(
+            422,
+            "that provider does not serve this category in this place",
+            errors={field: ["does not serve this case's category and place"]},
+        )
     if not reason.strip():
-        abort(422, "say why a provider outside the case's category or place should take it",
-              errors={"note": ["required when a provider does not fit the case"]})
+        abort(
+            422,
+            "say why a provider outside the case's category or place should take it",
+            errors={"note": ["required when a provider does not fit the case"]},
+        )
     beyond_fit.append(provider.id)
     return provider
 
 
-def act_on_case(actor: User, case_id: uuid.UUID, action: Action, data: dict, *, now: datetime) -> Case:
+def act_on_case(
+    actor: User, case_id: uuid.UUID, action: Action, data: dict, *, now: datetime
+) -> Case:
     """Apply one lifecycle action in one transaction; a lost race is a VersionConflict."""
     case = get_case_for(actor, case_id)
     provider_id, field = (
-        (data.get("lead_provider_id"), "lead_provider_id") if action is Action.COORDINATE
+        (data.get("lead_provider_id"), "lead_provider_id")
+        if action is Action.COORDINATE
         else (data.get("provider_id"), "provider_id")
     )
     note = data.get("reason") or data.get("note") or ""
     beyond_fit: list[int] = []
-    provider = _provider_for(actor, case, provider_id, field, note, beyond_fit) if provider_id else None
-    co_units = [
-        (_provider_for(actor, case, c["provider_id"], "co_providers", note, beyond_fit),
-         c["due_at"], c.get("note", ""))
-        for c in data.get("co_providers", [])
-    ] if action is Action.COORDINATE else []
+    provider = (
+        _provider_for(actor, case, provider_id, field, note, beyond_fit) if provider_id else None
+    )
+    co_units = (
+        [
+            (
+                _provider_for(actor, case, c["provider_id"], "co_providers", note, beyond_fit),
+                c["due_at"],
+                c.get("note", ""),
+            )
+            for c in data.get("co_providers", [])
+        ]
+        if action is Action.COORDINATE
+        else []
+    )
     event_data = {"provider_id": provider.id} if provider else {}
     if beyond_fit:
         event_data["beyond_fit_provider_ids"] = beyond_fit

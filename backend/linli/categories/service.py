@@ -51,8 +51,9 @@ def category_by_code(code: str, *, field: str = "category") -> Category:
     return category
 
 
-def add_category(*, code: str, name_zh: str, name_en: str, icon: str = "", actor,
-                 now: datetime) -> Category:
+def add_category(
+    *, code: str, name_zh: str, name_en: str, icon: str = "", actor, now: datetime
+) -> Category:
     if db.session.scalar(select(Category).where(Category.code == code)) is not None:
         abort(409, f"category {code!r} exists", errors={"code": ["already exists"]})
     last = db.session.scalar(select(Category.sort_order).order_by(Category.sort_order.desc()))

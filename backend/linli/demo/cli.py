@@ -14,5 +14,5 @@ def seed():
     try:
         summary = seed_demo_city(current_app.config)
     except DemoRefused as refusal:
-        raise click.ClickException(str(refusal))
+        raise click.ClickException(str(refusal)) from None
     click.echo(summary)

@@ -16,12 +16,14 @@ def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("use ISO 8601, e.g. 2026-12-01T08:00:00Z")
+        raise click.BadParameter("use ISO 8601, e.g. 2026-12-01T08:00:00Z") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @escalation_cli.command("sweep")
-@click.option("--now", callback=_parse_now, help="Sweep as if it were this moment (ISO 8601, UTC if no zone).")
+@click.option(
+    "--now", callback=_parse_now, help="Sweep as if it were this moment (ISO 8601, UTC if no zone)."
+)
 @with_appcontext
 def sweep(now):
     """Escalate every overdue case one level (idempotent; safe to run in parallel)."""

@@ -18,8 +18,9 @@ class SlaPolicy(Base):
     __tablename__ = "sla_policies"
     __table_args__ = (
         UniqueConstraint("category_id", "priority"),
-        CheckConstraint("accept_within_minutes > 0 AND resolve_within_minutes > 0",
-                        name="positive_durations"),
+        CheckConstraint(
+            "accept_within_minutes > 0 AND resolve_within_minutes > 0", name="positive_durations"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

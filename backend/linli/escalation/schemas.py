@@ -22,7 +22,9 @@ class SlaPolicyOut(Schema):
 class SlaPolicyIn(Schema):
     category = Text(40, min_length=1, allow_none=True)
     priority = fields.Enum(Priority, by_value=True, required=True)
-    accept_within_minutes = fields.Integer(strict=True, required=True,
-                                           validate=validate.Range(1, MINUTES_PER_YEAR))
-    resolve_within_minutes = fields.Integer(strict=True, required=True,
-                                            validate=validate.Range(1, MINUTES_PER_YEAR))
+    accept_within_minutes = fields.Integer(
+        strict=True, required=True, validate=validate.Range(1, MINUTES_PER_YEAR)
+    )
+    resolve_within_minutes = fields.Integer(
+        strict=True, required=True, validate=validate.Range(1, MINUTES_PER_YEAR)
+    )

@@ -84,8 +84,8 @@ def start_cycle_clocks(case: Case, now: datetime) -> None:
 def is_overdue(case: Case, now: datetime) -> bool:
     if case.state not in CLOCKED_STATES or case.resolve_due_at is None:
         return False
-    accept_late = case.state in AWAITING_ACCEPT and case.accepted_at is None and (
-        case.accept_due_at < now
+    accept_late = (
+        case.state in AWAITING_ACCEPT and case.accepted_at is None and (case.accept_due_at < now)
     )
     return accept_late or case.resolve_due_at < now
 
@@ -134,22 +134,45 @@ class Ladder:
             if case.resolve_due_at < accept_due:
                 changes["resolve_due_at"] = _due(now, resolve)
             return EscalationReason.ACCEPT_BREACH, changes
-        return EscalationReason.RESOLVE_BREACH, {"accept_due_at": case.accept_due_at,
-                                                 "resolve_due_at": _due(now, resolve)}
+        return EscalationReason.RESOLVE_BREACH, {
+            "accept_due_at": case.accept_due_at,
+            "resolve_due_at": _due(now, resolve),
+        }
 
-    def climb(self, case: Case, reason: str, *, now: datetime, actor_id: int | None,
-              rows: "ClimbRows") -> dict:
+    def climb(
+        self, case: Case, reason: str, *, now: datetime, actor_id: int | None, rows: "ClimbRows"
+    ) -> dict:
         """One rung up: adds what that writes (escalation, event, notices) to `rows` and
         returns the case's column changes (the caller applies them)."""
         from_level, to_level = case.escalation_level, case.escalation_level.one_level_up()
-        rows.escalations.append(dict(case_id=case.id, cycle=case.cycle, from_level=from_level,
-                                     to_level=to_level, reason=reason, at=now))
-        rows.events.append(event_row(
-            case, EventKind.ESCALATE, actor_id=actor_id, now=now, public=True,
-            data={"reason": reason, "from_level": from_level.value, "to_level": to_level.value}))
+        rows.escalations.append(
+            dict(
+                case_id=case.id,
+                cycle=case.cycle,
+                from_level=from_level,
+                to_level=to_level,
+                reason=reason,
+                at=now,
+            )
+        )
+        rows.events.append(
+            event_row(
+                case,
+                EventKind.ESCALATE,
+                actor_id=actor_id,
+                now=now,
+                public=True,
+                data={"reason": reason, "from_level": from_level.value, "to_level": to_level.value},
+            )
+        )
         rows.notifications += notification_rows(
-            self.recipients(case, to_level), NotificationKind.ESCALATED, case=case,
-            now=now, level=to_level.value, reason=reason)
+            self.recipients(case, to_level),
+            NotificationKind.ESCALATED,
+            case=case,
+            now=now,
+            level=to_level.value,
+            reason=reason,
+        )
         return {"escalation_level": to_level, "updated_at": now}
 
 
@@ -162,16 +185,22 @@ class ClimbRows:
     notifications: list[dict] = field(default_factory=list)
 
     def write(self) -> None:
-        for model, rows in ((Escalation, self.escalations), (CaseEvent, self.events),
-                            (Notification, self.notifications)):
+        for model, rows in (
+            (Escalation, self.escalations),
+            (CaseEvent, self.events),
+            (Notification, self.notifications),
+        ):
             if rows:
                 db.session.execute(insert(model.__table__), rows)
 
 
 def _already_reached(cases: list[Case]) -> set[tuple]:
     """(case id, cycle, level) of the climbs these cases have made."""
-    rows = db.session.execute(select(Escalation.case_id, Escalation.cycle, Escalation.to_level)
-                              .where(Escalation.case_id.in_([c.id for c in cases])))
+    rows = db.session.execute(
+        select(Escalation.case_id, Escalation.cycle, Escalation.to_level).where(
+            Escalation.case_id.in_([c.id for c in cases])
+        )
+    )
     return {tuple(row) for row in rows}
 
 
@@ -234,8 +263,12 @@ def escalate_overdue_cases(*, now: datetime, batch_size: int = 1000) -> SweepRes
             for case in claimed:
                 result.scanned += 1
                 reason, changes = ladder.restarted_clock(case, now)
-                changes.update(case_id=case.id, version=case.version + 1,
-                               escalation_level=case.escalation_level, updated_at=now)
+                changes.update(
+                    case_id=case.id,
+                    version=case.version + 1,
+                    escalation_level=case.escalation_level,
+                    updated_at=now,
+                )
                 if (case.id, case.cycle, case.escalation_level.one_level_up()) not in reached:
                     changes.update(ladder.climb(case, reason, now=now, actor_id=None, rows=rows))
                     result.escalated += 1
@@ -253,18 +286,35 @@ def escalate_overdue_cases(*, now: datetime, batch_size: int = 1000) -> SweepRes
 
 
 def list_policies() -> list[SlaPolicy]:
-    return list(db.session.scalars(select(SlaPolicy).order_by(SlaPolicy.category_id, SlaPolicy.priority)))
+    return list(
+        db.session.scalars(select(SlaPolicy).order_by(SlaPolicy.category_id, SlaPolicy.priority))
+    )
 
 
-def set_policy(*, category_id: int | None, priority: Priority, accept_within_minutes: int,
-               resolve_within_minutes: int, actor, now: datetime) -> SlaPolicy:
+def set_policy(
+    *,
+    category_id: int | None,
+    priority: Priority,
+    accept_within_minutes: int,
+    resolve_within_minutes: int,
+    actor,
+    now: datetime,
+) -> SlaPolicy:
     """Create or change the policy for a category × priority (applies to clocks started later)."""
     if accept_within_minutes > resolve_within_minutes:
-        abort(422, "accepting cannot take longer than resolving",
-              errors={"accept_within_minutes": ["must not exceed resolve_within_minutes"]})
-    policy = db.session.scalar(select(SlaPolicy).where(
-        SlaPolicy.category_id.is_(None) if category_id is None else SlaPolicy.category_id == category_id,
-        SlaPolicy.priority == priority))
+        abort(
+            422,
+            "accepting cannot take longer than resolving",
+            errors={"accept_within_minutes": ["must not exceed resolve_within_minutes"]},
+        )
+    policy = db.session.scalar(
+        select(SlaPolicy).where(
+            SlaPolicy.category_id.is_(None)
+            if category_id is None
+            else SlaPolicy.category_id == category_id,
+            SlaPolicy.priority == priority,
+        )
+    )
     before = None if policy is None else describe(policy)
     if policy is None:
         policy = SlaPolicy(category_id=category_id, priority=priority)

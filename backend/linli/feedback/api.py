@@ -10,8 +10,9 @@ from linli.feedback.schemas import RatingIn, ReviewIn, ReviewListArgs, ReviewPag
 from linli.idempotency import idempotent
 
 blp = Blueprint("feedback", __name__, url_prefix="/cases", description="Ratings and reviews")
-reviews_blp = Blueprint("reviews", __name__, url_prefix="/reviews",
-                        description="The party branch's review queue")
+reviews_blp = Blueprint(
+    "reviews", __name__, url_prefix="/reviews", description="The party branch's review queue"
+)
 
 
 @blp.route("/<uuid:case_id>/rating", methods=["POST"])
@@ -23,8 +24,14 @@ def rate_case(data, case_id):
     """The reporter rates a resolved case: 3–5 stars and resolved closes it, else it reopens."""
     actor = current_actor()
     case = get_case_for(actor, case_id)
-    service.rate_case(case, actor=actor, resolved=data["resolved"], stars=data["stars"],
-                      comment=data.get("comment", ""), now=utcnow())
+    service.rate_case(
+        case,
+        actor=actor,
+        resolved=data["resolved"],
+        stars=data["stars"],
+        comment=data.get("comment", ""),
+        now=utcnow(),
+    )
     return case
 
 
@@ -36,8 +43,12 @@ def review_queue(args):
     """Cases in scope with a low rating, overdue, bounced twice, escalated or rejected, that
     changed since they were last marked reviewed; newest first, keyset cursor."""
     items, next_cursor = review.review_queue(
-        current_actor(), reasons=args.get("reason"), limit=args["limit"],
-        cursor=args.get("cursor"), now=utcnow())
+        current_actor(),
+        reasons=args.get("reason"),
+        limit=args["limit"],
+        cursor=args.get("cursor"),
+        now=utcnow(),
+    )
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -48,5 +59,11 @@ def review_queue(args):
 @blp.response(201, EventOut)
 def review_case(data, case_id):
     """A reviewer adds a supervision note (the handlers are told) or marks the case reviewed."""
-    return review.review_case(current_actor(), case_id, kind=data["kind"],
-                              note=data.get("note", ""), public=data["public"], now=utcnow())
+    return review.review_case(
+        current_actor(),
+        case_id,
+        kind=data["kind"],
+        note=data.get("note", ""),
+        public=data["public"],
+        now=utcnow(),
+    )

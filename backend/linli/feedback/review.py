@@ -61,9 +61,12 @@ def _accepted_returns():
 
 def _reason_conditions(now: datetime) -> dict:
     """Each reason as a condition on Case (correlated: the database filters, not Python)."""
-    bounces = (select(func.count(CaseEvent.id))
-               .where(CaseEvent.case_id == Case.id, _accepted_returns())
-               .correlate(Case).scalar_subquery())
+    bounces = (
+        select(func.count(CaseEvent.id))
+        .where(CaseEvent.case_id == Case.id, _accepted_returns())
+        .correlate(Case)
+        .scalar_subquery()
+    )
     return {
         ReviewReason.LOW_RATING: exists().where(Rating.case_id == Case.id, _unhappy()),
         ReviewReason.OVERDUE: overdue_condition(now),
@@ -74,13 +77,22 @@ def _reason_conditions(now: datetime) -> dict:
 
 
 def _last_reviewed():
-    return (select(func.max(CaseEvent.at))
-            .where(CaseEvent.case_id == Case.id, CaseEvent.action == EventKind.REVIEWED)
-            .correlate(Case).scalar_subquery())
+    return (
+        select(func.max(CaseEvent.at))
+        .where(CaseEvent.case_id == Case.id, CaseEvent.action == EventKind.REVIEWED)
+        .correlate(Case)
+        .scalar_subquery()
+    )
 
 
-def review_queue(actor: User, *, reasons: list[ReviewReason] | None, limit: int,
-                 cursor: str | None, now: datetime) -> tuple[list[ReviewItem], str | None]:
+def review_queue(
+    actor: User,
+    *,
+    reasons: list[ReviewReason] | None,
+    limit: int,
+    cursor: str | None,
+    now: datetime,
+) -> tuple[list[ReviewItem], str | None]:
     """Cases in the actor's scope needing review, newest first (keyset on created_at, id)."""
     require_role(actor, *REVIEWERS)
     conditions = _reason_conditions(now)
@@ -92,10 +104,12 @@ def review_queue(actor: User, *, reasons: list[ReviewReason] | None, limit: int,
     if cursor:
         created, case_id = decode_cursor(cursor)
         query = query.where(
-            or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id)))
+            or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id))
+        )
     query = query.options(selectinload(Case.co_tasks), selectinload(Case.attachments))
-    rows = list(db.session.scalars(
-        query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1)))
+    rows = list(
+        db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1))
+    )
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     page = rows[:limit]
     return _items(page, now), next_cursor
@@ -106,17 +120,29 @@ def _items(cases: list[Case], now: datetime) -> list[ReviewItem]:
     ids = [c.id for c in cases]
     if not ids:
         return []
-    low = set(db.session.scalars(
-        select(Rating.case_id).where(Rating.case_id.in_(ids), _unhappy()).distinct()))
-    bounced = set(db.session.scalars(
-        select(CaseEvent.case_id).where(CaseEvent.case_id.in_(ids), _accepted_returns())
-        .group_by(CaseEvent.case_id).having(func.count(CaseEvent.id) >= BOUNCES_TO_REVIEW)))
-    escalated = set(db.session.scalars(
-        select(Escalation.case_id).where(Escalation.case_id.in_(ids)).distinct()))
-    reviewed = dict(db.session.execute(
-        select(CaseEvent.case_id, func.max(CaseEvent.at))
-        .where(CaseEvent.case_id.in_(ids), CaseEvent.action == EventKind.REVIEWED)
-        .group_by(CaseEvent.case_id)).all())
+    low = set(
+        db.session.scalars(
+            select(Rating.case_id).where(Rating.case_id.in_(ids), _unhappy()).distinct()
+        )
+    )
+    bounced = set(
+        db.session.scalars(
+            select(CaseEvent.case_id)
+            .where(CaseEvent.case_id.in_(ids), _accepted_returns())
+            .group_by(CaseEvent.case_id)
+            .having(func.count(CaseEvent.id) >= BOUNCES_TO_REVIEW)
+        )
+    )
+    escalated = set(
+        db.session.scalars(select(Escalation.case_id).where(Escalation.case_id.in_(ids)).distinct())
+    )
+    reviewed = dict(
+        db.session.execute(
+            select(CaseEvent.case_id, func.max(CaseEvent.at))
+            .where(CaseEvent.case_id.in_(ids), CaseEvent.action == EventKind.REVIEWED)
+            .group_by(CaseEvent.case_id)
+        ).all()
+    )
     items = []
     for case in cases:
         facts = {
@@ -126,13 +152,15 @@ def _items(cases: list[Case], now: datetime) -> list[ReviewItem]:
             ReviewReason.ESCALATED: case.id in escalated,
             ReviewReason.REJECTED: case.state is CaseState.REJECTED,
         }
-        items.append(ReviewItem(case, [r for r, present in facts.items() if present],
-                                reviewed.get(case.id)))
+        items.append(
+            ReviewItem(case, [r for r, present in facts.items() if present], reviewed.get(case.id))
+        )
     return items
 
 
-def review_case(actor: User, case_id: uuid.UUID, *, kind: ReviewKind, note: str, public: bool,
-                now: datetime) -> CaseEvent:
+def review_case(
+    actor: User, case_id: uuid.UUID, *, kind: ReviewKind, note: str, public: bool, now: datetime
+) -> CaseEvent:
     """A reviewer writes a supervision note (the handlers are told) or signs the case off."""
     require_role(actor, *REVIEWERS)
     case = get_case_for(actor, case_id)
@@ -142,11 +170,21 @@ def review_case(actor: User, case_id: uuid.UUID, *, kind: ReviewKind, note: str,
     if kind is ReviewKind.REVIEWED and public:
         abort(422, "a sign-off is internal", errors={"public": ["only a note can be public"]})
     event = record_event(
-        case, EventKind.SUPERVISION_NOTE if kind is ReviewKind.NOTE else EventKind.REVIEWED,
-        actor=actor, now=now, public=public, note=note)
+        case,
+        EventKind.SUPERVISION_NOTE if kind is ReviewKind.NOTE else EventKind.REVIEWED,
+        actor=actor,
+        now=now,
+        public=public,
+        note=note,
+    )
     if kind is ReviewKind.NOTE:
         handlers = staff_of_provider(case.provider_id) if case.provider_id else []
-        notify([*handlers, *dispatchers_of(case)], NotificationKind.SUPERVISION_NOTE, case=case,
-               now=now, note=note)
+        notify(
+            [*handlers, *dispatchers_of(case)],
+            NotificationKind.SUPERVISION_NOTE,
+            case=case,
+            now=now,
+            note=note,
+        )
     db.session.commit()
     return event

@@ -13,17 +13,26 @@ class RatingIn(Schema):
 
 
 class ReviewListArgs(PageArgs):
-    reason = DelimitedList(fields.Enum(ReviewReason, by_value=True),
-                           metadata={"description": "Only cases with one of these reasons"})
+    reason = DelimitedList(
+        fields.Enum(ReviewReason, by_value=True),
+        metadata={"description": "Only cases with one of these reasons"},
+    )
 
 
 class ReviewIn(Schema):
-    kind = fields.Enum(ReviewKind, by_value=True, required=True,
-                       metadata={"description": "note: a supervision note the handlers are told "
-                                                "of; reviewed: the case leaves the queue"})
+    kind = fields.Enum(
+        ReviewKind,
+        by_value=True,
+        required=True,
+        metadata={
+            "description": "note: a supervision note the handlers are told "
+            "of; reviewed: the case leaves the queue"
+        },
+    )
     note = Text(2000)
-    public = StrictBoolean(load_default=False,
-                           metadata={"description": "Show a note in the resident's timeline"})
+    public = StrictBoolean(
+        load_default=False, metadata={"description": "Show a note in the resident's timeline"}
+    )
 
 
 @output

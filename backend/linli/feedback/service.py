@@ -22,22 +22,33 @@ def current_rating(case: Case) -> Rating | None:
 
 
 def outcome_of_rating(resolved: bool, stars: int) -> Action:
-    """"Not resolved" or 1–2 stars sends the case back one level up; otherwise it closes."""
+    """ "Not resolved" or 1–2 stars sends the case back one level up; otherwise it closes."""
     return Action.REOPEN if not resolved or stars <= UNHAPPY_STARS else Action.CLOSE
 
 
-def rate_case(case: Case, *, actor: User, resolved: bool, stars: int, comment: str,
-              now: datetime) -> Rating:
+def rate_case(
+    case: Case, *, actor: User, resolved: bool, stars: int, comment: str, now: datetime
+) -> Rating:
     """The reporter rates the current handling of a resolved case, once."""
     if case.reporter_id != actor.id:
         abort(403, "only the resident who reported the case rates it")
     if current_rating(case) is not None:
         abort(409, "you have already rated this handling of the case")
     if case.state is not CaseState.RESOLVED:
-        abort(422, f"only a resolved case can be rated; this one is {case.state}",
-              state=case.state.value)
-    rating = Rating(case_id=case.id, cycle=case.cycle, rater_id=actor.id, resolved=resolved,
-                    stars=stars, comment=comment.strip(), created_at=now)
+        abort(
+            422,
+            f"only a resolved case can be rated; this one is {case.state}",
+            state=case.state.value,
+        )
+    rating = Rating(
+        case_id=case.id,
+        cycle=case.cycle,
+        rater_id=actor.id,
+        resolved=resolved,
+        stars=stars,
+        comment=comment.strip(),
+        created_at=now,
+    )
     db.session.add(rating)
     apply_transition(
         case,

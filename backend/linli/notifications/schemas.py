@@ -1,7 +1,6 @@
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from linli.common_schemas import output
-
 from linli.notifications.models import DeliveryState, NotificationKind
 from linli.orgs.models import OrgKind
 
@@ -18,8 +17,10 @@ class NotificationDataOut(Schema):
     title = fields.String()
     note = fields.String()
     reason = fields.String()
-    level = fields.String(validate=validate.OneOf([k.value for k in OrgKind]),
-                          metadata={"description": "the escalation level reached"})
+    level = fields.String(
+        validate=validate.OneOf([k.value for k in OrgKind]),
+        metadata={"description": "the escalation level reached"},
+    )
     due_at = fields.String(metadata={"format": "date-time"})
     task_id = fields.Integer()
 

@@ -13,21 +13,30 @@ from linli.orgs.models import OrgKind
 from linli.orgs.service import org_at_level
 
 
-def notification_rows(user_ids, kind: NotificationKind, *, case=None, now: datetime,
-                      **data) -> list[dict]:
+def notification_rows(
+    user_ids, kind: NotificationKind, *, case=None, now: datetime, **data
+) -> list[dict]:
     """One inbox row per user (each user once); `data` is what the app needs for the text."""
     if case is not None:
         data.setdefault("reference", case.reference)
         data.setdefault("title", case.title)
     return [
-        dict(user_id=user_id, kind=kind, case_id=case.id if case else None, data=data,
-             created_at=now, delivery_state=DeliveryState.NOT_REQUIRED, delivery_channel="")
+        dict(
+            user_id=user_id,
+            kind=kind,
+            case_id=case.id if case else None,
+            data=data,
+            created_at=now,
+            delivery_state=DeliveryState.NOT_REQUIRED,
+            delivery_channel="",
+        )
         for user_id in dict.fromkeys(user_ids)
     ]
 
 
-def notify(users, kind: NotificationKind, *, case=None, now: datetime,
-           **data) -> list[Notification]:
+def notify(
+    users, kind: NotificationKind, *, case=None, now: datetime, **data
+) -> list[Notification]:
     """Put one notification in each user's inbox, in the caller's transaction."""
     rows = notification_rows([u.id for u in users], kind, case=case, now=now, **data)
     if not rows:
@@ -36,25 +45,31 @@ def notify(users, kind: NotificationKind, *, case=None, now: datetime,
 
 
 def staff_of_provider(provider_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.provider_id == provider_id, User.active.is_(True))
-    ))
+    return list(
+        db.session.scalars(
+            select(User).where(User.provider_id == provider_id, User.active.is_(True))
+        )
+    )
 
 
 def users_at(org_id: int, role: Role) -> list[User]:
     """Active users of `role` whose own org node is exactly `org_id`."""
-    return list(db.session.scalars(
-        select(User).where(User.org_id == org_id, User.role == role, User.active.is_(True))
-    ))
+    return list(
+        db.session.scalars(
+            select(User).where(User.org_id == org_id, User.role == role, User.active.is_(True))
+        )
+    )
 
 
 def _community_staff(case, role: Role) -> list[User]:
     """Users of `role` at the case's community (or at its grid)."""
     community = org_at_level(case.org, OrgKind.COMMUNITY)
     ids = {case.org_id, community.id} if community else {case.org_id}
-    return list(db.session.scalars(
-        select(User).where(User.org_id.in_(ids), User.role == role, User.active.is_(True))
-    ))
+    return list(
+        db.session.scalars(
+            select(User).where(User.org_id.in_(ids), User.role == role, User.active.is_(True))
+        )
+    )
 
 
 def dispatchers_of(case) -> list[User]:

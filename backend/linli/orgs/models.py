@@ -28,7 +28,13 @@ class OrgKind(enum.StrEnum):
         return self.parent_kind() or OrgKind.CITY
 
 
-ESCALATION_LADDER = [OrgKind.GRID, OrgKind.COMMUNITY, OrgKind.STREET, OrgKind.DISTRICT, OrgKind.CITY]
+ESCALATION_LADDER = [
+    OrgKind.GRID,
+    OrgKind.COMMUNITY,
+    OrgKind.STREET,
+    OrgKind.DISTRICT,
+    OrgKind.CITY,
+]
 
 
 class Org(Base):

@@ -8,7 +8,9 @@ from linli.extensions import db
 from linli.orgs.models import Building, Household, Org, OrgKind
 
 
-def create_org(*, kind: OrgKind, code: str, name: str, name_en: str = "", parent: Org | None) -> Org:
+def create_org(
+    *, kind: OrgKind, code: str, name: str, name_en: str = "", parent: Org | None
+) -> Org:
     """Add a node under `parent`; the kind must be the one just below the parent's."""
     expected_parent = kind.parent_kind()
     if (parent.kind if parent else None) != expected_parent:
@@ -56,7 +58,9 @@ def add_building(grid: Org, name: str, household_labels: list[str]) -> Building:
 
 def buildings_of_grid(grid: Org) -> list[Building]:
     return list(
-        db.session.scalars(select(Building).where(Building.grid_id == grid.id).order_by(Building.name))
+        db.session.scalars(
+            select(Building).where(Building.grid_id == grid.id).order_by(Building.name)
+        )
     )
 
 

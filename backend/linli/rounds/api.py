@@ -29,5 +29,7 @@ def record_visit(data):
 @blp.arguments(VisitListArgs, location="query")
 @blp.response(200, VisitPage)
 def list_visits(args):
-    items = service.list_visits(current_actor(), grid_id=args.get("grid_id"), since=args.get("since"))
+    items = service.list_visits(
+        current_actor(), grid_id=args.get("grid_id"), since=args.get("since")
+    )
     return {"items": items}

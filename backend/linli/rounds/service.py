@@ -28,11 +28,18 @@ def record_visit(actor: User, data: dict, *, now: datetime) -> tuple[Visit, bool
     household = db.session.get(Household, data["household_id"])
     grid = db.session.get(Org, household.building.grid_id) if household else None
     if grid is None or not org_in_scope(actor, grid):
-        abort(422, "no such household in your grids", errors={"household_id": ["not in your grids"]})
+        abort(
+            422, "no such household in your grids", errors={"household_id": ["not in your grids"]}
+        )
     if data["visited_at"] > now + CLOCK_SKEW:
         abort(422, "a visit cannot be in the future", errors={"visited_at": ["in the future"]})
-    visit = Visit(household_id=household.id, worker_id=actor.id, visited_at=data["visited_at"],
-                  note=data.get("note", "").strip(), recorded_at=now)
+    visit = Visit(
+        household_id=household.id,
+        worker_id=actor.id,
+        visited_at=data["visited_at"],
+        note=data.get("note", "").strip(),
+        recorded_at=now,
+    )
     if data.get("id") is not None:
         visit.id = data["id"]
     db.session.add(visit)

@@ -13,7 +13,6 @@ from linli.openapi import enum_path_parameter
 from linli.orgs.service import get_org_or_404
 from linli.routing import service, tasks
 from linli.routing.rules import bounced_providers, choose_provider
-from linli.routing.tasks import TaskAction
 from linli.routing.schemas import (
     ProviderIn,
     ProviderListArgs,
@@ -23,6 +22,7 @@ from linli.routing.schemas import (
     TaskActionIn,
     TaskListArgs,
 )
+from linli.routing.tasks import TaskAction
 
 blp = Blueprint("providers", __name__, url_prefix="/providers", description="Service providers")
 tasks_blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Joint-handling co-tasks")
@@ -59,8 +59,9 @@ def register_provider(data):
 def update_provider(data, provider_id):
     """Admins change a provider (e.g. `active: false` takes it out of routing)."""
     require_role(current_actor(), Role.ADMIN)
-    return service.update_provider(service.get_provider_or_404(provider_id), data,
-                                   actor=current_actor(), now=utcnow())
+    return service.update_provider(
+        service.get_provider_or_404(provider_id), data, actor=current_actor(), now=utcnow()
+    )
 
 
 @routing_blp.route("/<uuid:case_id>/routing")
@@ -83,8 +84,11 @@ def list_tasks(args):
     return tasks.tasks_of_provider(current_actor(), states=args.get("state"))
 
 
-@tasks_blp.route("/<int:task_id>/actions/<string:action>", methods=["POST"],
-                 parameters=[enum_path_parameter("action", TaskAction, "A task action (else 404)")])
+@tasks_blp.route(
+    "/<int:task_id>/actions/<string:action>",
+    methods=["POST"],
+    parameters=[enum_path_parameter("action", TaskAction, "A task action (else 404)")],
+)
 @jwt_required()
 @idempotent()
 @tasks_blp.arguments(TaskActionIn)

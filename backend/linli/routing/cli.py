@@ -14,5 +14,5 @@ def import_command(csv_file):
     try:
         result = import_providers(csv_file)
     except ImportRefused as refusal:
-        raise click.ClickException("nothing imported:\n  " + "\n  ".join(refusal.errors))
+        raise click.ClickException("nothing imported:\n  " + "\n  ".join(refusal.errors)) from None
     click.echo(f"providers: {result.created} created, {result.updated} updated")

@@ -58,7 +58,9 @@ def import_providers(lines) -> ImportResult:
             problems.append(f"type must be one of {', '.join(t.value for t in ProviderType)}")
             provider_type = None
         codes, org_codes = _split(row.get("categories")), _split(row.get("coverage"))
-        unknown = [c for c in codes if c not in categories] + [o for o in org_codes if o not in orgs]
+        unknown = [c for c in codes if c not in categories] + [
+            o for o in org_codes if o not in orgs
+        ]
         if unknown:
             problems.append(f"unknown category or org code(s): {', '.join(unknown)}")
         if not codes or not org_codes:
@@ -72,9 +74,17 @@ def import_providers(lines) -> ImportResult:
         if problems:
             errors.extend(f"line {line}: {p}" for p in problems)
             continue
-        rows.append((name, provider_type, [categories[c] for c in codes], [orgs[o] for o in org_codes],
-                     int(capacity_text), (row.get("contact") or "").strip()[:120],
-                     active_text in ("yes", "true", "1")))
+        rows.append(
+            (
+                name,
+                provider_type,
+                [categories[c] for c in codes],
+                [orgs[o] for o in org_codes],
+                int(capacity_text),
+                (row.get("contact") or "").strip()[:120],
+                active_text in ("yes", "true", "1"),
+            )
+        )
     if errors:
         raise ImportRefused(errors)
     created = updated = 0

@@ -12,8 +12,8 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
-from linli.cases.lifecycle import Action, apply_transition
 from linli.cases.events import record_event
+from linli.cases.lifecycle import Action, apply_transition
 from linli.cases.models import Case, CaseEvent, CaseState, EventKind
 from linli.categories.models import Category
 from linli.extensions import db
@@ -51,7 +51,9 @@ def open_loads(provider_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def choose_provider(category: Category, org: Org, *, exclude: set[int] = frozenset()) -> RoutingDecision:
+def choose_provider(
+    category: Category, org: Org, *, exclude: set[int] = frozenset()
+) -> RoutingDecision:
     covering = providers_covering(category, org)
     if not covering:
         return RoutingDecision(None, Rule.NO_PROVIDER)
@@ -64,14 +66,16 @@ def choose_provider(category: Category, org: Org, *, exclude: set[int] = frozens
     for provider in providers:
         depth = max(path.index(o.id) for o in provider.coverage if o.id in path)
         open_cases = loads.get(provider.id, 0)
-        candidates.append({
-            "provider_id": provider.id,
-            "name": provider.name,
-            "coverage_depth": depth,
-            "open_cases": open_cases,
-            "capacity": provider.capacity,
-            "load": round(open_cases / max(provider.capacity, 1), 4),
-        })
+        candidates.append(
+            {
+                "provider_id": provider.id,
+                "name": provider.name,
+                "coverage_depth": depth,
+                "open_cases": open_cases,
+                "capacity": provider.capacity,
+                "load": round(open_cases / max(provider.capacity, 1), 4),
+            }
+        )
     deepest = max(c["coverage_depth"] for c in candidates)
     best = [c for c in candidates if c["coverage_depth"] == deepest]
     by_id = {p.id: p for p in providers}
@@ -86,8 +90,11 @@ def choose_provider(category: Category, org: Org, *, exclude: set[int] = frozens
 
 def bounced_providers(case: Case) -> set[int]:
     """Providers whose return of this case a dispatcher accepted."""
-    rows = db.session.scalars(select(CaseEvent.data).where(
-        CaseEvent.case_id == case.id, CaseEvent.action == EventKind.ACCEPT_RETURN))
+    rows = db.session.scalars(
+        select(CaseEvent.data).where(
+            CaseEvent.case_id == case.id, CaseEvent.action == EventKind.ACCEPT_RETURN
+        )
+    )
     return {data["bounced_provider_id"] for data in rows if data.get("bounced_provider_id")}
 
 
@@ -100,10 +107,23 @@ def route_case(case: Case, *, now: datetime) -> RoutingDecision:
     decision = choose_provider(case.category, case.org, exclude=bounced_providers(case))
     case.unmet_need = decision.rule == Rule.NO_PROVIDER
     if decision.provider is not None and current_app.config["AUTO_ROUTING"]:
-        apply_transition(case, Action.ASSIGN, actor=None, now=now, provider=decision.provider,
-                         note=decision.provider.name, data=decision.as_event_data())
+        apply_transition(
+            case,
+            Action.ASSIGN,
+            actor=None,
+            now=now,
+            provider=decision.provider,
+            note=decision.provider.name,
+            data=decision.as_event_data(),
+        )
     else:
         suggestion = decision.provider.id if decision.provider else None
-        record_event(case, EventKind.ROUTE, actor=None, now=now, public=False,
-                     data={**decision.as_event_data(), "suggested_provider_id": suggestion})
+        record_event(
+            case,
+            EventKind.ROUTE,
+            actor=None,
+            now=now,
+            public=False,
+            data={**decision.as_event_data(), "suggested_provider_id": suggestion},
+        )
     return decision

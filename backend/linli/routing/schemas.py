@@ -33,8 +33,9 @@ class ProviderListArgs(Schema):
 class _ProviderFields(Schema):
     name = Required(120)
     type = fields.Enum(ProviderType, by_value=True, required=True)
-    categories = fields.List(Text(40, min_length=1), required=True,
-                             validate=validate.Length(min=1, max=50))
+    categories = fields.List(
+        Text(40, min_length=1), required=True, validate=validate.Length(min=1, max=50)
+    )
     coverage = fields.List(Id(), required=True, validate=validate.Length(min=1, max=200))
     capacity = fields.Integer(strict=True, validate=validate.Range(1, 100000))
     contact = Text(120)

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from linli.accounts.models import Role, User
-from linli.categories.models import Category
 from linli.audit.service import describe, record_change
+from linli.categories.models import Category
 from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db

@@ -45,12 +45,16 @@ def allowed_task_actions(task: CoTask, actor: User) -> list[TaskAction]:
     return task_actions_from(task.state)
 
 
-def add_co_tasks(case: Case, co_providers: list[tuple[Provider, datetime, str]], *, actor: User,
-                 now: datetime) -> list[CoTask]:
+def add_co_tasks(
+    case: Case, co_providers: list[tuple[Provider, datetime, str]], *, actor: User, now: datetime
+) -> list[CoTask]:
     """Open one task per co-unit (in the caller's transaction) and tell each unit's staff."""
     if any(provider.id == case.provider_id for provider, _, _ in co_providers):
-        abort(422, "the lead unit cannot also be a co-unit",
-              errors={"co_providers": ["contains the lead provider"]})
+        abort(
+            422,
+            "the lead unit cannot also be a co-unit",
+            errors={"co_providers": ["contains the lead provider"]},
+        )
     if len({provider.id for provider, _, _ in co_providers}) != len(co_providers):
         abort(422, "a co-unit is named twice", errors={"co_providers": ["duplicate provider"]})
     tasks = []
@@ -58,20 +62,41 @@ def add_co_tasks(case: Case, co_providers: list[tuple[Provider, datetime, str]],
         if not provider.active:
             abort(422, "a co-unit is not active", errors={"co_providers": ["inactive provider"]})
         if due_at <= now:
-            abort(422, "a co-task deadline is in the past", errors={"co_providers": ["due_at in the past"]})
-        task = CoTask(case_id=case.id, provider_id=provider.id, state=CoTaskState.OPEN, due_at=due_at,
-                      note=note.strip(), created_by_id=actor.id, created_at=now, updated_at=now)
+            abort(
+                422,
+                "a co-task deadline is in the past",
+                errors={"co_providers": ["due_at in the past"]},
+            )
+        task = CoTask(
+            case_id=case.id,
+            provider_id=provider.id,
+            state=CoTaskState.OPEN,
+            due_at=due_at,
+            note=note.strip(),
+            created_by_id=actor.id,
+            created_at=now,
+            updated_at=now,
+        )
         db.session.add(task)
         tasks.append(task)
-        notify(staff_of_provider(provider.id), NotificationKind.CO_TASK, case=case, now=now,
-               due_at=due_at.isoformat())
+        notify(
+            staff_of_provider(provider.id),
+            NotificationKind.CO_TASK,
+            case=case,
+            now=now,
+            due_at=due_at.isoformat(),
+        )
     return tasks
 
 
 def tasks_of_provider(actor: User, *, states: list[CoTaskState] | None) -> list[CoTask]:
     require_role(actor, Role.PROVIDER_STAFF)
-    query = (select(CoTask).where(CoTask.provider_id == actor.provider_id)
-             .options(joinedload(CoTask.case)).order_by(CoTask.due_at))
+    query = (
+        select(CoTask)
+        .where(CoTask.provider_id == actor.provider_id)
+        .options(joinedload(CoTask.case))
+        .order_by(CoTask.due_at)
+    )
     if states:
         query = query.where(CoTask.state.in_(states))
     return list(db.session.scalars(query))
@@ -87,8 +112,12 @@ def act_on_task(actor: User, task_id: int, action: str, *, note: str, now: datet
         abort(404, f"unknown task action {action!r}", allowed=[a.value for a in TaskAction])
     sources, target, requires = TASK_TRANSITIONS[action]
     if task.state not in sources:
-        abort(422, f"cannot {action} a task that is {task.state}", state=task.state.value,
-              allowed_actions=[a.value for a in task_actions_from(task.state)])
+        abort(
+            422,
+            f"cannot {action} a task that is {task.state}",
+            state=task.state.value,
+            allowed_actions=[a.value for a in task_actions_from(task.state)],
+        )
     if requires and not note.strip():
         abort(422, f"{action} needs a {requires}", errors={requires: [f"required for {action}"]})
     case = db.session.get(Case, task.case_id)
@@ -97,11 +126,28 @@ def act_on_task(actor: User, task_id: int, action: str, *, note: str, now: datet
     from_state = task.state
     task.state = target
     task.updated_at = now
-    record_event(case, EventKind(f"co_task_{action}"), actor=actor, now=now, public=False,
-                 note=note, data={"task_id": task.id, "provider_id": task.provider_id,
-                                  "from": from_state.value, "to": target.value})
+    record_event(
+        case,
+        EventKind(f"co_task_{action}"),
+        actor=actor,
+        now=now,
+        public=False,
+        note=note,
+        data={
+            "task_id": task.id,
+            "provider_id": task.provider_id,
+            "from": from_state.value,
+            "to": target.value,
+        },
+    )
     if target is CoTaskState.RETURNED:
-        notify(dispatchers_of(case), NotificationKind.RETURNED, case=case, now=now,
-               reason=note.strip(), task_id=task.id)
+        notify(
+            dispatchers_of(case),
+            NotificationKind.RETURNED,
+            case=case,
+            now=now,
+            reason=note.strip(),
+            task_id=task.id,
+        )
     db.session.commit()
     return task
