@@ -440,6 +440,7 @@ export const en: Messages = {
   'fieldError.phone': 'Not a valid mainland mobile number',
   'fieldError.generic': 'Not valid',
   'common.labelSep': ': ',
+  'cases.publicView': "You +1'd this need. To protect the resident who reported it, the description, address, photos and reporter are shown only to the people handling it.",
   // who did it, where the timeline may name only the role (GLOSSARY.md)
   'role.resident': 'Resident',
   'role.grid_worker': 'Grid worker',

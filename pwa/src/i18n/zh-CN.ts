@@ -440,6 +440,7 @@ export const zhCN = {
   'fieldError.phone': '不是有效的中国大陆手机号',
   'fieldError.generic': '填写有误',
   'common.labelSep': '：',
+  'cases.publicView': '你 +1 关注了这条诉求。为保护上报居民的隐私，详细描述、地址、照片和上报人只有办理人员能看到。',
   // who did it, where the timeline may name only the role (GLOSSARY.md)
   'role.resident': '居民',
   'role.grid_worker': '网格员',

@@ -182,7 +182,12 @@ export function CaseDetail({ id }: { id: string }) {
           {t('cases.returnReason', { reason: returned.note })}
         </p>
       )}
-      <p class="description">{c.description}</p>
+      {c.description === null ? (
+        // The server sends a neighbour who +1'd the public view only (no household details).
+        <p class="note" data-testid="case-public-view">{t('cases.publicView')}</p>
+      ) : (
+        <p class="description">{c.description}</p>
+      )}
       <Info c={c} />
       {c.co_tasks.length > 0 && <CoTasks tasks={c.co_tasks} />}
       {c.attachments.length > 0 && (
