@@ -51,11 +51,6 @@ def test_the_database_refuses_an_unknown_event_kind(world, new_case):
         )
 
 
-def _postgres(app) -> bool:
-    with app.app_context():
-        return db.engine.dialect.name == "postgresql"
-
-
 @pytest.mark.parametrize(
     "statement",
     [
@@ -65,8 +60,8 @@ def _postgres(app) -> bool:
         "DELETE FROM audit_records",
     ],
 )
-def test_the_logs_are_append_only_on_postgresql(app, world, new_case, client, auth, statement):
-    if not _postgres(app):
+def test_the_logs_are_append_only_on_postgresql(world, new_case, client, auth, statement):
+    if db.engine.dialect.name != "postgresql":
         pytest.skip("the append-only trigger is PostgreSQL's (SQLite has no roles to keep it)")
     new_case()
     client.patch(

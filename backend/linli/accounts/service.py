@@ -14,6 +14,7 @@ from linli.accounts import verification
 from linli.accounts.models import RevokedToken, RevokedTokenFamily, Role, SessionEnd, User
 from linli.accounts.passwords import dummy_verify, hash_password, verify_password
 from linli.audit.service import record_change
+from linli.common_schemas import CONTROL_CHARACTERS
 from linli.db import INT32_MAX
 from linli.errors import abort
 from linli.extensions import db
@@ -145,7 +146,9 @@ def login_account_key(login: str) -> str:
     """What failed sign-ins with `login` count against: the account sign-in finds, by its
     username (any case); otherwise the login as sign-in reads it (a phone normalised)."""
     login = login.strip()
-    user = find_login_user(login) if login else None
+    # A login with control characters names no account (and PostgreSQL refuses a NUL in a
+    # query); the schema refuses it after the limiter has counted it.
+    user = find_login_user(login) if login and not CONTROL_CHARACTERS.search(login) else None
     if user is not None:
         return user.username.lower()
     phone = normalize_mainland_mobile(login) if login[:1] in "+0123456789" else None
