@@ -61,6 +61,61 @@ def _flatten_webargs_messages(messages: dict) -> dict:
     return flat
 
 
+# Each field message this API writes (marshmallow's, webargs' and the services' own) as a
+# stable code; the English text is for developers, the code is what clients translate.
+FIELD_ERROR_CODES: list[tuple[re.Pattern, str]] = [
+    (re.compile(p, re.IGNORECASE), code)
+    for p, code in [
+        (r"^(Missing data for required field|Field may not be null|required )", "required"),
+        (r"^(Longer than maximum length|at most) (?P<max>\d+)", "too_long"),
+        (r"^Shorter than minimum length (?P<min>\d+)", "too_short"),
+        (r"^Length must be between (?P<min>\d+) and (?P<max>\d+)", "length"),
+        (
+            r"^Must be greater than or equal to (?P<min>\S+?) and less than or equal to "
+            r"(?P<max>\S+?)\.?$",
+            "out_of_range",
+        ),
+        (r"^Must be between (?P<min>\S+) and (?P<max>\S+?)\.?$", "out_of_range"),
+        (r"^String does not match expected pattern|only spaces|blank", "blank"),
+        (r"^Unknown field", "unknown_field"),
+        (r"^Must be one of|not one of", "not_a_choice"),
+        (r"outside your area|not in your grids", "outside_area"),
+        (r"^(no such|unknown|not in |not a grid|inactive|does not serve)", "not_found"),
+        (r"already (used|registered|exists|rated)", "already_used"),
+        (r"in the future", "in_future"),
+        (r"in the past", "in_past"),
+        (r"too large", "too_large"),
+        (r"^empty$", "empty"),
+        (r"mobile number", "invalid_phone"),
+        (r"control characters", "control_characters"),
+        (r"zero-width|text-direction", "hidden_characters"),
+        (r"^too common", "common_password"),
+        (r"wrong or expired code", "wrong_code"),
+        (r"not a JPEG, PNG or WebP", "not_an_image"),
+        (r"not allowed for your role", "not_allowed"),
+        (r"^must be an? (community|grid)", "wrong_kind"),
+    ]
+]
+
+
+def _code_of(message) -> dict:
+    for pattern, code in FIELD_ERROR_CODES:
+        match = pattern.search(str(message))
+        if match:
+            bounds = {k: int(v) if v.isdigit() else v for k, v in match.groupdict().items() if v}
+            return {"code": code, **bounds}
+    return {"code": "invalid"}
+
+
+def field_error_codes(errors):
+    """`errors` with every message replaced by its code (same nesting: fields, list indexes)."""
+    if isinstance(errors, dict):
+        return {key: field_error_codes(value) for key, value in errors.items()}
+    if isinstance(errors, list | tuple):
+        return [field_error_codes(value) for value in errors]
+    return _code_of(errors)
+
+
 def problem_body(error: HTTPException) -> tuple[dict, dict]:
     status = error.code or 500
     data = dict(getattr(error, "data", None) or {})
@@ -80,6 +135,8 @@ def problem_body(error: HTTPException) -> tuple[dict, dict]:
             body["type"] = PROBLEM_BASE + "validation"
     if "errors" in data:
         body["errors"] = data.pop("errors")
+    if "errors" in body:
+        body["codes"] = field_error_codes(body["errors"])
     data.pop("schema", None)
     data.pop("exc", None)
     body.update(data)
@@ -116,6 +173,14 @@ class Problem(ma.Schema):
     detail = ma.fields.String(required=True)
     instance = ma.fields.String()
     errors = ma.fields.Dict(metadata={"description": "Messages by field, for invalid input"})
+    codes = ma.fields.Dict(
+        metadata={
+            "description": "The same fields as `errors`, each message as a stable code for "
+            "clients to translate: {code, and min/max where the message has them}. Codes: "
+            + ", ".join(code for _, code in FIELD_ERROR_CODES)
+            + ", invalid (anything else)."
+        }
+    )
 
     class Meta:
         unknown = ma.INCLUDE  # some problems carry more: the current `case`, `allowed_actions`

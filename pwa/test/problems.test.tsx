@@ -40,14 +40,16 @@ describe('problem types and statuses', () => {
     expect(problemMessage(422, { type: P + 'co-tasks-open', open_tasks: [4, 5] } as never)).toMatch(/^2 co-unit tasks are/);
   });
 
-  it('translate field errors and label the fields (nested ones too)', () => {
+  it('translate field errors by their codes and label the fields (nested ones too)', () => {
+    // As the server sends them: English `errors` for developers, `codes` for the UI.
     const f = fieldProblems({
-      errors: {
-        title: ['Missing data for required field.'],
-        stars: ['Must be greater than or equal to 1 and less than or equal to 5.'],
-        description: ['Longer than maximum length 2000.'],
-        on_behalf_of: { resident_id: ['no such resident'] },
-        weird_field: ['Something new the client does not know.'],
+      errors: { title: ['Missing data for required field.'] },
+      codes: {
+        title: [{ code: 'required' }],
+        stars: [{ code: 'out_of_range', min: 1, max: 5 }],
+        description: [{ code: 'too_long', max: 2000 }],
+        on_behalf_of: { resident_id: [{ code: 'not_found' }] },
+        weird_field: [{ code: 'something_new' }],
       },
     });
     expect(f.map((p) => [p.label, p.messages.join()])).toEqual([
@@ -78,6 +80,7 @@ describe('the outbox', () => {
         status: 422,
         detail: 'The request has invalid fields; see errors.',
         errors: { stars: ['Must be greater than or equal to 1 and less than or equal to 5.'], comment: ['Longer than maximum length 500.'] },
+        codes: { stars: [{ code: 'out_of_range', min: 1, max: 5 }], comment: [{ code: 'too_long', max: 500 }] },
       },
     });
     const action = await caseAction('c2', 'accept', { version: 1 });
@@ -88,7 +91,7 @@ describe('the outbox', () => {
       problem: { type: P + 'transition-not-allowed', status: 422, detail: 'cannot accept a case that is closed', state: 'closed' } as never,
     });
     const report = await reportCase({ category: 'facility', title: 'x', description: 'y', org_id: 10 });
-    await putItem({ ...report, state: 'needs_attention', lastStatus: 422, problem: { status: 422, errors: { org_id: ['outside your area'] } } });
+    await putItem({ ...report, state: 'needs_attention', lastStatus: 422, problem: { status: 422, errors: { org_id: ['outside your area'] }, codes: { org_id: [{ code: 'outside_area' }] } } });
 
     root = document.createElement('div');
     document.body.appendChild(root);

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
+from linli.errors import field_error_codes
+
 pytestmark = pytest.mark.e2e
 
 PROBLEMS = "https://linli.example.org/problems/"
@@ -178,13 +180,15 @@ def test_a_second_tab_keeps_its_session_when_the_first_refreshes(context: Browse
 
 def test_a_refused_write_is_explained_in_chinese(page: Page, app_ui):
     app_ui.sign_in(page, "resident6")
+    errors = {"title": ["Longer than maximum length 200."], "org_id": ["outside your area"]}
     refusal = {
         "type": PROBLEMS + "validation",
         "title": "Unprocessable Entity",
         "status": 422,
         "detail": "The request has invalid fields; see errors.",
         "instance": "/api/v1/cases",
-        "errors": {"title": ["Longer than maximum length 200."], "org_id": ["outside your area"]},
+        "errors": errors,
+        "codes": field_error_codes(errors),  # as the server sends them
     }
     page.route(
         "**/api/v1/cases",

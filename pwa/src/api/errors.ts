@@ -28,10 +28,3 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   const at = Date.parse(value);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
-
-/** A field's messages from `problem.errors` (usually string[]; nested objects for nested fields). */
-export function messagesOf(v: unknown): string {
-  if (Array.isArray(v)) return v.map(messagesOf).join(' ');
-  if (v && typeof v === 'object') return Object.values(v).map(messagesOf).join(' ');
-  return v === undefined || v === null ? '' : String(v);
-}

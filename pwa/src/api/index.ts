@@ -55,7 +55,7 @@ export const api = {
     request<NotificationPage>('GET', '/notifications', { query: { ...args } }),
 };
 
-export { ApiError, NetworkError, messagesOf } from './errors';
+export { ApiError, NetworkError } from './errors';
 export { onAuthLost, request, refreshTokens, logoutRemote, fetchBlob } from './client';
 export * from './tokens';
 export type * from './types';

@@ -1621,6 +1621,10 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            codes?: {
+                [key: string]: unknown;
+            };
         } & {
             [key: string]: unknown;
         };
@@ -1928,6 +1932,10 @@ export interface components {
             instance?: string;
             /** @description Messages by field, for invalid input */
             errors?: {
+                [key: string]: unknown;
+            };
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            codes?: {
                 [key: string]: unknown;
             };
             case: components["schemas"]["CaseOut"];

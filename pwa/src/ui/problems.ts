@@ -4,7 +4,7 @@
 // translated label. English server text is shown only in English, only as a last resort.
 import { ApiError, NetworkError } from '../api/errors';
 import type { Problem } from '../api/types';
-import { hasKey, locale, t, tn, type MessageKey } from '../i18n';
+import { hasKey, t, tn, type MessageKey } from '../i18n';
 
 const TYPE_BASE = 'https://linli.example.org/problems/';
 
@@ -30,32 +30,44 @@ function actionName(action: string | undefined): string | null {
   return hasKey(key) ? t(key) : null;
 }
 
-/** The translated message of one field error the server wrote in English (marshmallow or ours). */
-export function fieldMessage(raw: string): string {
-  const s = raw.trim();
-  let m: RegExpExecArray | null;
-  if (/^(Missing data for required field|Field may not be null|required for )/i.test(s)) return t('fieldError.required');
-  if ((m = /^Longer than maximum length (\d+)/i.exec(s))) return tn('fieldError.tooLong', Number(m[1]));
-  if ((m = /^Shorter than minimum length (\d+)/i.exec(s))) {
-    return Number(m[1]) <= 1 ? t('fieldError.required') : tn('fieldError.tooShort', Number(m[1]));
-  }
-  if ((m = /^Length must be between (\d+) and (\d+)/i.exec(s))) return t('fieldError.length', { min: m[1], max: m[2] });
-  if ((m = /^Must be greater than or equal to (\S+?) and less than or equal to (\S+?)\.?$/i.exec(s))) {
-    return t('fieldError.range', { min: m[1], max: m[2] });
-  }
-  if (/^String does not match expected pattern|only spaces|blank/i.test(s)) return t('fieldError.blank');
-  if (/^Unknown field/i.test(s)) return t('fieldError.unknownField');
-  if (/^Must be one of|^not one of/i.test(s)) return t('fieldError.choice');
-  if (/outside your area/i.test(s)) return t('fieldError.outsideArea');
-  if (/^(no such|unknown|not in |not a grid|inactive)/i.test(s)) return t('fieldError.notFound');
-  if (/already (used|registered|exists)/i.test(s)) return t('fieldError.alreadyUsed');
-  if (/in the future/i.test(s)) return t('fieldError.inFuture');
-  if (/in the past/i.test(s)) return t('fieldError.inPast');
-  if (/too large/i.test(s)) return t('fieldError.tooLarge');
-  if (/^empty$/i.test(s)) return t('fieldError.empty');
-  if (/mobile number/i.test(s)) return t('fieldError.phone');
-  if (/^(Not a valid|Invalid)/i.test(s) || /control characters/i.test(s)) return t('fieldError.invalid');
-  return locale.value === 'en' && s ? s : t('fieldError.generic');
+/** One field error as the server codes it (`codes` beside `errors` in every problem). */
+export interface FieldCode {
+  code: string;
+  min?: number | string;
+  max?: number | string;
+}
+
+const CODE_KEYS: Record<string, MessageKey> = {
+  required: 'fieldError.required',
+  blank: 'fieldError.blank',
+  length: 'fieldError.length',
+  out_of_range: 'fieldError.range',
+  invalid: 'fieldError.invalid',
+  not_a_choice: 'fieldError.choice',
+  unknown_field: 'fieldError.unknownField',
+  not_found: 'fieldError.notFound',
+  outside_area: 'fieldError.outsideArea',
+  already_used: 'fieldError.alreadyUsed',
+  in_future: 'fieldError.inFuture',
+  in_past: 'fieldError.inPast',
+  too_large: 'fieldError.tooLarge',
+  empty: 'fieldError.empty',
+  invalid_phone: 'fieldError.phone',
+  control_characters: 'fieldError.controlCharacters',
+  hidden_characters: 'fieldError.hiddenCharacters',
+  common_password: 'fieldError.commonPassword',
+  wrong_code: 'fieldError.wrongCode',
+  not_an_image: 'fieldError.notAnImage',
+  not_allowed: 'fieldError.notAllowed',
+  wrong_kind: 'fieldError.wrongKind',
+};
+
+/** The translated message of one coded field error. */
+export function fieldMessage(c: FieldCode): string {
+  if (c.code === 'too_long') return tn('fieldError.tooLong', Number(c.max));
+  if (c.code === 'too_short') return Number(c.min) <= 1 ? t('fieldError.required') : tn('fieldError.tooShort', Number(c.min));
+  const key = CODE_KEYS[c.code];
+  return key ? t(key, { min: c.min ?? '', max: c.max ?? '' }) : t('fieldError.generic');
 }
 
 /** A field's label from the last named part of its path (`on_behalf_of.resident_id` → resident). */
@@ -68,22 +80,24 @@ export function fieldLabel(path: string): string {
   return t('field.other');
 }
 
-function flatten(value: unknown, path: string, out: Map<string, string[]>): void {
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-    out.set(path, [...(out.get(path) ?? []), ...(value as string[])]);
+const isCode = (v: unknown): v is FieldCode => !!v && typeof v === 'object' && typeof (v as FieldCode).code === 'string';
+
+function flatten(value: unknown, path: string, out: Map<string, FieldCode[]>): void {
+  if (Array.isArray(value) && value.every(isCode)) {
+    out.set(path, [...(out.get(path) ?? []), ...value]);
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => flatten(v, path ? `${path}.${i}` : String(i), out));
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
   } else if (value !== undefined && value !== null) {
-    out.set(path, [...(out.get(path) ?? []), String(value)]);
+    out.set(path, [...(out.get(path) ?? []), { code: 'invalid' }]);
   }
 }
 
 /** Field errors of a problem, translated, by the server's field path (`_schema`: the whole request). */
 export function fieldProblems(problem: Problem | undefined): FieldProblem[] {
-  const flat = new Map<string, string[]>();
-  flatten(problem?.errors, '', flat);
+  const flat = new Map<string, FieldCode[]>();
+  flatten(problem?.codes, '', flat);
   return [...flat].map(([field, msgs]) => ({
     field,
     label: field === '_schema' || field === '' ? '' : fieldLabel(field),

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, ApiError, messagesOf, NetworkError, type Org } from '../../api';
+import { api, ApiError, NetworkError, type Org } from '../../api';
+import { fieldErrorsByName, problemMessage } from '../../ui/problems';
 import { t } from '../../i18n';
 import { FieldError, TextField } from '../../ui/form';
 import { LangToggle } from '../../ui/Shell';
@@ -33,9 +34,6 @@ export function RegisterPage() {
   const communities = useMemo(() => communitiesOf(orgs), [orgs]);
   const grids = useMemo(() => gridsOf(orgs, community), [orgs, community]);
 
-  const fieldErrors = (err: ApiError) =>
-    Object.fromEntries(Object.entries(err.problem.errors ?? {}).map(([k, v]) => [k, [messagesOf(v)]]));
-
   // The server answers alike whether or not the number has an account; so does this screen.
   const sendCode = async () => {
     setCodeNote('');
@@ -54,7 +52,7 @@ export function RegisterPage() {
       else if (err instanceof ApiError && err.status === 429) {
         setCodeNote(t('auth.rateLimited'));
         setCooldown(err.retryAfterMs ? Math.ceil(err.retryAfterMs / 1000) : 60);
-      } else if (err instanceof ApiError) setErrors(fieldErrors(err));
+      } else if (err instanceof ApiError) setErrors(fieldErrorsByName(err.problem));
       else setCodeNote(String(err));
     } finally {
       setSending(false);
@@ -80,8 +78,8 @@ export function RegisterPage() {
       if (err instanceof NetworkError) return t('auth.offline');
       if (err instanceof ApiError && err.status === 429) return t('auth.rateLimited');
       if (err instanceof ApiError) {
-        setErrors(fieldErrors(err));
-        return err.problem.detail || err.problem.title || String(err.status);
+        setErrors(fieldErrorsByName(err.problem));
+        return problemMessage(err.status, err.problem);
       }
       return String(err);
     },
