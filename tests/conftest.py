@@ -24,16 +24,28 @@ from tests.factories import World, build_world
 TEST_DATABASE_URL = os.environ.get("LINLI_TEST_DATABASE_URL")
 
 
+# Each xdist worker migrates a PostgreSQL schema of its own, so PostgreSQL runs in parallel
+# as SQLite does (one file per worker).
+POSTGRES_SCHEMA = f"linli_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+
+def _database_url(instance) -> str:
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{instance / 'test.sqlite3'}"
+    separator = "&" if "?" in TEST_DATABASE_URL else "?"
+    return f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{POSTGRES_SCHEMA}"
+
+
 def _reset_postgres(engine) -> None:
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {POSTGRES_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {POSTGRES_SCHEMA}"))
 
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
-    url = TEST_DATABASE_URL or f"sqlite:///{instance / 'test.sqlite3'}"
+    url = _database_url(instance)
     app = create_app(
         {
             "TESTING": True,
