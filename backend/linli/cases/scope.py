@@ -109,10 +109,6 @@ def case_view(actor: User, case: Case) -> CaseView:
     return CaseView.HANDLING
 
 
-def may_see_reporter(actor: User, case: Case) -> bool:
-    return case_view(actor, case) is CaseView.HANDLING
-
-
 def case_field_visible(actor: User, case: Case, field: str) -> bool:
     view = case_view(actor, case)
     if field == "reporter":
