@@ -139,10 +139,11 @@ def auth(app):
 
 
 @pytest.fixture
-def new_case(client, auth, world):
-    """new_case(**fields) → a case reported through the API by resident_a (as JSON)."""
+def report(client, auth, world):
+    """report(reporter=resident_a, headers=None, **fields) → the response to a report of a
+    need in grid A1 (fields override the defaults; a field set to None is left out)."""
 
-    def report(reporter=None, headers=None, **fields):
+    def post(reporter=None, headers=None, **fields):
         body = {
             "category": "elderly_care",
             "title": "需要上门助浴",
@@ -150,15 +151,25 @@ def new_case(client, auth, world):
             "org_id": world.grid_a1.id,
             **fields,
         }
-        response = client.post(
+        return client.post(
             "/api/v1/cases",
-            json=body,
+            json={k: v for k, v in body.items() if v is not None},
             headers={**auth(reporter or world.resident_a), **(headers or {})},
         )
+
+    return post
+
+
+@pytest.fixture
+def new_case(report):
+    """new_case(**fields) → a case reported through the API by resident_a (as JSON)."""
+
+    def reported(reporter=None, headers=None, **fields):
+        response = report(reporter, headers, **fields)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
-    return report
+    return reported
 
 
 @pytest.fixture

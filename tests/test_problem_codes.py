@@ -4,29 +4,17 @@
 import pytest
 
 from linli.errors import FIELD_ERROR_CODES, field_error_codes
-from tests.support import API, CASES, assert_problem
+from tests.support import API, assert_problem
 
 
-def _report(client, auth, user, **fields):
-    body = {"category": "elderly_care", "title": "助浴", "description": "上门", **fields}
-    return client.post(CASES, headers=auth(user), json=body)
-
-
-def test_each_field_error_comes_with_its_code(client, auth, world):
-    world_a = {"org_id": world.grid_a1.id}
+def test_each_field_error_comes_with_its_code(world, report):
     answers = {
-        "required": _report(client, auth, world.resident_a, title=None, **world_a),
-        "too_long": _report(client, auth, world.resident_a, title="长" * 201, **world_a),
-        "control": _report(client, auth, world.resident_a, title="a\x00b", **world_a),
-        "outside": _report(client, auth, world.resident_a, org_id=world.grid_b1.id),
-        "resident": _report(
-            client,
-            auth,
-            world.grid_worker_a1,
-            **world_a,
-            on_behalf_of={"resident_id": world.resident_b.id},
-        ),
-        "unknown": _report(client, auth, world.resident_a, colour="red", **world_a),
+        "required": report(title=None),
+        "too_long": report(title="长" * 201),
+        "control": report(title="a\x00b"),
+        "outside": report(org_id=world.grid_b1.id),
+        "resident": report(world.grid_worker_a1, on_behalf_of={"resident_id": world.resident_b.id}),
+        "unknown": report(colour="red"),
     }
     codes = {name: assert_problem(r, 422)["codes"] for name, r in answers.items()}
 

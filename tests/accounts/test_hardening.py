@@ -372,6 +372,23 @@ def test_the_console_sender_logs_a_masked_number_and_the_code(
     assert re.search(r"139\*{4}5678: registration code \d{6}", text)
 
 
+def new_account(client, auth, world, endpoint: str, **fields):
+    """A resident registering (with a fresh code) or an admin creating a dispatcher, with
+    `fields` (password, display_name) in the body."""
+    if endpoint == "register":
+        ask_for_code(client, NEW_PHONE)
+        return register(client, new_resident(world, code=sent_code(NEW_PHONE), **fields))
+    body = {
+        "username": "new_staff",
+        "password": "long-enough-pw",
+        "display_name": "新同事",
+        "role": "dispatcher",
+        "org_id": world.community_a.id,
+        **fields,
+    }
+    return client.post(f"{API}/users", headers=auth(world.admin), json=body)
+
+
 @pytest.mark.parametrize(
     "password",
     [
@@ -388,23 +405,7 @@ def test_the_console_sender_logs_a_masked_number_and_the_code(
 )
 @pytest.mark.parametrize("endpoint", ["register", "create_user"])
 def test_weak_passwords_are_refused(client, auth, world, password, endpoint):
-    if endpoint == "register":
-        ask_for_code(client, NEW_PHONE)
-        response = register(
-            client, new_resident(world, code=sent_code(NEW_PHONE), password=password)
-        )
-    else:
-        response = client.post(
-            f"{API}/users",
-            headers=auth(world.admin),
-            json={
-                "username": "new_staff",
-                "password": password,
-                "display_name": "新同事",
-                "role": "dispatcher",
-                "org_id": world.community_a.id,
-            },
-        )
+    response = new_account(client, auth, world, endpoint, password=password)
 
     assert_problem(response, 422, "password")
 
@@ -433,23 +434,7 @@ def test_the_demo_and_factory_passwords_pass_the_policy(app):
 )
 @pytest.mark.parametrize("endpoint", ["register", "create_user"])
 def test_display_names_with_hidden_characters_are_refused(client, auth, world, name, endpoint):
-    if endpoint == "register":
-        ask_for_code(client, NEW_PHONE)
-        response = register(
-            client, new_resident(world, code=sent_code(NEW_PHONE), display_name=name)
-        )
-    else:
-        response = client.post(
-            f"{API}/users",
-            headers=auth(world.admin),
-            json={
-                "username": "new_staff",
-                "password": "long-enough-pw",
-                "display_name": name,
-                "role": "dispatcher",
-                "org_id": world.community_a.id,
-            },
-        )
+    response = new_account(client, auth, world, endpoint, display_name=name)
 
     assert_problem(response, 422, "display_name")
 

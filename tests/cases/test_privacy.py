@@ -24,26 +24,18 @@ def assert_no_personal_data(body, *residents) -> None:
 # --- 1. filing on behalf of a resident ------------------------------------------------------
 
 
-def _file_for(client, auth, staff, resident_id, org):
-    return client.post(
-        CASES,
-        headers=auth(staff),
-        json={
-            "category": "elderly_care",
-            "title": "代报",
-            "description": "电话求助",
-            "org_id": org.id,
-            "on_behalf_of": {"resident_id": resident_id},
-        },
-    )
+@pytest.fixture
+def file_for(report, world):
+    """file_for(staff, resident_id) → the response to a report for that resident in grid A1."""
+    return lambda staff, resident_id: report(staff, on_behalf_of={"resident_id": resident_id})
 
 
 @pytest.mark.parametrize("staff", ["grid_worker_a1", "dispatcher_a"])
-def test_staff_file_only_for_residents_of_their_own_area(client, auth, world, staff):
+def test_staff_file_only_for_residents_of_their_own_area(client, auth, world, file_for, staff):
     staff = getattr(world, staff)
-    outside = _file_for(client, auth, staff, world.resident_b.id, world.grid_a1)
-    unknown = _file_for(client, auth, staff, 999_999, world.grid_a1)
-    not_a_resident = _file_for(client, auth, staff, world.dispatcher_b.id, world.grid_a1)
+    outside = file_for(staff, world.resident_b.id)
+    unknown = file_for(staff, 999_999)
+    not_a_resident = file_for(staff, world.dispatcher_b.id)
 
     # A resident elsewhere is answered exactly like an id that does not exist.
     body = assert_problem(outside, 422, "on_behalf_of")
@@ -54,8 +46,8 @@ def test_staff_file_only_for_residents_of_their_own_area(client, auth, world, st
     assert theirs["items"] == []
 
 
-def test_a_grid_worker_files_for_a_resident_of_their_grid(client, auth, world):
-    response = _file_for(client, auth, world.grid_worker_a1, world.resident_a.id, world.grid_a1)
+def test_a_grid_worker_files_for_a_resident_of_their_grid(client, auth, world, file_for):
+    response = file_for(world.grid_worker_a1, world.resident_a.id)
 
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["reporter"]["phone"] == world.resident_a.phone
@@ -63,17 +55,8 @@ def test_a_grid_worker_files_for_a_resident_of_their_grid(client, auth, world):
     assert [c["id"] for c in theirs["items"]] == [response.get_json()["id"]]
 
 
-def test_residents_report_only_into_their_own_community(client, auth, world, new_case):
-    response = client.post(
-        CASES,
-        headers=auth(world.resident_a),
-        json={
-            "category": "elderly_care",
-            "title": "别处",
-            "description": "不是我家社区",
-            "org_id": world.grid_b1.id,
-        },
-    )
+def test_residents_report_only_into_their_own_community(world, new_case, report):
+    response = report(org_id=world.grid_b1.id)
 
     assert_problem(response, 422, "org_id")
     assert new_case(org_id=world.community_a.id)["org_id"] == world.community_a.id
@@ -266,33 +249,12 @@ def upload_photo(client, auth, world):
 # --- 10 (last part). a resident's reports are rate-limited --------------------------------
 
 
-def test_a_resident_files_a_bounded_number_of_reports(
-    app, client, auth, world, new_case, monkeypatch
-):
+def test_a_resident_files_a_bounded_number_of_reports(app, world, new_case, report, monkeypatch):
     monkeypatch.setitem(app.config, "REPORT_LIMIT_PER_RESIDENT", "3 per hour")
     sent = [new_case(id=f"00000000-0000-4000-8000-00000000000{i}") for i in range(3)]
-    replay = client.post(
-        CASES,
-        headers=auth(world.resident_a),
-        json={
-            "id": sent[0]["id"],
-            "category": "elderly_care",
-            "title": "需要上门助浴",
-            "description": "独居老人行动不便",
-            "org_id": world.grid_a1.id,
-        },
-    )
+    replay = report(id=sent[0]["id"])
 
-    refused = client.post(
-        CASES,
-        headers=auth(world.resident_a),
-        json={
-            "category": "elderly_care",
-            "title": "第四次",
-            "description": "又一件",
-            "org_id": world.grid_a1.id,
-        },
-    )
+    refused = report(title="第四次")
 
     assert replay.get_json()["id"] == sent[0]["id"]  # the same report again is not a new one
     assert_problem(refused, 429)
