@@ -13,7 +13,6 @@ export const en: Messages = {
   'common.offline': 'Offline',
   'common.cached': 'Offline copy ({time})',
   'common.errorNetwork': 'No network; showing what was saved.',
-  'common.errorGeneric': 'Something went wrong: {detail}',
   'common.nothingCached': 'Nothing saved for offline use yet. Open this page once online.',
   'common.required': 'Required',
   'common.listSep': ', ',

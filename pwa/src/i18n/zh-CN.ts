@@ -13,7 +13,6 @@ export const zhCN = {
   'common.offline': '当前离线',
   'common.cached': '离线副本（{time}）',
   'common.errorNetwork': '网络不可用，显示已保存的内容。',
-  'common.errorGeneric': '出错了：{detail}',
   'common.nothingCached': '离线时没有保存的内容，请联网后再打开。',
   'common.required': '必填',
   'common.listSep': '、',
