@@ -139,8 +139,8 @@ def auth(app):
 
 
 @pytest.fixture
-def report(client, auth, world):
-    """report(reporter=resident_a, headers=None, **fields) → the response to a report of a
+def post_report(client, auth, world):
+    """post_report(reporter=resident_a, headers=None, **fields) → the response to a report of a
     need in grid A1 (fields override the defaults; a field set to None is left out)."""
 
     def post(reporter=None, headers=None, **fields):
@@ -161,11 +161,11 @@ def report(client, auth, world):
 
 
 @pytest.fixture
-def new_case(report):
+def new_case(post_report):
     """new_case(**fields) → a case reported through the API by resident_a (as JSON)."""
 
     def reported(reporter=None, headers=None, **fields):
-        response = report(reporter, headers, **fields)
+        response = post_report(reporter, headers, **fields)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 

@@ -7,14 +7,16 @@ from linli.errors import FIELD_ERROR_CODES, field_error_codes
 from tests.support import API, assert_problem
 
 
-def test_each_field_error_comes_with_its_code(world, report):
+def test_each_field_error_comes_with_its_code(world, post_report):
     answers = {
-        "required": report(title=None),
-        "too_long": report(title="长" * 201),
-        "control": report(title="a\x00b"),
-        "outside": report(org_id=world.grid_b1.id),
-        "resident": report(world.grid_worker_a1, on_behalf_of={"resident_id": world.resident_b.id}),
-        "unknown": report(colour="red"),
+        "required": post_report(title=None),
+        "too_long": post_report(title="长" * 201),
+        "control": post_report(title="a\x00b"),
+        "outside": post_report(org_id=world.grid_b1.id),
+        "resident": post_report(
+            world.grid_worker_a1, on_behalf_of={"resident_id": world.resident_b.id}
+        ),
+        "unknown": post_report(colour="red"),
     }
     codes = {name: assert_problem(r, 422)["codes"] for name, r in answers.items()}
 

@@ -25,9 +25,9 @@ def assert_no_personal_data(body, *residents) -> None:
 
 
 @pytest.fixture
-def file_for(report, world):
+def file_for(post_report, world):
     """file_for(staff, resident_id) → the response to a report for that resident in grid A1."""
-    return lambda staff, resident_id: report(staff, on_behalf_of={"resident_id": resident_id})
+    return lambda staff, resident_id: post_report(staff, on_behalf_of={"resident_id": resident_id})
 
 
 @pytest.mark.parametrize("staff", ["grid_worker_a1", "dispatcher_a"])
@@ -55,8 +55,8 @@ def test_a_grid_worker_files_for_a_resident_of_their_grid(client, auth, world, f
     assert [c["id"] for c in theirs["items"]] == [response.get_json()["id"]]
 
 
-def test_residents_report_only_into_their_own_community(world, new_case, report):
-    response = report(org_id=world.grid_b1.id)
+def test_residents_report_only_into_their_own_community(world, new_case, post_report):
+    response = post_report(org_id=world.grid_b1.id)
 
     assert_problem(response, 422, "org_id")
     assert new_case(org_id=world.community_a.id)["org_id"] == world.community_a.id
@@ -249,12 +249,14 @@ def upload_photo(client, auth, world):
 # --- 10 (last part). a resident's reports are rate-limited --------------------------------
 
 
-def test_a_resident_files_a_bounded_number_of_reports(app, world, new_case, report, monkeypatch):
+def test_a_resident_files_a_bounded_number_of_reports(
+    app, world, new_case, post_report, monkeypatch
+):
     monkeypatch.setitem(app.config, "REPORT_LIMIT_PER_RESIDENT", "3 per hour")
     sent = [new_case(id=f"00000000-0000-4000-8000-00000000000{i}") for i in range(3)]
-    replay = report(id=sent[0]["id"])
+    replay = post_report(id=sent[0]["id"])
 
-    refused = report(title="第四次")
+    refused = post_report(title="第四次")
 
     assert replay.get_json()["id"] == sent[0]["id"]  # the same report again is not a new one
     assert_problem(refused, 429)
