@@ -4,14 +4,23 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from linli.accounts.models import User
+from linli.accounts.models import (
+    RateLimitCounter,
+    RevokedToken,
+    RevokedTokenFamily,
+    SessionEnd,
+    User,
+    VerificationCode,
+)
 from linli.accounts.passwords import verify_password
 from linli.cases.models import Case
+from linli.db import utcnow
 from linli.extensions import db
 from linli.orgs.models import Org
 
@@ -209,3 +218,34 @@ def test_linli_command_will_not_start_in_production_without_a_secret(tmp_path):
     assert result.returncode == 1
     assert "Error: LINLI_SECRET_KEY is required in production" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_accounts_purge_deletes_only_what_has_expired(cli, world):
+    now = utcnow()
+    for when, tag in ((now - timedelta(minutes=1), "old"), (now + timedelta(hours=1), "new")):
+        db.session.add_all(
+            [
+                RevokedToken(jti=f"jti-{tag}", user_id=world.admin.id, expires_at=when),
+                RevokedTokenFamily(
+                    family=f"fam-{tag}",
+                    user_id=world.admin.id,
+                    reason=SessionEnd.LOGOUT,
+                    expires_at=when,
+                ),
+                RateLimitCounter(key=f"key-{tag}", count=3, expires_at=when),
+                VerificationCode(phone_digest=f"p-{tag}", code_digest="c", expires_at=when),
+            ]
+        )
+    db.session.commit()
+
+    result = cli("accounts", "purge")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == (
+        "revoked_tokens: 1, revoked_token_families: 1, rate_limit_counters: 1, "
+        "verification_codes: 1"
+    )
+    assert db.session.scalars(select(RevokedToken.jti)).all() == ["jti-new"]
+    assert db.session.scalars(select(RevokedTokenFamily.family)).all() == ["fam-new"]
+    assert db.session.scalars(select(RateLimitCounter.key)).all() == ["key-new"]
+    assert db.session.scalars(select(VerificationCode.phone_digest)).all() == ["p-new"]

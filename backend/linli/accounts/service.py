@@ -7,11 +7,19 @@ from datetime import UTC, datetime
 import phonenumbers
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, current_user, decode_token
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from linli.accounts import verification
-from linli.accounts.models import RevokedToken, RevokedTokenFamily, Role, SessionEnd, User
+from linli.accounts.models import (
+    RateLimitCounter,
+    RevokedToken,
+    RevokedTokenFamily,
+    Role,
+    SessionEnd,
+    User,
+    VerificationCode,
+)
 from linli.accounts.passwords import dummy_verify, hash_password, verify_password
 from linli.audit.service import record_change
 from linli.common_schemas import CONTROL_CHARACTERS
@@ -291,3 +299,17 @@ def load_token_user(identity: str) -> User | None:
 def current_actor() -> User:
     """The signed-in user (views only; services take the actor as an argument)."""
     return current_user
+
+
+def purge_expired(*, now: datetime) -> dict[str, int]:
+    """Delete rows that can no longer matter once they expire: revocations of tokens (and
+    ended sessions) whose tokens have expired anyway, rate-limit windows, registration
+    codes. Returns the count per table."""
+    counts = {
+        model.__tablename__: db.session.execute(
+            delete(model).where(model.expires_at < now)
+        ).rowcount
+        for model in (RevokedToken, RevokedTokenFamily, RateLimitCounter, VerificationCode)
+    }
+    db.session.commit()
+    return counts
