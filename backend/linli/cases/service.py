@@ -128,15 +128,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
             return existing, False
 
     category = category_by_code(data["category"])
-    org = db.session.get(Org, data["org_id"])
-    if org is None:
-        abort(422, "unknown org", errors={"org_id": ["no such org"]})
-    if org.kind not in REPORTABLE_KINDS:
-        abort(
-            422, "report to a community or grid", errors={"org_id": ["must be a community or grid"]}
-        )
-    if not org_in_reach(actor, org):
-        abort(422, "that place is outside your area", errors={"org_id": ["outside your area"]})
+    org = _place_in_reach(actor, data["org_id"], to_report=True)
     if data.get("household_id") is not None and actor.role is Role.RESIDENT:
         abort(
             422,
@@ -254,10 +246,16 @@ def case_events(actor: User, case: Case) -> list[CaseEvent]:
     return list(db.session.scalars(visible_events(actor, case)))
 
 
-def _org_in_reach_or_422(actor: User, org_id: int) -> Org:
+def _place_in_reach(actor: User, org_id: int, *, to_report: bool = False) -> Org:
+    """The org named in `org_id` if the actor may act there (report there: a community or
+    grid); else 422 on org_id."""
     org = db.session.get(Org, org_id)
     if org is None:
         abort(422, "unknown org", errors={"org_id": ["no such org"]})
+    if to_report and org.kind not in REPORTABLE_KINDS:
+        abort(
+            422, "report to a community or grid", errors={"org_id": ["must be a community or grid"]}
+        )
     if not org_in_reach(actor, org):
         abort(422, "that place is outside your area", errors={"org_id": ["outside your area"]})
     return org
@@ -272,7 +270,7 @@ def similar_open_cases(
     cases the caller may see or +1, and never the caller's own (a +1 there does nothing).
     """
     category = category_by_code(category_code)
-    org = _org_in_reach_or_422(actor, org_id)
+    org = _place_in_reach(actor, org_id)
     community = org if org.kind is not OrgKind.GRID else org.parent
     query = select(Case).where(
         Case.category_id == category.id,
