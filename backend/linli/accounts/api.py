@@ -1,5 +1,3 @@
-import hashlib
-import hmac
 from datetime import UTC, datetime
 
 from flask import current_app, request
@@ -21,6 +19,7 @@ from linli.accounts.schemas import (
     VerificationCodeIn,
 )
 from linli.accounts.service import current_actor
+from linli.accounts.verification import keyed_digest
 from linli.db import utcnow
 from linli.extensions import limiter
 from linli.orgs.service import get_org_or_404
@@ -32,8 +31,7 @@ me_blp = Blueprint("me", __name__, url_prefix="", description="The signed-in use
 
 def _opaque(value: str) -> str:
     # Limit keys name phones and usernames, and flask-limiter logs the key of a breached limit.
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed_digest(value)[:32]
 
 
 def _login_account_key() -> str:

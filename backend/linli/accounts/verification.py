@@ -18,7 +18,9 @@ CODE_LIFETIME = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
 
-def _digest(*parts: str) -> str:
+def keyed_digest(*parts: str) -> str:
+    """HMAC-SHA256 of `parts` under the app's secret: a stable name for a phone, a code or a
+    username that does not reveal it (kept in the database, written in logs)."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
 
@@ -28,7 +30,7 @@ def request_registration_code(phone: str, *, now: datetime) -> None:
     if db.session.scalar(select(User.id).where(User.phone == phone)) is not None:
         get_sender().send_registered_notice(phone)
         return
-    phone_digest = _digest("phone", phone)
+    phone_digest = keyed_digest("phone", phone)
     # Only the newest code works: asking again retires the earlier ones.
     db.session.execute(
         update(VerificationCode)
@@ -39,7 +41,7 @@ def request_registration_code(phone: str, *, now: datetime) -> None:
     db.session.add(
         VerificationCode(
             phone_digest=phone_digest,
-            code_digest=_digest("code", phone_digest, code),
+            code_digest=keyed_digest("code", phone_digest, code),
             created_at=now,
             expires_at=now + CODE_LIFETIME,
         )
@@ -53,7 +55,7 @@ def use_registration_code(phone: str, code: str, *, now: datetime) -> None:
 
     A number with an account never has a live code, so it gets the same answer as a wrong code.
     """
-    phone_digest = _digest("phone", phone)
+    phone_digest = keyed_digest("phone", phone)
     live = db.session.scalar(
         select(VerificationCode)
         .where(
@@ -66,7 +68,7 @@ def use_registration_code(phone: str, code: str, *, now: datetime) -> None:
         .limit(1)
     )
     if live is not None and hmac.compare_digest(
-        live.code_digest, _digest("code", phone_digest, code)
+        live.code_digest, keyed_digest("code", phone_digest, code)
     ):
         live.used_at = now
         return
