@@ -242,10 +242,10 @@ def test_accounts_purge_deletes_only_what_has_expired(cli, world):
 
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
-        "revoked_tokens: 1, revoked_token_families: 1, rate_limit_counters: 1, "
-        "verification_codes: 1"
+        "revoked_tokens: 1, revoked_token_families: 1, verification_codes: 1"
     )
     assert db.session.scalars(select(RevokedToken.jti)).all() == ["jti-new"]
     assert db.session.scalars(select(RevokedTokenFamily.family)).all() == ["fam-new"]
-    assert db.session.scalars(select(RateLimitCounter.key)).all() == ["key-new"]
+    # Rate-limit counters are their storage's to purge (accounts/ratelimit.py): untouched.
+    assert sorted(db.session.scalars(select(RateLimitCounter.key))) == ["key-new", "key-old"]
     assert db.session.scalars(select(VerificationCode.phone_digest)).all() == ["p-new"]

@@ -59,7 +59,7 @@ def create_account(username, role, org_code, display_name, phone, provider_id, p
 @accounts_cli.command("purge")
 @with_appcontext
 def purge_expired():
-    """Delete expired token revocations, ended sessions, rate-limit windows and codes
-    (run it daily, e.g. from cron or a systemd timer)."""
+    """Delete expired token revocations, ended sessions and registration codes (run it
+    daily, e.g. from cron or a systemd timer)."""
     counts = service.purge_expired(now=utcnow())
     click.echo(", ".join(f"{table}: {n}" for table, n in counts.items()))

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from linli.accounts import verification
 from linli.accounts.models import (
-    RateLimitCounter,
     RevokedToken,
     RevokedTokenFamily,
     Role,
@@ -303,13 +302,13 @@ def current_actor() -> User:
 
 def purge_expired(*, now: datetime) -> dict[str, int]:
     """Delete rows that can no longer matter once they expire: revocations of tokens (and
-    ended sessions) whose tokens have expired anyway, rate-limit windows, registration
-    codes. Returns the count per table."""
+    ended sessions) whose tokens have expired anyway, and registration codes. Returns the
+    count per table. (Rate-limit counters are purged by their storage, accounts/ratelimit.py.)"""
     counts = {
         model.__tablename__: db.session.execute(
             delete(model).where(model.expires_at < now)
         ).rowcount
-        for model in (RevokedToken, RevokedTokenFamily, RateLimitCounter, VerificationCode)
+        for model in (RevokedToken, RevokedTokenFamily, VerificationCode)
     }
     db.session.commit()
     return counts
