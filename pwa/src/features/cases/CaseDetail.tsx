@@ -203,7 +203,7 @@ export function CaseDetail({ id }: { id: string }) {
       )}
       {c.rating && (
         <p class="note" data-testid="case-rating">
-          {tn('rating.yours', c.rating.stars, { resolved: c.rating.resolved ? t('rating.yes') : t('rating.no') })}
+          {tn(staff ? 'rating.resident' : 'rating.yours', c.rating.stars, { resolved: c.rating.resolved ? t('rating.yes') : t('rating.no') })}
           {c.rating.comment ? ` · ${c.rating.comment}` : ''}
         </p>
       )}

@@ -8,9 +8,21 @@ function actionLabel(action: string): string {
   return action;
 }
 
+/** An escalation says the rung it reached and why (a resident's reassurance that someone
+ * above is watching); other events say their action. */
+export function eventLabel(e: Pick<CaseEvent, 'action' | 'data'>): string {
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  if (e.action !== 'escalate' || typeof data.to_level !== 'string') return actionLabel(e.action);
+  const levelKey = `level.${data.to_level}`;
+  const head = t('timeline.escalatedTo', { level: hasKey(levelKey) ? t(levelKey as MessageKey) : data.to_level });
+  const reasonKey = `escalation.reason.${String(data.reason)}`;
+  return hasKey(reasonKey) ? `${head} · ${t(reasonKey as MessageKey)}` : head;
+}
+
 /** Events whose audience is worth saying to staff (a supervision note may be shown to the resident). */
 const AUDIENCE_SHOWN = new Set(['supervision_note']);
-// Notes and sign-offs leave the state as it was: no "→ state" after them.
+// Notes, sign-offs and escalations leave the state as it was: no "→ state" after them.
+const KEEPS_STATE = new Set(['supervision_note', 'review', 'escalate']);
 
 export function Timeline({ events, staff }: { events: CaseEvent[] | undefined; staff?: boolean }) {
   return (
@@ -24,8 +36,8 @@ export function Timeline({ events, staff }: { events: CaseEvent[] | undefined; s
             <li key={e.id} class="timeline-item" data-testid="timeline-event" data-action={e.action}>
               <time dateTime={e.at}>{fmtTime(e.at)}</time>
               <div>
-                <strong>{actionLabel(e.action)}</strong>
-                {e.to_state && !AUDIENCE_SHOWN.has(e.action) && e.action !== 'review' && <span class="muted"> → {t(`state.${e.to_state}`)}</span>}
+                <strong>{eventLabel(e)}</strong>
+                {e.to_state && !KEEPS_STATE.has(e.action) && <span class="muted"> → {t(`state.${e.to_state}`)}</span>}
                 {e.actor && <span class="muted"> · {e.actor.display_name ?? t(`role.${e.actor.role}` as MessageKey)}</span>}
                 {staff && AUDIENCE_SHOWN.has(e.action) && (
                   <span class={`state ${e.public ? 'state-public' : 'state-internal'}`} data-testid="timeline-audience">

@@ -1,0 +1,51 @@
+// What the case page says about ratings and escalations (issue 10, items 4 and 5).
+import { describe, expect, it } from 'vitest';
+import { setLocale } from '../src/i18n';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { caseBody, json, mockFetch, signedInWithSync, uniqueId, user } from './helpers';
+import type { Case } from '../src/api/types';
+import { currentUser } from '../src/features/auth/session';
+import { CaseDetail } from '../src/features/cases/CaseDetail';
+import { eventLabel } from '../src/features/cases/Timeline';
+
+const wait = (ms = 20) => new Promise<void>((r) => setTimeout(r, ms));
+signedInWithSync();
+
+describe('escalation in the timeline', () => {
+  it('names the level reached and the reason, in zh-CN and English', () => {
+    setLocale('zh-CN');
+    const e = { action: 'escalate', data: { from_level: 'grid', to_level: 'street', reason: 'accept_overdue' } };
+    expect(eventLabel(e)).toBe('升级到街道 · 受理超时');
+    expect(eventLabel({ ...e, data: { ...e.data, reason: 'resident_not_satisfied' } })).toBe('升级到街道 · 居民不满意');
+    setLocale('en');
+    expect(eventLabel(e)).toBe('Escalated to Street · not accepted in time');
+    setLocale('zh-CN');
+  });
+
+  it('keeps the plain label when the event carries no level (and for other actions)', () => {
+    setLocale('zh-CN');
+    expect(eventLabel({ action: 'escalate', data: {} })).toBe('升级');
+    expect(eventLabel({ action: 'resolve', data: {} })).not.toContain('升级');
+  });
+});
+
+describe('the rating on a case page', () => {
+  async function ratingText(role: 'resident' | 'dispatcher'): Promise<string> {
+    currentUser.value = user(uniqueId(), role);
+    const c = caseBody('c-rated', { state: 'closed', rating: { resolved: true, stars: 4, comment: '' } as Case['rating'] });
+    mockFetch((call) => (call.url.endsWith('/events') ? json(200, { items: [] }) : json(200, c)));
+    const root = document.createElement('div');
+    await act(() => render(<CaseDetail id="c-rated" />, root));
+    for (let i = 0; i < 50 && !root.querySelector('[data-testid="case-rating"]'); i++) await act(() => wait());
+    const text = root.querySelector('[data-testid="case-rating"]')?.textContent ?? '';
+    render(null, root);
+    return text;
+  }
+
+  it('is "your rating" to the resident and "the resident\'s rating" to staff', async () => {
+    setLocale('zh-CN');
+    expect(await ratingText('resident')).toContain('你的评价：4 星');
+    expect(await ratingText('dispatcher')).toContain('居民评价：4 星');
+  });
+});
