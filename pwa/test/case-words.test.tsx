@@ -16,7 +16,7 @@ describe('escalation in the timeline', () => {
   it('names the level reached and the reason, in zh-CN and English', () => {
     setLocale('zh-CN');
     const e = { action: 'escalate', data: { from_level: 'grid', to_level: 'street', reason: 'accept_overdue' } };
-    expect(eventLabel(e)).toBe('升级到街道 · 受理超时');
+    expect(eventLabel(e)).toBe('升级到街道 · 接单超时');
     expect(eventLabel({ ...e, data: { ...e.data, reason: 'resident_not_satisfied' } })).toBe('升级到街道 · 居民不满意');
     setLocale('en');
     expect(eventLabel(e)).toBe('Escalated to Street · not accepted in time');
@@ -47,5 +47,20 @@ describe('the rating on a case page', () => {
     setLocale('zh-CN');
     expect(await ratingText('resident')).toContain('你的评价：4 星');
     expect(await ratingText('dispatcher')).toContain('居民评价：4 星');
+  });
+});
+
+describe('one vocabulary for states and actions (12345 practice, docs GLOSSARY)', () => {
+  it('names every state and action the way 接诉即办 does, in both languages', async () => {
+    const { t } = await import('../src/i18n');
+    setLocale('zh-CN');
+    const zh = ['submitted', 'assigned', 'in_progress', 'returned', 'resolved', 'closed', 'rejected'].map((s) => t(`state.${s}` as never));
+    expect(zh).toEqual(['待派单', '待接单', '办理中', '退单待审', '已办结，待评价', '已结案', '不予受理']);
+    const actions = ['assign', 'accept', 'return', 'resolve', 'reopen', 'close'].map((a) => t(`action.${a}` as never));
+    expect(actions).toEqual(['派单', '接单', '退单', '办结', '重办', '结案']);
+    setLocale('en');
+    expect(t('state.resolved')).toBe('Done, awaiting rating');
+    expect(t('action.resolve')).toBe('Mark done');
+    setLocale('zh-CN');
   });
 });

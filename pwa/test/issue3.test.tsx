@@ -103,7 +103,7 @@ describe('notifications', () => {
   it('render every kind from its data', () => {
     expect(describeNotification(note(1, 'escalated', { ...base, level: 'street', reason: 'accept_overdue' }))).toEqual({
       head: '已升级到街道：LL-1「电梯」',
-      detail: '原因：受理超时',
+      detail: '原因：接单超时',
     });
     expect(describeNotification(note(2, 'returned', { ...base, reason: '不归我们' })).detail).toBe('原因：不归我们');
     expect(describeNotification(note(3, 'resolved', { ...base, note: '已修好' })).detail).toBe('说明：已修好');

@@ -25,9 +25,9 @@ afterEach(() => {
 describe('problem types and statuses', () => {
   it('say what happened in Chinese, with the state and action named', () => {
     expect(problemMessage(422, { type: P + 'transition-not-allowed', detail: 'cannot accept a case that is closed', state: 'closed' } as never, 'accept')).toBe(
-      '这条诉求当前为“已办结”，不能“受理”。',
+      '这条诉求当前为“已结案”，不能“接单”。',
     );
-    expect(problemMessage(409, { type: P + 'version-conflict', case: { state: 'in_progress' } } as never)).toContain('处理中');
+    expect(problemMessage(409, { type: P + 'version-conflict', case: { state: 'in_progress' } } as never)).toContain('办理中');
     expect(problemMessage(422, { type: P + 'co-tasks-open', open_tasks: [4, 5] } as never)).toContain('2 个协办任务');
     for (const s of [400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503, 418]) {
       expect(problemMessage(s, { detail: 'English detail from the server' })).not.toMatch(latin);
@@ -103,7 +103,7 @@ describe('the outbox', () => {
     expect(text).toContain('应在 1 到 5 之间');
     expect(text).toContain('星级');
     expect(text).toContain('最多 500 个字');
-    expect(text).toContain('不能“受理”');
+    expect(text).toContain('不能“接单”');
     expect(text).toContain('社区或网格：不在你的辖区内');
     for (const english of ['invalid fields', 'cannot accept', 'stars', 'org_id', 'outside your area', 'Must be']) {
       expect(text).not.toContain(english);
