@@ -64,3 +64,20 @@ describe('one vocabulary for states and actions (12345 practice, docs GLOSSARY)'
     setLocale('zh-CN');
   });
 });
+
+describe('one name per category', () => {
+  it('names a category everywhere the way the server does, once its list was read', async () => {
+    const { categoryLabel, knownCategories } = await import('../src/ui/categories');
+    const { reads } = await import('../src/offline/cache');
+    setLocale('zh-CN');
+    knownCategories.value = undefined;
+    expect(categoryLabel('facility')).toBe('设施问题'); // built-in, for a first offline start
+    mockFetch(() => json(200, [{ code: 'facility', name_zh: '楼道设施', name_en: 'Stairwell facilities', icon: 'tools', active: true, sort_order: 1 }]));
+    await reads.categories().fresh();
+    expect(categoryLabel('facility')).toBe('楼道设施');
+    setLocale('en');
+    expect(categoryLabel('facility')).toBe('Stairwell facilities');
+    setLocale('zh-CN');
+    knownCategories.value = undefined;
+  });
+});

@@ -2,6 +2,7 @@
 // Each read is a pair: `cached()` answers from IndexedDB at once, `fresh()` asks
 // the server and stores the answer. Views show the first, then the second.
 import { api } from '../api';
+import { knownCategories } from '../ui/categories';
 import type {
   Building,
   Case,
@@ -50,8 +51,17 @@ function refRead<T>(key: string, load: () => Promise<T>): Read<T> {
   };
 }
 
+/** Category names read anywhere become the names every screen uses. */
+function remembered(read: Read<Category[]>): Read<Category[]> {
+  const keep = (list: Category[] | undefined) => {
+    if (list?.length) knownCategories.value = list;
+    return list;
+  };
+  return { ...read, cached: async () => keep(await read.cached()), fresh: async () => (await keep(await read.fresh())) ?? [] };
+}
+
 export const reads = {
-  categories: (): Read<Category[]> => refRead('categories', api.categories),
+  categories: (): Read<Category[]> => remembered(refRead('categories', api.categories)),
   orgs: (): Read<Org[]> => refRead('orgs', () => api.orgs()),
   buildings: (gridId: number): Read<Building[]> => refRead(`buildings:${gridId}`, () => api.buildings(gridId)),
   providers: (category: string, orgId: number): Read<Provider[]> =>

@@ -1,7 +1,13 @@
+import { signal } from '@preact/signals';
 import type { Category } from '../api/types';
 import { categoryName, t, type MessageKey } from '../i18n';
 
-// Built-in so the report tiles work on a first offline start.
+/** The server's categories as last read (cache or network): every screen names a category
+ * the way the report tiles do. */
+export const knownCategories = signal<Category[] | undefined>(undefined);
+
+// Built-in so the report tiles work on a first offline start (the names are the server's
+// national list, categories/service.py NATIONAL_CATEGORIES).
 export const DEFAULT_CATEGORIES = [
   'elderly_care',
   'childcare',
@@ -34,7 +40,7 @@ export function categoryGlyph(c: { code: string; icon?: string }): string {
   return GLYPHS[c.code] ?? GLYPHS.other;
 }
 
-export function categoryLabel(code: string, list?: Category[]): string {
+export function categoryLabel(code: string, list: Category[] | undefined = knownCategories.value): string {
   const found = list?.find((c) => c.code === code);
   if (found) return categoryName(found);
   const key = `category.${code}` as MessageKey;
