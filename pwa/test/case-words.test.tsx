@@ -81,3 +81,17 @@ describe('one name per category', () => {
     knownCategories.value = undefined;
   });
 });
+
+describe('after sending a report', () => {
+  it('says what happened: sending, saved for later, sent with its reference, or needs a change', async () => {
+    const { reportNotice } = await import('../src/features/report/ReportNotice');
+    setLocale('zh-CN');
+    const item = { id: 'r1', kind: 'create_case', state: 'queued', attempts: 0 } as never as import('../src/offline/outbox-types').OutboxItem;
+    expect(reportNotice(undefined, true)).toBeUndefined();
+    expect(reportNotice(item, true)?.text).toBe('正在发送…');
+    expect(reportNotice(item, false)?.text).toBe('已保存在本机，联网后自动发送');
+    expect(reportNotice({ ...item, attempts: 2 }, true)?.kind).toBe('offline');
+    expect(reportNotice({ ...item, state: 'sent', response: { reference: 'LL-2026-000151' } }, true)?.text).toBe('已提交，编号 LL-2026-000151');
+    expect(reportNotice({ ...item, state: 'needs_attention' }, true)?.kind).toBe('attention');
+  });
+});

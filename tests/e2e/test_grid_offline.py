@@ -23,8 +23,9 @@ def _report_from_round(page: Page, household_id: int, category, title, descripti
     page.get_by_test_id("report-title").fill(title)
     page.get_by_test_id("report-description").fill(description)
     page.get_by_test_id("report-submit").click()
-    # Saved to the outbox, back to the round.
+    # Saved to the outbox, back to the round, and told so.
     expect(page.get_by_test_id(f"round-household-{household_id}")).to_be_visible()
+    expect(page.get_by_test_id("report-notice")).to_contain_text("已保存在本机，联网后自动发送")
 
 
 def test_grid_worker_captures_three_needs_offline_and_syncs_them_once(

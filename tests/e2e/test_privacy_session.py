@@ -57,7 +57,7 @@ def report_need(page: Page, title: str) -> None:
     page.get_by_test_id("report-title").fill(title)
     page.get_by_test_id("report-description").fill("中午排队四十分钟，老人站不住。")
     page.get_by_test_id("report-submit").click()
-    expect(page).to_have_url(re.compile(r"/cases\?new="))
+    expect(page).to_have_url(re.compile(r"/cases\?reported="))
 
 
 # --- 16: sign-out -----------------------------------------------------------------

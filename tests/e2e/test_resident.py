@@ -21,14 +21,17 @@ def test_resident_reports_a_need_online_and_sees_it_in_their_list(page: Page, ap
     expect(page.get_by_test_id("report-grid")).to_have_value(str(resident["org_id"]))
     page.get_by_test_id("report-submit").click()
 
-    expect(page).to_have_url(re.compile(r"/cases\?new="))
-    case_id = page.url.split("new=", 1)[1]
+    expect(page).to_have_url(re.compile(r"/cases\?reported="))
+    case_id = page.url.split("reported=", 1)[1]
     item = page.locator(f"[data-testid=case-item][data-case-id='{case_id}']")
     expect(item).to_be_visible()
     expect(item).to_contain_text("希望增加助餐窗口")
     # Sent: the row shows the server's state, not "waiting to sync".
     expect(item.get_by_test_id("case-state")).not_to_have_attribute("data-state", "pending")
     expect(page.get_by_test_id("outbox-pending")).to_have_text("0")
+    # Said in words: sent, with the reference to quote on the phone.
+    expect(page.get_by_test_id("report-notice")).to_have_attribute("data-kind", "sent")
+    expect(page.get_by_test_id("report-notice")).to_contain_text("已提交，编号 LL-")
 
     case = api.get("resident1", f"/cases/{case_id}")
     assert case["title"] == "希望增加助餐窗口"

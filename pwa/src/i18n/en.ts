@@ -90,6 +90,11 @@ export const en: Messages = {
   'report.errorTitle': 'Please enter a title',
   'report.errorDescription': 'Please describe the need',
   'report.errorOrg': 'Please choose community and grid',
+  'report.noticeSent': 'Sent: reference {ref}',
+  'report.noticeSentNoRef': 'Sent',
+  'report.noticeSending': 'Sending…',
+  'report.noticeOffline': 'Saved on this phone; it will be sent when you are online',
+  'report.noticeAttention': 'Not sent: it needs a change (see the outbox)',
   'report.another': 'Report another',
 
   'cases.mineTitle': 'My cases',

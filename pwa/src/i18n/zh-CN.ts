@@ -90,6 +90,11 @@ export const zhCN = {
   'report.errorTitle': '请填写标题',
   'report.errorDescription': '请描述一下需求',
   'report.errorOrg': '请选择社区和网格',
+  'report.noticeSent': '已提交，编号 {ref}',
+  'report.noticeSentNoRef': '已提交',
+  'report.noticeSending': '正在发送…',
+  'report.noticeOffline': '已保存在本机，联网后自动发送',
+  'report.noticeAttention': '没有发送成功，需要修改：请到发送箱查看',
   'report.another': '再报一条',
 
   'cases.mineTitle': '我的诉求',

@@ -4,6 +4,7 @@ import { reads } from '../../offline/cache';
 import { Page, ResourceNote } from '../../ui/bits';
 import { useOutbox } from '../../ui/useOutbox';
 import { useResource } from '../../ui/useResource';
+import { ReportNotice } from '../report/ReportNotice';
 import { CaseRow, fromCase, type RowData } from './CaseRow';
 
 /** Reports made on this phone that the server has not confirmed yet. */
@@ -30,6 +31,7 @@ export function MyCases() {
 
   return (
     <Page title={t('cases.mineTitle')}>
+      <ReportNotice />
       <ResourceNote res={res} />
       {rows.length === 0 && !res.loading ? <p class="muted">{t('cases.empty')}</p> : null}
       <ul class="list" data-testid="case-list">

@@ -94,7 +94,7 @@ export function ReportPage() {
       }
       const item = await reportCase(body, photos);
       void requestBackgroundSync();
-      route(household ? '/round' : `/cases?new=${encodeURIComponent(item.id)}`);
+      route(`${household ? '/round' : '/cases'}?reported=${encodeURIComponent(item.id)}`);
     } finally {
       setBusy(false);
     }

@@ -11,6 +11,7 @@ import { Page, ResourceNote } from '../../ui/bits';
 import { useOutbox } from '../../ui/useOutbox';
 import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
+import { ReportNotice } from '../report/ReportNotice';
 
 function GridRound({ grid, dayStart }: { grid: Org; dayStart: string }) {
   const buildings = useResource(useMemo(() => reads.buildings(grid.id), [grid.id]));
@@ -102,6 +103,7 @@ export default function RoundPage() {
         </div>
       }
     >
+      <ReportNotice />
       <ResourceNote res={orgs} />
       {orgs.data && grids.length === 0 && <p class="muted">{t('round.noGrids')}</p>}
       {grids.map((g) => (
