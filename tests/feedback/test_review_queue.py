@@ -163,7 +163,7 @@ def test_cases_without_a_reason_are_not_in_the_queue(
 ):
     new_case()
     assigned_case()
-    rated(stars=3)  # satisfied: closed
+    rated(stars=4)  # satisfied: closed
     bounced(1)  # one bounce is not yet a pattern
 
     assert queue()["items"] == []

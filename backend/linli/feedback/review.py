@@ -23,7 +23,7 @@ from linli.escalation.models import Escalation
 from linli.escalation.service import is_overdue, overdue_condition
 from linli.extensions import db
 from linli.feedback.models import Rating
-from linli.feedback.service import UNHAPPY_STARS
+from linli.feedback.service import MID_STARS, UNHAPPY_STARS
 from linli.notifications.models import NotificationKind
 from linli.notifications.service import dispatchers_of, notify, staff_of_provider
 
@@ -33,6 +33,7 @@ BOUNCES_TO_REVIEW = 2
 
 class ReviewReason(enum.StrEnum):
     LOW_RATING = "low_rating"  # 1–2 stars or "not resolved", in any cycle
+    MID_RATING = "mid_rating"  # exactly 3 stars and resolved: closed, but flagged for review
     OVERDUE = "overdue"
     BOUNCED = "bounced"  # two or more accepted returns
     ESCALATED = "escalated"
@@ -55,6 +56,10 @@ def _unhappy():
     return or_(Rating.stars <= UNHAPPY_STARS, Rating.resolved.is_(False))
 
 
+def _middling():
+    return and_(Rating.stars == MID_STARS, Rating.resolved.is_(True))
+
+
 def _accepted_returns():
     return CaseEvent.action == EventKind.ACCEPT_RETURN
 
@@ -69,6 +74,7 @@ def _reason_conditions(now: datetime) -> dict:
     )
     return {
         ReviewReason.LOW_RATING: exists().where(Rating.case_id == Case.id, _unhappy()),
+        ReviewReason.MID_RATING: exists().where(Rating.case_id == Case.id, _middling()),
         ReviewReason.OVERDUE: overdue_condition(now),
         ReviewReason.BOUNCED: bounces >= BOUNCES_TO_REVIEW,
         ReviewReason.ESCALATED: exists().where(Escalation.case_id == Case.id),
@@ -125,6 +131,11 @@ def _items(cases: list[Case], now: datetime) -> list[ReviewItem]:
             select(Rating.case_id).where(Rating.case_id.in_(ids), _unhappy()).distinct()
         )
     )
+    mid = set(
+        db.session.scalars(
+            select(Rating.case_id).where(Rating.case_id.in_(ids), _middling()).distinct()
+        )
+    )
     bounced = set(
         db.session.scalars(
             select(CaseEvent.case_id)
@@ -147,6 +158,7 @@ def _items(cases: list[Case], now: datetime) -> list[ReviewItem]:
     for case in cases:
         facts = {
             ReviewReason.LOW_RATING: case.id in low,
+            ReviewReason.MID_RATING: case.id in mid,
             ReviewReason.OVERDUE: is_overdue(case, now),
             ReviewReason.BOUNCED: case.id in bounced,
             ReviewReason.ESCALATED: case.id in escalated,

@@ -13,6 +13,7 @@ from linli.feedback.models import Rating
 
 SATISFIED_STARS = 4
 UNHAPPY_STARS = 2
+MID_STARS = 3  # resolved and 3 stars: closed, but the party branch takes a look
 
 
 def current_rating(case: Case) -> Rating | None:
