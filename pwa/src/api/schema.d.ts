@@ -1279,7 +1279,7 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     /** @description Only cases with one of these reasons */
-                    reason?: ("low_rating" | "overdue" | "bounced" | "escalated" | "rejected")[];
+                    reason?: ("low_rating" | "mid_rating" | "overdue" | "bounced" | "escalated" | "rejected")[];
                 };
                 header?: never;
                 path?: never;
@@ -1985,7 +1985,7 @@ export interface components {
         };
         ReviewItemOut: {
             case: components["schemas"]["CaseOut"];
-            reasons: ("low_rating" | "overdue" | "bounced" | "escalated" | "rejected")[];
+            reasons: ("low_rating" | "mid_rating" | "overdue" | "bounced" | "escalated" | "rejected")[];
             /** Format: date-time */
             last_reviewed_at: string | null;
         };
