@@ -116,7 +116,7 @@ export const NOTIFICATION_KINDS = [
   'supervision_note',
 ] as const satisfies readonly NotificationKind[];
 
-export const REVIEW_REASONS = ['low_rating', 'overdue', 'bounced', 'escalated', 'rejected'] as const satisfies readonly ReviewReason[];
+export const REVIEW_REASONS = ['low_rating', 'mid_rating', 'overdue', 'bounced', 'escalated', 'rejected'] as const satisfies readonly ReviewReason[];
 
 type Covers<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : false;
 // Compile-time: a new state, level or kind in the document fails `npm run check` here.

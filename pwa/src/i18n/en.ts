@@ -326,6 +326,7 @@ export const en: Messages = {
   'review.title': 'Cases to review',
   'review.filterReasons': 'Reasons (any of)',
   'review.reason.low_rating': 'Low rating',
+  'review.reason.mid_rating': 'Middling rating (3 stars)',
   'review.reason.overdue': 'Overdue',
   'review.reason.bounced': 'Returned often',
   'review.reason.escalated': 'Escalated',

@@ -326,6 +326,7 @@ export const zhCN = {
   'review.title': '待审查诉求',
   'review.filterReasons': '审查原因（可多选）',
   'review.reason.low_rating': '差评',
+  'review.reason.mid_rating': '中评（3 星）',
   'review.reason.overdue': '超时',
   'review.reason.bounced': '多次退回',
   'review.reason.escalated': '已升级',
