@@ -109,7 +109,12 @@ def test_sign_out_with_unsent_writes_asks_and_keeps_only_those(
     assert store_count(page, db, "lists") == 0
 
     page.unroute("**/api/v1/cases")
-    app_ui.sign_in(page, "resident4")
+    # The badge reads 0 before the outbox is opened, so wait for the send itself.
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/v1/cases") and r.request.method == "POST"
+    ) as sent:
+        app_ui.sign_in(page, "resident4")
+    assert sent.value.status == 201
     expect(page.get_by_test_id("outbox-pending")).to_have_text("0")
     titles = [c["title"] for c in api.get("resident4", "/cases?mine=true&limit=100")["items"]]
     assert titles.count("楼道灯坏了") == 1

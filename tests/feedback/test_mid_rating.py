@@ -8,24 +8,6 @@ REVIEWS = f"{API}/reviews"
 
 
 @pytest.fixture
-def rate(assigned_case, drive, client, auth, world):
-    """rate(resolved=…, stars=…) → resident_a's case after its handling was rated."""
-
-    def build(*, resolved=True, stars=3):
-        case = drive(assigned_case(), world.provider_staff, "accept")
-        case = drive(case, world.provider_staff, "resolve", note="已上门服务")
-        response = client.post(
-            f"{API}/cases/{case['id']}/rating",
-            json={"resolved": resolved, "stars": stars},
-            headers=auth(world.resident_a),
-        )
-        assert response.status_code == 200, response.get_json()
-        return response.get_json()
-
-    return build
-
-
-@pytest.fixture
 def reasons(client, auth, world):
     """reasons(**query) → {case id: reasons} of the party reviewer's queue."""
 
@@ -37,32 +19,32 @@ def reasons(client, auth, world):
     return get
 
 
-def test_three_stars_and_resolved_closes_the_case_and_flags_it_for_review(rate, reasons):
-    case = rate(stars=3)
+def test_three_stars_and_resolved_closes_the_case_and_flags_it_for_review(rated, reasons):
+    case = rated(stars=3)
 
     assert case["state"] == "closed"
     assert reasons() == {case["id"]: ["mid_rating"]}
 
 
-def test_the_reason_filter_finds_middling_ratings_only(rate, reasons):
-    middling = rate(stars=3)
-    rate(stars=2)  # low rating: reopened, not middling
+def test_the_reason_filter_finds_middling_ratings_only(rated, reasons):
+    middling = rated(stars=3)
+    rated(stars=2)  # low rating: reopened, not middling
 
     assert set(reasons(reason="mid_rating")) == {middling["id"]}
 
 
-@pytest.mark.parametrize(("resolved", "stars"), [(True, 4), (True, 5)])
-def test_four_or_five_stars_and_resolved_is_not_flagged(resolved, stars, rate, reasons):
-    rate(resolved=resolved, stars=stars)
+@pytest.mark.parametrize(("is_resolved", "stars"), [(True, 4), (True, 5)])
+def test_four_or_five_stars_and_resolved_is_not_flagged(is_resolved, stars, rated, reasons):
+    rated(resolved_=is_resolved, stars=stars)
 
     assert reasons() == {}
 
 
-@pytest.mark.parametrize(("resolved", "stars"), [(False, 3), (True, 2)])
+@pytest.mark.parametrize(("is_resolved", "stars"), [(False, 3), (True, 2)])
 def test_three_stars_not_resolved_or_fewer_stars_is_a_low_rating_not_middling(
-    resolved, stars, rate, reasons
+    is_resolved, stars, rated, reasons
 ):
-    case = rate(resolved=resolved, stars=stars)
+    case = rated(resolved_=is_resolved, stars=stars)
 
     assert "mid_rating" not in reasons()[case["id"]]
     assert "low_rating" in reasons()[case["id"]]

@@ -3,7 +3,8 @@
 Every endpoint, list, search and figure that touches cases asks here; none writes its own
 scope query. Three questions, three answers:
 
-- which cases: `visible_cases(actor)`, a SELECT every list and lookup starts from;
+- which cases: `visible_cases(actor)`, a SELECT every list and lookup starts from, and
+  for figures (counts, no case details) `in_figures_area(actor)`;
 - which fields: `case_view(actor, case)`, one of three views (below);
 - which events, and how much of each: `visible_events(...)`, `event_data_for(...)`,
   `event_actor_for(...)`.
@@ -15,7 +16,7 @@ neighbour who +1'd a need sees what a notice board would show, never the househo
 import enum
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import org_in_scope
@@ -78,6 +79,29 @@ def visible_cases(actor: User):
         levels = [k for k in OrgKind if k.rank >= actor.org.kind.rank]
         query = query.where(Case.escalation_level.in_(levels))
     return query
+
+
+# Who sees figures (assessment, demand): counts over an area, never one case's details, so
+# an officer counts every case of their subtree, whatever rung it has climbed to.
+FIGURE_ROLES = frozenset(
+    {Role.ADMIN, Role.OFFICER, Role.DISPATCHER, Role.PARTY_REVIEWER, Role.GRID_WORKER}
+)
+
+
+def figures_area(actor: User) -> Org | None:
+    """The org whose subtree `actor`'s figures cover; None is the whole city (admin).
+
+    403 for residents and provider staff (a provider sees its own assessment row only,
+    which assessment/ decides)."""
+    if actor.role not in FIGURE_ROLES:
+        abort(403, f"a {actor.role} does not see area figures")
+    return None if actor.role is Role.ADMIN else actor.org
+
+
+def in_figures_area(actor: User, org_id_column=Case.org_id):
+    """The WHERE clause keeping rows whose org is in `actor`'s figures area."""
+    root = figures_area(actor)
+    return true() if root is None else org_id_column.in_(subtree_ids_query(root))
 
 
 def get_case_for(actor: User, case_id: uuid.UUID, *, least: CaseView = CaseView.PUBLIC) -> Case:
