@@ -236,6 +236,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/v1/reviews"): Rule(
         get(lambda s, w: f"{API}/reviews"), {R.PARTY_REVIEWER, R.OFFICER, R.ADMIN}, lists="id"
     ),
+    # Figures: counts over the caller's area, no object to reach (tests/analytics checks
+    # that another area's cases are not counted).
+    ("get", "/api/v1/analytics/demand"): Rule(
+        get(lambda s, w: f"{API}/analytics/demand"),
+        {R.ADMIN, R.OFFICER, R.DISPATCHER, R.PARTY_REVIEWER, R.GRID_WORKER},
+        scoped=False,
+    ),
     # Joint-handling tasks: a provider's staff work their own unit's.
     ("get", "/api/v1/tasks"): Rule(
         get(lambda s, w: f"{API}/tasks"), {R.PROVIDER_STAFF}, lists="case_id"

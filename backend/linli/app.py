@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from linli.accounts.api import blp as accounts_blp
     from linli.accounts.api import me_blp
+    from linli.analytics.api import blp as analytics_blp
     from linli.audit.api import blp as audit_blp
     from linli.cases.api import blp as cases_blp
     from linli.categories.api import blp as categories_blp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
         sla_blp,
         notifications_blp,
         audit_blp,
+        analytics_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     app.register_blueprint(docs_blp)

@@ -1,0 +1,391 @@
+"""Demand figures: needs by category × place × period, unmet needs, supply against demand and
+recurring needs (未诉先办 candidates).
+
+Read-only. Every query over cases is scoped by `in_figures_area` (cases/scope.py), and no
+answer carries a person or a case's text: ids, counts, category and org names only. The
+number of statements is fixed: grouping happens in SQL, and where a figure needs single
+rows (a median) the rows are fetched by one bounded query.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from linli.accounts.models import User
+from linli.cases.models import OPEN_STATES, Case, CaseSupport
+from linli.cases.scope import figures_area, in_figures_area
+from linli.categories.models import Category
+from linli.errors import abort
+from linli.escalation.calendar import SHANGHAI
+from linli.extensions import db
+from linli.orgs.models import Building, Household, Org, OrgKind
+from linli.routing.models import Provider
+from linli.routing.rules import open_loads
+from linli.routing.service import fits_case
+
+WEEK, MONTH = "week", "month"
+# The longest range a query may span, in years: a CASE of ~160 weeks or 120 months stays small.
+MAX_YEARS = {WEEK: 3, MONTH: 10}
+DEFAULT_MONTHS = 12
+RECURRING_WINDOW = timedelta(days=90)
+RECURRING_THRESHOLD = 3
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str  # "2026-W48" or "2026-11"
+    starts_at: datetime  # aware UTC, the first Shanghai midnight in it
+    ends_at: datetime  # aware UTC, exclusive
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight of a Shanghai day, in UTC."""
+    return datetime.combine(day, time(), SHANGHAI).astimezone(UTC)
+
+
+def _first_of_month(day: date, months_later: int = 0) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months_later, 12)
+    return date(year, month + 1, 1)
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def resolve_range(granularity: str, first: date | None, last: date | None, *, today: date):
+    """The inclusive Shanghai days asked for, defaults filled in; 422 naming the field if bad.
+
+    Default: up to today, from the first day of the month eleven months before (twelve
+    calendar months, the current one included)."""
+    last = last or today
+    first = first or _first_of_month(last, -(DEFAULT_MONTHS - 1))
+    if first > last:
+        abort(422, "from is after to", errors={"from": ["must be on or before to"]})
+    years = MAX_YEARS[granularity]
+    if last >= _years_later(first, years):
+        abort(
+            422,
+            "the range is too long",
+            errors={"to": [f"less than {years} years after from for {granularity} periods"]},
+        )
+    return first, last
+
+
+def periods(granularity: str, first: date, last: date) -> list[Period]:
+    """The periods covering first..last; the first and last are cut at the range's ends.
+
+    Weeks are ISO weeks (Monday first), labelled by ISO year and week."""
+    end = last + timedelta(days=1)
+    out = []
+    day = first
+    while day < end:
+        if granularity == WEEK:
+            following = day + timedelta(days=7 - day.weekday())
+            iso = day.isocalendar()
+            label = f"{iso.year}-W{iso.week:02d}"
+        else:
+            following = _first_of_month(day, 1)
+            label = f"{day.year}-{day.month:02d}"
+        following = min(following, end)
+        out.append(Period(label, start_of_day(day), start_of_day(following)))
+        day = following
+    return out
+
+
+def demand_figures(
+    actor: User,
+    *,
+    by: list[str],
+    level: OrgKind,
+    granularity: str,
+    first: date | None,
+    last: date | None,
+    now: datetime,
+) -> dict:
+    """The demand analytics of `actor`'s figures area (403 for residents and providers)."""
+    in_figures_area(actor)  # refuses residents and provider staff before anything else
+    first, last = resolve_range(granularity, first, last, today=now.astimezone(SHANGHAI).date())
+    buckets = periods(granularity, first, last)
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    open_cases = _open_cases(actor)
+    communities = _communities(actor)
+    return {
+        "from": first,
+        "to": last,
+        "granularity": granularity,
+        "level": level.value,
+        "by": [d for d in ("category", "org") if d in by],
+        "periods": [
+            {"period": p.label, "starts_at": p.starts_at, "ends_at": p.ends_at} for p in buckets
+        ],
+        "series": _series(actor, set(by), level, buckets),
+        **_supply(open_cases, communities, categories, now=now),
+        "recurring_needs": _recurring(actor, end=buckets[-1].ends_at, categories=categories),
+    }
+
+
+def _category_ref(category: Category) -> dict:
+    return {"code": category.code, "name_zh": category.name_zh, "name_en": category.name_en}
+
+
+def _at_level(case_org, kind: OrgKind):
+    """An alias of the case org's ancestor (or itself) of `kind`, and its join condition."""
+    ancestor = aliased(Org)
+    return ancestor, and_(ancestor.kind == kind, case_org.path.startswith(ancestor.path))
+
+
+# --- series: cases and +1s per period × category × org ---------------------------------
+
+
+def _series(actor: User, by: set[str], level: OrgKind, buckets: list[Period]) -> list[dict]:
+    case_org = aliased(Org)
+    ancestor, at_level = _at_level(case_org, level)
+    period = case(*((Case.created_at < p.ends_at, p.label) for p in buckets))
+    # The period is computed in a subquery and grouped outside it: PostgreSQL will not
+    # match a GROUP BY expression whose bound parameters differ from the SELECT's.
+    rows = (
+        select(
+            period.label("period"),
+            Case.id.label("case_id"),
+            Case.category_id.label("category_id"),
+            ancestor.id.label("org_id"),
+        )
+        .join(case_org, case_org.id == Case.org_id)
+        .join(ancestor, at_level)
+        .where(
+            in_figures_area(actor),
+            Case.created_at >= buckets[0].starts_at,
+            Case.created_at < buckets[-1].ends_at,
+        )
+        .subquery()
+    )
+    supports = (
+        select(CaseSupport.case_id, func.count(CaseSupport.id).label("n"))
+        .group_by(CaseSupport.case_id)
+        .subquery()
+    )
+    columns, keys, joins = [rows.c.period], [rows.c.period], []
+    if "category" in by:
+        columns += [Category.code, Category.name_zh, Category.name_en]
+        keys += [Category.sort_order, Category.code, Category.name_zh, Category.name_en]
+        joins.append((Category, Category.id == rows.c.category_id))
+    if "org" in by:
+        group_org = aliased(Org)
+        columns += [group_org.id, group_org.name]
+        keys += [group_org.name, group_org.id]
+        joins.append((group_org, group_org.id == rows.c.org_id))
+    query = select(
+        *columns,
+        func.count(rows.c.case_id).label("cases"),
+        func.coalesce(func.sum(supports.c.n), 0).label("supporters"),
+    ).select_from(rows)
+    for target, onclause in joins:
+        query = query.join(target, onclause)
+    query = (
+        query.outerjoin(supports, supports.c.case_id == rows.c.case_id)
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    out = []
+    for row in db.session.execute(query).mappings():
+        category = org = None
+        if "category" in by:
+            category = {"code": row["code"], "name_zh": row["name_zh"], "name_en": row["name_en"]}
+        if "org" in by:
+            org = {"id": row["id"], "name": row["name"]}
+        out.append(
+            {
+                "period": row["period"],
+                "category": category,
+                "org": org,
+                "cases": row["cases"],
+                "supporters": int(row["supporters"]),
+            }
+        )
+    return out
+
+
+# --- unmet needs and supply against demand ------------------------------------------------
+
+
+def _open_cases(actor: User) -> list:
+    """One row per open case of the area: category, place, community, flag, provider, age."""
+    case_org = aliased(Org)
+    community, at_community = _at_level(case_org, OrgKind.COMMUNITY)
+    return db.session.execute(
+        select(
+            Case.category_id,
+            case_org.path,
+            community.id.label("community_id"),
+            Case.unmet_need,
+            Case.provider_id,
+            Case.created_at,
+        )
+        .join(case_org, case_org.id == Case.org_id)
+        .join(community, at_community)
+        .where(in_figures_area(actor), Case.state.in_(OPEN_STATES))
+    ).all()
+
+
+def _communities(actor: User) -> dict[int, Org]:
+    """The communities the area lies in or holds: those of its cases, and every one below."""
+    root = figures_area(actor)
+    around = root.ancestors_and_self_ids() if root is not None else []
+    return {
+        org.id: org
+        for org in db.session.scalars(
+            select(Org)
+            .where(Org.kind == OrgKind.COMMUNITY)
+            .where(or_(in_figures_area(actor, Org.id), Org.id.in_(around)))
+            .order_by(Org.path)
+        )
+    }
+
+
+def _active_providers() -> list[Provider]:
+    return list(
+        db.session.scalars(
+            select(Provider)
+            .where(Provider.active.is_(True))
+            .options(selectinload(Provider.categories), selectinload(Provider.coverage))
+            .order_by(Provider.id)
+        )
+    )
+
+
+def _fitting(providers: list[Provider], category_id: int, path: str) -> list[Provider]:
+    # Routing's own rule (fits_case), asked about a place rather than a loaded case.
+    place = SimpleNamespace(category_id=category_id, org=SimpleNamespace(path=path))
+    return [p for p in providers if fits_case(p, place)]
+
+
+def _hours(delta: timedelta) -> float:
+    return round(delta.total_seconds() / 3600, 1)
+
+
+def _supply(open_cases, communities: dict[int, Org], categories, *, now: datetime) -> dict:
+    providers = _active_providers()
+    covered: dict[tuple[int, str], bool] = {}
+    waiting: dict[tuple[int, int], list[timedelta]] = {}
+    demand: dict[tuple[int, int], list[int]] = {}  # [open, without a provider]
+    for row in open_cases:
+        key = (row.community_id, row.category_id)
+        counts = demand.setdefault(key, [0, 0])
+        counts[0] += 1
+        counts[1] += row.provider_id is None
+        place = (row.category_id, row.path)
+        if place not in covered:
+            covered[place] = bool(_fitting(providers, *place))
+        if row.unmet_need or not covered[place]:
+            waiting.setdefault(key, []).append(now - row.created_at)
+
+    unmet = [
+        {
+            "community": _org_ref(communities[community_id]),
+            "category": _category_ref(categories[category_id]),
+            "cases": len(ages),
+            "oldest_waiting_hours": _hours(max(ages)),
+            "median_waiting_hours": _hours(statistics.median(ages)),
+        }
+        for (community_id, category_id), ages in sorted(
+            waiting.items(), key=lambda item: (communities[item[0][0]].path, item[0][1])
+        )
+    ]
+
+    loads = open_loads([p.id for p in providers]) if providers else {}
+    rows = []
+    for community in communities.values():
+        for category in sorted(categories.values(), key=lambda c: (c.sort_order, c.code)):
+            fitting = _fitting(providers, category.id, community.path)
+            open_count, unassigned = demand.get((community.id, category.id), (0, 0))
+            if not fitting and not open_count:
+                continue
+            capacity = sum(p.capacity for p in fitting)
+            load = sum(loads.get(p.id, 0) for p in fitting)
+            spare = max(capacity - load, 0)
+            rows.append(
+                {
+                    "community": _org_ref(community),
+                    "category": _category_ref(category),
+                    "providers": len(fitting),
+                    "capacity": capacity,
+                    "open_load": load,
+                    "open_demand": open_count,
+                    "unassigned_demand": unassigned,
+                    "gap": max(unassigned - spare, 0),
+                }
+            )
+    return {"unmet_needs": unmet, "supply_vs_demand": rows}
+
+
+def _org_ref(org: Org) -> dict:
+    return {"id": org.id, "name": org.name}
+
+
+# --- recurring needs ---------------------------------------------------------------------
+
+
+def _recurring(actor: User, *, end: datetime, categories) -> list[dict]:
+    """Category × building (or grid, for cases without a household) with at least
+    RECURRING_THRESHOLD cases created in the RECURRING_WINDOW before `end`."""
+    case_org = aliased(Org)
+    place_kind = case((Case.household_id.is_not(None), "building"), else_="grid")
+    place_id = func.coalesce(Household.building_id, Case.org_id)
+    rows = (
+        select(
+            Case.id.label("case_id"),
+            Case.category_id.label("category_id"),
+            Case.created_at.label("created_at"),
+            place_kind.label("kind"),
+            place_id.label("place_id"),
+        )
+        .join(case_org, case_org.id == Case.org_id)
+        .outerjoin(Household, Household.id == Case.household_id)
+        .where(
+            in_figures_area(actor),
+            Case.created_at >= end - RECURRING_WINDOW,
+            Case.created_at < end,
+            or_(Case.household_id.is_not(None), case_org.kind == OrgKind.GRID),
+        )
+        .subquery()
+    )
+    groups = (
+        select(rows.c.category_id, rows.c.kind, rows.c.place_id)
+        .group_by(rows.c.category_id, rows.c.kind, rows.c.place_id)
+        .having(func.count(rows.c.case_id) >= RECURRING_THRESHOLD)
+        .subquery()
+    )
+    same_group = and_(
+        groups.c.category_id == rows.c.category_id,
+        groups.c.kind == rows.c.kind,
+        groups.c.place_id == rows.c.place_id,
+    )
+    grid = aliased(Org)
+    query = (
+        select(rows, Building.name.label("building_name"), grid.name.label("grid_name"))
+        .join(groups, same_group)
+        .outerjoin(Building, and_(rows.c.kind == "building", Building.id == rows.c.place_id))
+        .outerjoin(grid, and_(rows.c.kind == "grid", grid.id == rows.c.place_id))
+        .order_by(rows.c.kind, rows.c.place_id, rows.c.category_id, rows.c.created_at)
+    )
+    found: dict[tuple, dict] = {}
+    for row in db.session.execute(query):
+        key = (row.kind, row.place_id, row.category_id)
+        if key not in found:
+            name = row.building_name if row.kind == "building" else row.grid_name
+            found[key] = {
+                "place": {"kind": row.kind, "id": row.place_id, "name": name},
+                "category": _category_ref(categories[row.category_id]),
+                "cases": 0,
+                "case_ids": [],
+            }
+        found[key]["cases"] += 1
+        found[key]["case_ids"].append(row.case_id)
+    return sorted(found.values(), key=lambda g: (-g["cases"], g["place"]["kind"], g["place"]["id"]))
