@@ -305,8 +305,8 @@ def _supply(open_cases, communities: dict[int, Org], categories, *, now: datetim
         for category in sorted(categories.values(), key=lambda c: (c.sort_order, c.code)):
             fitting = _fitting(providers, category.id, community.path)
             open_count, unassigned = demand.get((community.id, category.id), (0, 0))
-            if not fitting and not open_count:
-                continue
+            if not open_count and (not fitting or not category.active):
+                continue  # nothing asked, and nothing offered (or no longer asked for)
             capacity = sum(p.capacity for p in fitting)
             load = sum(loads.get(p.id, 0) for p in fitting)
             spare = max(capacity - load, 0)
