@@ -9,7 +9,7 @@ import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from linli.cases.models import Case, CaseEvent
 from linli.escalation.models import Escalation
@@ -145,3 +145,52 @@ def own_apps():
         yield
     finally:
         limiter._storage, limiter._limiter, api._app = saved
+
+
+# --- migrations, from an earlier revision with data in it ------------------------------------
+
+ONE_CASE_ID = "0123456789abcdef0123456789abcdef"
+
+
+def migrated_app(tmp_path, name: str):
+    """An app on its own, empty SQLite file (call inside `own_apps()`)."""
+    from linli import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "x" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}",
+        }
+    )
+
+
+def upgraded_to(app, revision: str):
+    """Upgrade `app`'s database to `revision`; returns the Alembic config for what follows."""
+    from alembic import command
+
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        command.upgrade(config, revision)
+    return config
+
+
+def insert_one_case(conn) -> None:
+    """The rows one case needs, as the early revisions knew them: an org, a category, a
+    resident (id 1) and their submitted case ONE_CASE_ID."""
+    for statement in (
+        "INSERT INTO orgs (id, kind, code, name, name_en, path) "
+        "VALUES (1, 'community', 'c', '社区', '', '/1/')",
+        "INSERT INTO categories (id, code, name_zh, name_en, icon, active, sort_order) "
+        "VALUES (1, 'other', '其他', 'Other', '', 1, 1)",
+        "INSERT INTO users (id, username, display_name, password_hash, role, org_id, "
+        "active, created_at) VALUES (1, 'r', 'R', 'x', 'resident', 1, 1, '2026-01-01')",
+        "INSERT INTO cases (id, reference, category_id, title, description, org_id, "
+        "address, priority, channel, created_by_id, reporter_id, reporter_name, reporter_phone, "
+        "state, escalation_level, cycle, version, unmet_need, created_at, updated_at) "
+        f"VALUES ('{ONE_CASE_ID}', 'LL-2026-000001', 1, 't', 'd', 1, "
+        "'', 'normal', 'app', 1, 1, '', '', 'submitted', 'community', 1, 1, 0, "
+        "'2026-01-01', '2026-01-01')",
+    ):
+        conn.execute(text(statement))

@@ -229,6 +229,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("post", "/api/v1/cases/{case_id}/rating"): Rule(
         post(case_url("/rating"), lambda s, w: {"resolved": True, "stars": 5}), set()
     ),
+    ("post", "/api/v1/cases/{case_id}/appeal"): Rule(
+        post(case_url("/appeal"), lambda s, w: {"reason": "申诉"}), set()
+    ),
     ("post", "/api/v1/cases/{case_id}/reviews"): Rule(
         post(case_url("/reviews"), lambda s, w: {"kind": "note", "note": "督办"}),
         {R.PARTY_REVIEWER, R.OFFICER, R.ADMIN},

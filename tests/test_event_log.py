@@ -10,13 +10,20 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from linli import create_app
 from linli.audit.models import AuditRecord
 from linli.cases.lifecycle import Action
 from linli.cases.models import EventKind
 from linli.extensions import db
 from linli.routing.tasks import TaskAction
-from tests.support import API, assert_problem, own_apps
+from tests.support import (
+    API,
+    ONE_CASE_ID,
+    assert_problem,
+    insert_one_case,
+    migrated_app,
+    own_apps,
+    upgraded_to,
+)
 
 BACKEND = Path(__file__).resolve().parents[1] / "backend" / "linli"
 
@@ -170,59 +177,19 @@ def _own_apps():
 
 @pytest.mark.usefixtures("_own_apps")
 def test_the_upgrade_keeps_events_and_stops_on_an_unknown_kind(tmp_path):
-    def migrated_app(name):
-        app = create_app(
-            {
-                "TESTING": True,
-                "INSTANCE_PATH": str(tmp_path),
-                "SECRET_KEY": "x" * 40,
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}",
-            }
-        )
-        return app
-
     def at_previous_head(app, action):
-        with app.app_context():
-            config = app.extensions["migrate"].migrate.get_config()
-            command.upgrade(config, "0002_auth_hardening")
-            with db.engine.begin() as conn:
-                conn.execute(
-                    sa.text(
-                        "INSERT INTO orgs (id, kind, code, name, name_en, path) "
-                        "VALUES (1, 'community', 'c', '社区', '', '/1/')"
-                    )
+        config = upgraded_to(app, "0002_auth_hardening")
+        with app.app_context(), db.engine.begin() as conn:
+            insert_one_case(conn)
+            conn.execute(
+                sa.text(
+                    "INSERT INTO case_events (case_id, at, action, note, public, data) VALUES "
+                    f"('{ONE_CASE_ID}', '2026-01-01', '{action}', '', 1, '{{}}')"
                 )
-                conn.execute(
-                    sa.text(
-                        "INSERT INTO categories (id, code, name_zh, name_en, icon, active, sort_order) "
-                        "VALUES (1, 'other', '其他', 'Other', '', 1, 1)"
-                    )
-                )
-                conn.execute(
-                    sa.text(
-                        "INSERT INTO users (id, username, display_name, password_hash, role, org_id, "
-                        "active, created_at) VALUES (1, 'r', 'R', 'x', 'resident', 1, 1, '2026-01-01')"
-                    )
-                )
-                conn.execute(
-                    sa.text(
-                        "INSERT INTO cases (id, reference, category_id, title, description, org_id, "
-                        "address, priority, channel, created_by_id, reporter_name, reporter_phone, "
-                        "state, escalation_level, cycle, version, unmet_need, created_at, updated_at) "
-                        "VALUES ('0123456789abcdef0123456789abcdef', 'LL-2026-000001', 1, 't', 'd', 1, "
-                        "'', 'normal', 'app', 1, '', '', 'submitted', 'community', 1, 1, 0, "
-                        "'2026-01-01', '2026-01-01')"
-                    )
-                )
-                conn.execute(
-                    sa.text(
-                        "INSERT INTO case_events (case_id, at, action, note, public, data) VALUES "
-                        f"('0123456789abcdef0123456789abcdef', '2026-01-01', '{action}', '', 1, '{{}}')"
-                    )
-                )
-            return config
+            )
+        return config
 
-    good = migrated_app("good.sqlite3")
+    good = migrated_app(tmp_path, "good.sqlite3")
     config = at_previous_head(good, "submit")
     with good.app_context():
         command.upgrade(config, "head")
@@ -233,7 +200,7 @@ def test_the_upgrade_keeps_events_and_stops_on_an_unknown_kind(tmp_path):
             with pytest.raises(IntegrityError):
                 conn.execute(sa.text("UPDATE case_events SET action = 'teleport'"))
 
-    bad = migrated_app("bad.sqlite3")
+    bad = migrated_app(tmp_path, "bad.sqlite3")
     config = at_previous_head(bad, "teleport")
     with bad.app_context(), pytest.raises(RuntimeError, match="teleport"):
         command.upgrade(config, "head")

@@ -17,6 +17,13 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _days(name: str, default: int) -> int:
+    value = _env(name, str(default))
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of days, at least 1, not {value!r}")
+    return int(value)
+
+
 def _instance_secret(instance: Path) -> str:
     # Development keeps one generated secret so tokens survive a restart.
     path = instance / "secret_key"
@@ -87,6 +94,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "REPORT_LIMIT_PER_RESIDENT": _env(
             "LINLI_REPORT_LIMIT_PER_RESIDENT", "10 per hour;30 per day"
         ),
+        # How long a resolved case waits for the resident's rating before the sweep closes
+        # it as not rated, and how long after closing the reporter may appeal (days).
+        "RATING_WINDOW_DAYS": _days("LINLI_RATING_WINDOW_DAYS", 7),
+        "APPEAL_WINDOW_DAYS": _days("LINLI_APPEAL_WINDOW_DAYS", 7),
         # What travels compressed (flask-compress); photos are compressed already.
         "COMPRESS_MIMETYPES": [
             "text/html",

@@ -42,6 +42,7 @@ EXPECTED_TABLE = {
     ("closed", "reopen"): ("assigned", {"officer", "party_reviewer", "admin"}, None, True),
     ("rejected", "reopen"): ("submitted", {"officer", "party_reviewer", "admin"}, None, True),
     ("resolved", "close"): ("closed", {"resident", "dispatcher", "officer", "admin"}, None, True),
+    ("closed", "appeal"): ("assigned", {"resident"}, "reason", True),
 }
 
 ALLOWED_CELLS = sorted((s.value, a.value) for s, a in TRANSITIONS)
@@ -69,6 +70,7 @@ FOLLOW_UP_EVENTS = {
     ("returned", "accept_return"): ["route"],
     ("resolved", "reopen"): ["escalate"],
     ("closed", "reopen"): ["escalate"],
+    ("closed", "appeal"): ["escalate"],
     ("rejected", "reopen"): ["route"],
 }
 
@@ -115,7 +117,7 @@ def test_roles_for_action_is_the_union_of_the_tables_roles():
 
 def test_the_parametrization_covers_every_state_and_action():
     cells = set(ALLOWED_CELLS) | set(FORBIDDEN_OVER_API) | set(UNREACHABLE_OVER_API)
-    assert len(cells) == len(CaseState) * len(Action) == 70
+    assert len(cells) == len(CaseState) * len(Action) == 77
     assert len(ALLOWED_CELLS) == len(EXPECTED_TABLE)
 
 

@@ -208,12 +208,13 @@ def test_the_resident_on_whose_behalf_a_case_was_reported_rates_it(
     )
     case = resolved_case(drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id))
 
-    by_worker = rate(case, world.grid_worker_a1, resolved=True, stars=5)
     by_resident = rate(case, world.resident_a2, resolved=True, stars=5)
+    by_worker_after = rate(case, world.grid_worker_a1, resolved=True, stars=5)
 
-    assert by_worker.status_code == 403
     assert by_resident.status_code == 200
     assert by_resident.get_json()["state"] == "closed"
+    assert by_resident.get_json()["rating"]["channel"] == "app"
+    assert by_worker_after.status_code == 409  # one verdict per handling
 
 
 def test_after_a_reopen_and_a_new_resolve_the_resident_rates_again(

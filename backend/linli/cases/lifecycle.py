@@ -7,15 +7,22 @@ transaction.
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from linli.accounts.models import Role, User
 from linli.cases.events import record_event
 from linli.cases.models import Case, CaseEvent, CaseState, EventKind
+from linli.db import utcnow
 from linli.errors import abort
-from linli.escalation.service import EscalationReason, escalate_case, start_cycle_clocks
+from linli.escalation.service import (
+    EscalationReason,
+    cycle_clock,
+    escalate_case,
+    start_cycle_clocks,
+)
 from linli.extensions import db
 from linli.notifications.models import NotificationKind
 from linli.notifications.service import dispatchers_of, notify, reviewers_of, staff_of_provider
@@ -35,6 +42,7 @@ class Action(enum.StrEnum):
     REJECT = "reject"
     REOPEN = "reopen"
     CLOSE = "close"
+    APPEAL = "appeal"
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,9 @@ TRANSITIONS: dict[tuple[CaseState, Action], Transition] = {
     (S.RESOLVED, Action.CLOSE): Transition(
         S.CLOSED, frozenset({R.RESIDENT, R.DISPATCHER, R.OFFICER, R.ADMIN})
     ),
+    # The reporter disputes the closing, once, within the appeal window: handled again one
+    # level up, like a "not resolved" rating.
+    (S.CLOSED, Action.APPEAL): Transition(S.ASSIGNED, frozenset({R.RESIDENT}), "reason"),
 }
 
 ROLES_FOR_ACTION: dict[Action, frozenset[Role]] = {
@@ -92,26 +103,54 @@ ROLES_FOR_ACTION: dict[Action, frozenset[Role]] = {
 }
 
 
-def allowed_actions(case: Case, actor: User) -> list[Action]:
+def allowed_actions(case: Case, actor: User, now: datetime | None = None) -> list[Action]:
     """What `actor` may do to `case` now (the case is assumed to be in the actor's scope)."""
+    now = now or utcnow()
     return [
         action
         for (state, action), transition in TRANSITIONS.items()
-        if state is case.state and may_take(transition, case, actor)
+        if state is case.state
+        and may_take(transition, case, actor)
+        and why_not_now(case, action, now) is None
     ]
 
 
-def may_take(transition: Transition, case: Case, actor: User) -> bool:
+def may_take(transition: Transition, case: Case, actor: User, *, for_reporter=False) -> bool:
     """Whether `actor` holds a role for `transition` on this very case.
 
     A resident acts only on their own case (not on one they +1'd); provider staff only on
-    cases their unit leads (not on those where it holds a co-task).
+    cases their unit leads (not on those where it holds a co-task). `for_reporter`: the
+    actor enters the reporter's own verdict (a rating; feedback/service.py decided they
+    may), so the transition is checked as the reporter's.
     """
+    if for_reporter:
+        return Role.RESIDENT in transition.roles
     if actor.role is Role.RESIDENT and case.reporter_id != actor.id:
         return False
     if actor.role is Role.PROVIDER_STAFF and case.provider_id != actor.provider_id:
         return False
     return actor.role in transition.roles
+
+
+def appeal_window() -> timedelta:
+    return timedelta(days=current_app.config["APPEAL_WINDOW_DAYS"])
+
+
+def appeal_due_at(case: Case) -> datetime | None:
+    """Until when the reporter may appeal this case; None when they may not (any more)."""
+    if case.state is not CaseState.CLOSED or case.appealed_at or case.closed_at is None:
+        return None
+    return case.closed_at + appeal_window()
+
+
+def why_not_now(case: Case, action: Action, now: datetime) -> str | None:
+    """A rule of time or count that keeps an allowed action from being taken now (no queries)."""
+    if action is Action.APPEAL:
+        if case.appealed_at is not None:
+            return "this case has been appealed once already"
+        if now > appeal_due_at(case):
+            return f"the {appeal_window().days}-day appeal window has passed"
+    return None
 
 
 class VersionConflict(Exception):
@@ -132,9 +171,11 @@ def apply_transition(
     note: str = "",
     provider: Provider | None = None,
     data: dict | None = None,
+    for_reporter: bool = False,
 ) -> CaseEvent:
-    """Move `case` by `action`; the only writer of Case.state. `actor=None` is the system."""
-    if actor is not None and actor.role not in ROLES_FOR_ACTION[action]:
+    """Move `case` by `action`; the only writer of Case.state. `actor=None` is the system;
+    `for_reporter`: the actor enters the reporter's verdict (see may_take)."""
+    if actor is not None and not for_reporter and actor.role not in ROLES_FOR_ACTION[action]:
         abort(403, f"a {actor.role} cannot {action} a case")
     if expected_version is not None and expected_version != case.version:
         raise VersionConflict(case.id)
@@ -148,8 +189,16 @@ def apply_transition(
             state=case.state.value,
             allowed_actions=allowed,
         )
-    if actor is not None and not may_take(transition, case, actor):
+    if actor is not None and not may_take(transition, case, actor, for_reporter=for_reporter):
         abort(403, f"a {actor.role} cannot {action} a case that is {case.state}")
+    if (refusal := why_not_now(case, action, now)) is not None:
+        abort(
+            422,
+            refusal,
+            type_="https://linli.example.org/problems/transition-not-allowed",
+            state=case.state.value,
+            allowed_actions=[a.value for a in allowed_actions(case, actor, now)] if actor else [],
+        )
     if transition.requires in PROVIDER_FIELDS:
         if provider is None:
             abort(
@@ -172,6 +221,8 @@ def apply_transition(
     case.updated_at = now
     if action is Action.ACCEPT_RETURN:
         data = {**(data or {}), "bounced_provider_id": from_provider_id}
+    elif action in (Action.REOPEN, Action.APPEAL):
+        data = {**(data or {}), "clock": cycle_clock(case)}  # the new cycle's clocks
     event = record_event(
         case,
         EventKind(action),
@@ -190,6 +241,7 @@ def apply_transition(
         now=now,
         note=note.strip(),
         provider_changed=case.provider_id != from_provider_id,
+        verdict=for_reporter or (actor is not None and actor.role is Role.RESIDENT),
     )
     return event
 
@@ -225,9 +277,11 @@ def _apply_effects(
                 open_tasks=unfinished,
             )
         case.resolved_at = now
-    elif action is Action.REOPEN:
+    elif action in (Action.REOPEN, Action.APPEAL):
         # Re-handling starts a new cycle (fresh clocks) with the same provider, a level up
         # (a rejected case has no provider and goes back to triage at its level).
+        if action is Action.APPEAL:
+            case.appealed_at = now
         case.cycle += 1
         case.resolved_at = None
         case.closed_at = None
@@ -254,6 +308,7 @@ def _follow_up(
     now: datetime,
     note: str,
     provider_changed: bool,
+    verdict: bool,
 ) -> None:
     """What a transition sets off: notifications, and the climbs the ladder asks for."""
     if action in (Action.ASSIGN, Action.COORDINATE, Action.REFUSE_RETURN) and (
@@ -277,9 +332,7 @@ def _follow_up(
     elif action is Action.RESOLVE and case.reporter_id is not None:
         notify([case.reporter], NotificationKind.RESOLVED, case=case, now=now, note=note)
     elif action is Action.REOPEN and case.state is not CaseState.SUBMITTED:
-        reason = (
-            EscalationReason.NOT_RESOLVED
-            if actor is not None and actor.role is Role.RESIDENT
-            else EscalationReason.REOPENED
-        )
+        reason = EscalationReason.NOT_RESOLVED if verdict else EscalationReason.REOPENED
         escalate_case(case, reason, now=now, actor=actor)
+    elif action is Action.APPEAL:
+        escalate_case(case, EscalationReason.APPEALED, now=now, actor=actor)

@@ -57,7 +57,8 @@ class EventKind(enum.StrEnum):
     RESOLVE = "resolve"
     REJECT = "reject"
     REOPEN = "reopen"
-    CLOSE = "close"
+    CLOSE = "close"  # data.not_rated: the rating window passed (the sweep closed it)
+    APPEAL = "appeal"  # the reporter disputes a closed case (feedback/service.py)
     # a co-unit's task (routing/tasks.py TaskAction)
     CO_TASK_ACCEPT = "co_task_accept"
     CO_TASK_COMPLETE = "co_task_complete"
@@ -137,6 +138,8 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # A reporter appeals a closed case once (feedback/service.py).
+    appealed_at: Mapped[datetime | None]
 
     category: Mapped[Category] = relationship(lazy="joined")
     org: Mapped[Org] = relationship(lazy="joined")

@@ -3,7 +3,7 @@ from flask_jwt_extended import current_user
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
-from linli.cases.lifecycle import Action, allowed_actions
+from linli.cases.lifecycle import Action, allowed_actions, appeal_due_at
 from linli.cases.models import CaseState, Channel, Priority
 from linli.cases.scope import case_field_visible, event_actor_for, event_data_for
 from linli.common_schemas import Id, Instant, PageArgs, Required, Text, output
@@ -93,6 +93,11 @@ class RatingOut(Schema):
     resolved = fields.Boolean()
     stars = fields.Integer()
     comment = fields.String()
+    channel = fields.String(
+        metadata={
+            "description": "app (the resident), phone or visit (a grid worker's follow-up call)"
+        }
+    )
     created_at = fields.DateTime()
 
 
@@ -171,7 +176,26 @@ class CaseOut(ActorAware, Schema):
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    rating_due_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "A resolved case: until when it can be rated; then the sweep "
+            "closes it as not rated"
+        },
+    )
+    appeal_due_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "A closed case not appealed yet: until when its reporter may appeal"
+        },
+    )
     allowed_actions = fields.List(fields.Enum(Action, by_value=True))
+    may_rate = fields.Boolean(
+        metadata={
+            "description": "Whether the caller may enter the rating now: the reporter, or "
+            "the grid worker who reported for them (a follow-up call), within the rating window"
+        }
+    )
     rating = fields.Nested(RatingOut, allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentOut))
     co_tasks = fields.List(fields.Nested(CoTaskOut))
@@ -184,6 +208,16 @@ class CaseOut(ActorAware, Schema):
             return obj
         if attr == "allowed_actions":
             return allowed_actions(obj, self.actor)
+        if attr == "appeal_due_at":
+            return appeal_due_at(obj)
+        if attr == "rating_due_at":
+            from linli.feedback.service import rating_due_at
+
+            return rating_due_at(obj)
+        if attr == "may_rate":
+            from linli.feedback.service import may_rate
+
+            return may_rate(obj, self.actor, utcnow())
         if attr == "rating":
             from linli.feedback.service import current_rating
 

@@ -52,7 +52,9 @@ PRIVATE_CASE_FIELDS = frozenset(
 
 # Event details a resident's timeline may carry; the rest (routing candidates, loads,
 # provider ids, task ids) is internal.
-PUBLIC_EVENT_DATA = frozenset({"channel", "from_level", "to_level", "reason", "rating"})
+PUBLIC_EVENT_DATA = frozenset(
+    {"channel", "from_level", "to_level", "reason", "rating", "not_rated"}
+)
 
 
 # --- which cases --------------------------------------------------------------------------

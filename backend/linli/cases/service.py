@@ -32,7 +32,7 @@ from linli.cases.scope import (
 )
 from linli.categories.service import category_by_code
 from linli.errors import abort
-from linli.escalation.service import overdue_condition, start_cycle_clocks
+from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
 from linli.extensions import db
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import subtree_ids_query
@@ -174,7 +174,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         now=now,
         public=True,
         from_state=None,
-        data={"channel": channel.value},
+        data={"channel": channel.value, "clock": cycle_clock(case)},
     )
     db.session.flush()
     route_case(case, now=now)

@@ -378,10 +378,12 @@ def _walk(rng, case, target, at, providers, staff_of, admin, reporter, now) -> N
             case_id=case.id,
             cycle=case.cycle,
             rater_id=reporter.id,
+            recorded_by_id=reporter.id,
             resolved=resolved,
             stars=stars,
             comment="",
             created_at=at,
         )
     )
-    step(Action.CLOSE, reporter, note="谢谢！")
+    verdict = {"resolved": resolved, "stars": stars, "channel": "app"}
+    step(Action.CLOSE, reporter, note="谢谢！", data={"rating": verdict})

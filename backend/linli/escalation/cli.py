@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from linli.db import utcnow
 from linli.escalation.service import escalate_overdue_cases
+from linli.feedback.service import close_unrated_cases
 
 escalation_cli = click.Group("escalation", help="SLA escalation.")
 
@@ -26,17 +27,27 @@ def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
 )
 @with_appcontext
 def sweep(now):
-    """Escalate every overdue case one level (idempotent; safe to run in parallel)."""
-    result = escalate_overdue_cases(now=now or utcnow())
-    click.echo(f"scanned {result.scanned}, escalated {result.escalated}, {result.seconds:.3f} s")
+    """Escalate every overdue case one level, and close as not rated the resolved cases
+    whose rating window has passed (idempotent; safe to run in parallel)."""
+    click.echo(run_sweep(now or utcnow()))
+
+
+def run_sweep(now: datetime) -> str:
+    """One sweep of the clocks; what it did, as one line for the log."""
+    climbed = escalate_overdue_cases(now=now)
+    unrated = close_unrated_cases(now=now)
+    return (
+        f"scanned {climbed.scanned}, escalated {climbed.escalated}, {climbed.seconds:.3f} s; "
+        f"closed {unrated.closed} not rated, {unrated.seconds:.3f} s"
+    )
 
 
 @click.command("scheduler")
 @click.option("--interval", default=60, show_default=True, help="Seconds between sweeps.")
 @with_appcontext
 def scheduler(interval):
-    """Run the escalation sweep every minute (for deployments without cron)."""
+    """Run the sweep every minute (for deployments without cron)."""
     while True:
-        result = escalate_overdue_cases(now=utcnow())
-        click.echo(f"{utcnow().isoformat()} scanned {result.scanned}, escalated {result.escalated}")
+        now = utcnow()
+        click.echo(f"{now.isoformat()} {run_sweep(now)}")
         time.sleep(interval)

@@ -37,6 +37,7 @@ class EscalationReason:
     BOUNCES = "bounced_three_times"
     NOT_RESOLVED = "resident_not_satisfied"
     REOPENED = "reopened_by_supervisor"
+    APPEALED = "appealed"
 
 
 # --- policies and clocks ------------------------------------------------------------------
@@ -79,6 +80,15 @@ def start_cycle_clocks(case: Case, now: datetime) -> None:
     case.accepted_at = None
     case.accept_due_at = _due(now, accept)
     case.resolve_due_at = _due(now, resolve)
+
+
+def cycle_clock(case: Case) -> dict:
+    """The clocks a cycle started with, for its first event: escalation restarts the case's
+    own columns, but a cycle is assessed against what it was given (assessment/)."""
+    return {
+        "accept_due_at": case.accept_due_at.isoformat(),
+        "resolve_due_at": case.resolve_due_at.isoformat(),
+    }
 
 
 def is_overdue(case: Case, now: datetime) -> bool:

@@ -6,7 +6,7 @@ from linli.cases.schemas import CaseOut, EventOut
 from linli.cases.scope import get_case_for
 from linli.db import utcnow
 from linli.feedback import review, service
-from linli.feedback.schemas import RatingIn, ReviewIn, ReviewListArgs, ReviewPage
+from linli.feedback.schemas import AppealIn, RatingIn, ReviewIn, ReviewListArgs, ReviewPage
 from linli.idempotency import idempotent
 
 blp = Blueprint("feedback", __name__, url_prefix="/cases", description="Ratings and reviews")
@@ -21,7 +21,9 @@ reviews_blp = Blueprint(
 @blp.arguments(RatingIn)
 @blp.response(200, CaseOut)
 def rate_case(data, case_id):
-    """The reporter rates a resolved case: 3–5 stars and resolved closes it, else it reopens."""
+    """The reporter rates a resolved case within the rating window (or the grid worker who
+    reported it records their verdict): 3–5 stars and resolved closes it, else it reopens
+    one level up."""
     actor = current_actor()
     case = get_case_for(actor, case_id)
     service.rate_case(
@@ -30,9 +32,23 @@ def rate_case(data, case_id):
         resolved=data["resolved"],
         stars=data["stars"],
         comment=data.get("comment", ""),
+        channel=data.get("channel"),
         now=utcnow(),
     )
     return case
+
+
+@blp.route("/<uuid:case_id>/appeal", methods=["POST"])
+@jwt_required()
+@idempotent()
+@blp.arguments(AppealIn)
+@blp.response(200, CaseOut)
+def appeal_case(data, case_id):
+    """The reporter appeals a closed case, once, within the appeal window: it is handled again
+    one level up (422 once appealed or after the window)."""
+    actor = current_actor()
+    case = get_case_for(actor, case_id)
+    return service.appeal_case(case, actor=actor, reason=data["reason"], now=utcnow())
 
 
 @reviews_blp.route("")

@@ -2,7 +2,8 @@ from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
 from linli.cases.schemas import CaseOut
-from linli.common_schemas import PageArgs, StrictBoolean, Text, output
+from linli.common_schemas import PageArgs, Required, StrictBoolean, Text, output
+from linli.feedback.models import RatingChannel
 from linli.feedback.review import ReviewKind, ReviewReason
 
 
@@ -10,6 +11,19 @@ class RatingIn(Schema):
     resolved = StrictBoolean(required=True)
     stars = fields.Integer(strict=True, required=True, validate=validate.Range(1, 5))
     comment = Text(2000)
+    channel = fields.Enum(
+        RatingChannel,
+        by_value=True,
+        metadata={
+            "description": "How the verdict was taken: app (the resident; the default for "
+            "them), or phone / visit when the grid worker who reported the case records the "
+            "resident's verdict after a follow-up call (phone is their default)"
+        },
+    )
+
+
+class AppealIn(Schema):
+    reason = Required(2000, metadata={"description": "Why the closing is disputed"})
 
 
 class ReviewListArgs(PageArgs):
