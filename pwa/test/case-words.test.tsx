@@ -8,6 +8,7 @@ import type { Case } from '../src/api/types';
 import { currentUser } from '../src/features/auth/session';
 import { CaseDetail } from '../src/features/cases/CaseDetail';
 import { eventLabel } from '../src/features/cases/Timeline';
+import { listOutbox } from '../src/offline/outbox';
 
 const wait = (ms = 20) => new Promise<void>((r) => setTimeout(r, ms));
 signedInWithSync();
@@ -93,5 +94,82 @@ describe('after sending a report', () => {
     expect(reportNotice({ ...item, attempts: 2 }, true)?.kind).toBe('offline');
     expect(reportNotice({ ...item, state: 'sent', response: { reference: 'LL-2026-000151' } }, true)?.text).toBe('已提交，编号 LL-2026-000151');
     expect(reportNotice({ ...item, state: 'needs_attention' }, true)?.kind).toBe('attention');
+  });
+});
+
+describe('the rating rules on a case page (issue 8)', () => {
+  async function page(role: 'resident' | 'grid_worker', extra: Partial<Case>) {
+    currentUser.value = user(uniqueId(), role);
+    const c = caseBody('c-rules', extra);
+    mockFetch((call) => (call.url.includes('/events') ? json(200, { items: [] }) : json(200, c)));
+    const root = document.createElement('div');
+    await act(() => render(<CaseDetail id="c-rules" />, root));
+    for (let i = 0; i < 50 && !root.querySelector('[data-testid="case-timeline"], .muted'); i++) await act(() => wait());
+    await act(() => wait());
+    return { root };
+  }
+  const click = (root: HTMLElement, id: string) => act(() => (root.querySelector(`[data-testid="${id}"]`) as HTMLElement).click());
+  const queued = async (kind: string) => {
+    const w = (await listOutbox()).find((x) => x.kind === kind);
+    return w && [w.path, w.body];
+  };
+
+  it('the resident is told until when to rate; no form when the server says they may not', async () => {
+    setLocale('zh-CN');
+    const open = await page('resident', { state: 'resolved', may_rate: true, rating_due_at: '2026-12-10T02:00:00Z' });
+    expect(open.root.querySelector('[data-testid="rating-due"]')?.textContent).toBe('请在 2026/12/10 10:00 前评价，逾期未评价将自动结案。');
+    expect(open.root.querySelector('[data-testid^="rating-channel-"]')).toBeNull();
+    render(null, open.root);
+    const late = await page('resident', { state: 'resolved', may_rate: false });
+    expect(late.root.querySelector('[data-testid="rating-form"]')).toBeNull();
+    render(null, late.root);
+  });
+
+  it('a grid worker records the verdict with how it was taken (回访)', async () => {
+    setLocale('zh-CN');
+    const { root } = await page('grid_worker', { state: 'resolved', may_rate: true });
+    expect(root.querySelector('#rating-title')?.textContent).toBe('记录回访评价');
+    await click(root, 'rating-channel-visit');
+    await click(root, 'rating-resolved-yes');
+    await click(root, 'rating-stars-4');
+    await act(() => (root.querySelector('[data-testid="rating-form"]') as HTMLFormElement).requestSubmit());
+    for (let i = 0; i < 50 && !(await queued('rating')); i++) await act(() => wait());
+    expect(await queued('rating')).toEqual(['/cases/c-rules/rating', { resolved: true, stars: 4, channel: 'visit' }]);
+    render(null, root);
+  });
+
+  it('the reporter appeals a closed case with a reason, once the server offers it', async () => {
+    setLocale('zh-CN');
+    const { root } = await page('resident', {
+      state: 'closed',
+      allowed_actions: ['appeal'],
+      appeal_due_at: '2026-12-10T02:00:00Z',
+    });
+    expect(root.querySelector('[data-testid="appeal"]')?.textContent).toContain('可申诉一次，截止 2026/12/10 10:00');
+    await click(root, 'appeal-open');
+    await act(() => (root.querySelector('[data-testid="appeal"] form') as HTMLFormElement).requestSubmit());
+    expect(root.querySelector('[data-testid="appeal"] [role="alert"]')?.textContent).toBe('请填写申诉理由');
+    const reason = root.querySelector('[data-testid="appeal-reason"]') as HTMLTextAreaElement;
+    await act(() => {
+      reason.value = '灯还是不亮';
+      reason.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(() => (root.querySelector('[data-testid="appeal"] form') as HTMLFormElement).requestSubmit());
+    for (let i = 0; i < 50 && !(await queued('appeal')); i++) await act(() => wait());
+    expect(await queued('appeal')).toEqual(['/cases/c-rules/appeal', { reason: '灯还是不亮' }]);
+    render(null, root);
+    const none = await page('resident', { state: 'closed', allowed_actions: [] });
+    expect(none.root.querySelector('[data-testid="appeal"]')).toBeNull();
+    render(null, none.root);
+  });
+
+  it('names a not-rated close and an appeal in the timeline', () => {
+    setLocale('zh-CN');
+    expect(eventLabel({ action: 'close', data: { not_rated: true } })).toBe('未在期限内评价，自动结案');
+    expect(eventLabel({ action: 'close', data: {} })).toBe('结案');
+    expect(eventLabel({ action: 'appeal', data: {} })).toBe('申诉');
+    expect(eventLabel({ action: 'escalate', data: { to_level: 'community', reason: 'appealed' } })).toBe('升级到社区 · 居民申诉');
+    setLocale('en');
+    expect(eventLabel({ action: 'close', data: { not_rated: true } })).toBe('Closed: not rated in time');
   });
 });

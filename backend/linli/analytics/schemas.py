@@ -209,7 +209,7 @@ class DemandOut(Schema):
     recurring_needs = fields.List(
         fields.Nested(RecurringRow),
         metadata={
-            "description": "未诉先办 candidates: the same need again and again at one "
+            "description": "Candidates for acting before complaints: the same need again and again at one "
             "place; most cases first"
         },
     )

@@ -892,7 +892,7 @@ export interface paths {
             header?: never;
             path: {
                 /** @description A lifecycle action (else 404) */
-                action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close";
+                action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal";
                 case_id: string;
             };
             cookie?: never;
@@ -906,7 +906,7 @@ export interface paths {
                 header?: never;
                 path: {
                     /** @description A lifecycle action (else 404) */
-                    action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close";
+                    action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal";
                     case_id: string;
                 };
                 cookie?: never;
@@ -1179,7 +1179,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The reporter rates a resolved case: 3–5 stars and resolved closes it, else it reopens. */
+        /**
+         * The reporter rates a resolved case within the rating window (or the grid worker who
+         *     reported it records their verdict): 3–5 stars and resolved closes it, else it reopens
+         *     one level up.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1192,6 +1196,56 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["RatingIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{case_id}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The reporter appeals a closed case, once, within the appeal window: it is handled again
+         *     one level up (422 once appealed or after the window).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AppealIn"];
                 };
             };
             responses: {
@@ -1607,6 +1661,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/demand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Needs by period × category × org, unmet needs, supply against demand and recurring
+         *     needs, over the caller's area (staff only; counts and names, no personal data).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description What `series` is grouped by besides the period: category, org or both (comma-separated) */
+                    by?: ("category" | "org")[];
+                    /** @description The org level `series` groups by: each case counts for its org's ancestor of this kind */
+                    level?: "community" | "street" | "district";
+                    /** @description ISO weeks (Monday first, `2026-W48`) or calendar months (`2026-11`), in Asia/Shanghai */
+                    granularity?: "week" | "month";
+                    /** @description First day (Asia/Shanghai), inclusive; default: the first of the month eleven months before `to` (twelve calendar months) */
+                    from?: string;
+                    /** @description Last day (Asia/Shanghai), inclusive; default: today. At most 3 years (weeks) or 10 years (months) after `from`, less one day */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DemandOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1788,6 +1895,8 @@ export interface components {
             resolved: boolean;
             stars: number;
             comment: string;
+            /** @description app (the resident), phone or visit (a grid worker's follow-up call) */
+            channel: string;
             /** Format: date-time */
             created_at: string;
         };
@@ -1862,7 +1971,19 @@ export interface components {
             resolved_at: string | null;
             /** Format: date-time */
             closed_at: string | null;
-            allowed_actions: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close")[];
+            /**
+             * Format: date-time
+             * @description A resolved case: until when it can be rated; then the sweep closes it as not rated
+             */
+            rating_due_at: string | null;
+            /**
+             * Format: date-time
+             * @description A closed case not appealed yet: until when its reporter may appeal
+             */
+            appeal_due_at: string | null;
+            allowed_actions: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal")[];
+            /** @description Whether the caller may enter the rating now: the reporter, or the grid worker who reported for them (a follow-up call), within the rating window */
+            may_rate: boolean;
             rating: components["schemas"]["RatingOut"] | null;
             attachments: components["schemas"]["AttachmentOut"][];
             co_tasks: components["schemas"]["CoTaskOut"][];
@@ -1969,6 +2090,15 @@ export interface components {
             resolved: boolean;
             stars: number;
             comment?: string;
+            /**
+             * @description How the verdict was taken: app (the resident; the default for them), or phone / visit when the grid worker who reported the case records the resident's verdict after a follow-up call (phone is their default)
+             * @enum {unknown}
+             */
+            channel?: "app" | "phone" | "visit";
+        };
+        AppealIn: {
+            /** @description Why the closing is disputed */
+            reason: string;
         };
         ReviewIn: {
             /**
@@ -2085,6 +2215,102 @@ export interface components {
         AuditPage: {
             items: components["schemas"]["AuditRecordOut"][];
             next_cursor: string | null;
+        };
+        PeriodOut: {
+            /** @description `2026-W48` or `2026-11` */
+            period: string;
+            /**
+             * Format: date-time
+             * @description The period's first Shanghai midnight within the range, UTC
+             */
+            starts_at: string;
+            /**
+             * Format: date-time
+             * @description Exclusive, UTC
+             */
+            ends_at: string;
+        };
+        CategoryRef: {
+            code: string;
+            name_zh: string;
+            name_en: string;
+        };
+        OrgRef: {
+            id: number;
+            name: string;
+        };
+        SeriesRow: {
+            period: string;
+            /** @description null unless `by` has category */
+            category: components["schemas"]["CategoryRef"] | null;
+            /** @description The case org's ancestor of kind `level`; null unless `by` has org */
+            org: components["schemas"]["OrgRef"] | null;
+            /** @description Cases created in the period (any state), in your area */
+            cases: number;
+            /** @description +1s (supports) on those cases, whenever given */
+            supporters: number;
+        };
+        UnmetNeedRow: {
+            community: components["schemas"]["OrgRef"];
+            category: components["schemas"]["CategoryRef"];
+            /** @description Open cases (submitted, assigned, in progress, returned) that routing flagged as unmet when they came in, or that no active provider serving the category covers where they are now */
+            cases: number;
+            /** @description Hours since the oldest of them was reported (one decimal) */
+            oldest_waiting_hours: number;
+            /** @description Median hours since they were reported (one decimal) */
+            median_waiting_hours: number;
+        };
+        SupplyRow: {
+            community: components["schemas"]["OrgRef"];
+            category: components["schemas"]["CategoryRef"];
+            /** @description Active providers serving the category whose coverage includes the whole community (those covering only some of its grids are not counted) */
+            providers: number;
+            /** @description Their capacities added up; a provider covering several communities counts in full in each */
+            capacity: number;
+            /** @description Their cases assigned, in progress or returned, wherever they are (a provider's capacity is for all its places) */
+            open_load: number;
+            /** @description Open cases of the category in the community, in your area */
+            open_demand: number;
+            /** @description Of those, the ones no provider holds yet */
+            unassigned_demand: number;
+            /** @description max(0, unassigned_demand − max(0, capacity − open_load)): waiting cases the spare capacity cannot take. Assigned cases are left out: they already count in open_load */
+            gap: number;
+        };
+        PlaceRef: {
+            /**
+             * @description building: cases of its households; grid: cases reported in the grid without a household
+             * @enum {string}
+             */
+            kind: "building" | "grid";
+            /** @description The building's id or the grid org's id */
+            id: number;
+            name: string;
+        };
+        RecurringRow: {
+            place: components["schemas"]["PlaceRef"];
+            category: components["schemas"]["CategoryRef"];
+            /** @description Cases (any state) of the category at the place created in the 90 days before the end of `to`; listed from 3 */
+            cases: number;
+            /** @description Oldest first */
+            case_ids: string[];
+        };
+        DemandOut: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            granularity: string;
+            level: string;
+            by: string[];
+            /** @description Every period of the range, oldest first, also those without cases */
+            periods: components["schemas"]["PeriodOut"][];
+            /** @description One row per period × group with at least one case */
+            series: components["schemas"]["SeriesRow"][];
+            unmet_needs: components["schemas"]["UnmetNeedRow"][];
+            /** @description Per community × category with providers or open demand; communities of your area and the one it lies in */
+            supply_vs_demand: components["schemas"]["SupplyRow"][];
+            /** @description Candidates for acting before complaints: the same need again and again at one place; most cases first */
+            recurring_needs: components["schemas"]["RecurringRow"][];
         };
     };
     responses: {

@@ -46,6 +46,7 @@ export type CaseEvent = Omit<S['EventOut'], 'actor'> & { actor: Nullable<S['Even
 export type ActionBody = S['ActionIn'];
 export type CoProviderBody = S['CoProviderIn'];
 export type RatingBody = S['RatingIn'];
+export type AppealBody = S['AppealIn'];
 export type VisitCreate = S['VisitIn'];
 export type Visit = S['VisitOut'];
 export type TaskActionBody = S['TaskActionIn'];
@@ -91,7 +92,8 @@ export type CaseAction =
   | 'resolve'
   | 'reject'
   | 'reopen'
-  | 'close';
+  | 'close'
+  | 'appeal';
 /** Task actions are a path segment in the document (routing/tasks.py TASK_TRANSITIONS). */
 export type TaskAction = 'accept' | 'complete' | 'return';
 

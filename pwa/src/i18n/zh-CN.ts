@@ -464,6 +464,21 @@ export const zhCN = {
   'role.officer': '街道/区/市工作人员',
   'role.party_reviewer': '社区党组织',
   'role.admin': '管理员',
+  'action.appeal': '申诉',
+  'escalation.reason.appealed': '居民申诉',
+  'timeline.closedNotRated': '未在期限内评价，自动结案',
+  'rating.recordTitle': '记录回访评价',
+  'rating.channel': '回访方式',
+  'rating.channel.phone': '电话回访',
+  'rating.channel.visit': '上门回访',
+  'rating.dueBy': '请在 {time} 前评价，逾期未评价将自动结案。',
+  'appeal.title': '对办理结果有异议？',
+  'appeal.dueBy': '可申诉一次，截止 {time}。申诉后由上一级重新办理。',
+  'appeal.reason': '申诉理由',
+  'appeal.reasonRequired': '请填写申诉理由',
+  'appeal.submit': '提交申诉',
+  'appeal.queued': '申诉已保存，联网时发送。',
+  'outbox.kind.appeal': '申诉',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -6,6 +6,7 @@ export type WriteKind =
   | 'create_case'
   | 'support'
   | 'rating'
+  | 'appeal'
   | 'visit'
   | 'action'
   | 'attachment'

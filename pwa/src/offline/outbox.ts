@@ -4,7 +4,7 @@
 import { signal } from '@preact/signals';
 import { withDb, currentDbName } from './db';
 import type { OutboxItem, StoredFile, WriteKind } from './outbox-types';
-import type { ActionBody, CaseAction, CaseCreate, CoTask, RatingBody, ReviewBody, TaskAction, TaskActionBody, VisitCreate } from '../api/types';
+import type { ActionBody, AppealBody, CaseAction, CaseCreate, CoTask, RatingBody, ReviewBody, TaskAction, TaskActionBody, VisitCreate } from '../api/types';
 
 export type { OutboxItem, OutboxState, StoredFile, WriteKind } from './outbox-types';
 
@@ -113,6 +113,10 @@ export async function reportCase(body: Omit<CaseCreate, 'id'>, photos: StoredFil
 
 export function supportCase(caseId: string): Promise<OutboxItem> {
   return enqueue({ kind: 'support', path: `/cases/${enc(caseId)}/support`, body: {}, caseId });
+}
+
+export function appealCase(caseId: string, body: AppealBody): Promise<OutboxItem> {
+  return enqueue({ kind: 'appeal', path: `/cases/${enc(caseId)}/appeal`, body: { ...body }, caseId });
 }
 
 export function rateCase(caseId: string, body: RatingBody): Promise<OutboxItem> {

@@ -12,7 +12,7 @@ import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { CaseFlags } from './CaseRow';
 import { isOverdue, OPEN_STATES } from './deadline';
-import { RatingForm } from './Rating';
+import { AppealForm, RatingForm } from './Rating';
 import { Timeline } from './Timeline';
 
 const CaseActions = lazy(() => import('./CaseActions'));
@@ -156,7 +156,8 @@ export function CaseDetail({ id }: { id: string }) {
   }
 
   const ratingPending = mine.some((i) => i.kind === 'rating');
-  const canRate = user?.role === 'resident' && c.state === 'resolved' && !c.rating && !ratingPending;
+  const canRate = c.may_rate && !ratingPending;
+  const canAppeal = user?.role === 'resident' && c.allowed_actions.includes('appeal') && !mine.some((i) => i.kind === 'appeal');
   const staff = !!user && user.role !== 'resident';
   const returned = lastReturn(res.data?.events);
   const reviewer = !!user && REVIEWER_ROLES.includes(user.role);
@@ -204,10 +205,12 @@ export function CaseDetail({ id }: { id: string }) {
       {c.rating && (
         <p class="note" data-testid="case-rating">
           {tn(staff ? 'rating.resident' : 'rating.yours', c.rating.stars, { resolved: c.rating.resolved ? t('rating.yes') : t('rating.no') })}
+          {c.rating.channel === 'phone' || c.rating.channel === 'visit' ? ` · ${t(`rating.channel.${c.rating.channel}`)}` : ''}
           {c.rating.comment ? ` · ${c.rating.comment}` : ''}
         </p>
       )}
-      {canRate && <RatingForm caseId={c.id} />}
+      {canRate && <RatingForm caseId={c.id} dueAt={c.rating_due_at} recorder={user?.role === 'grid_worker'} />}
+      {canAppeal && <AppealForm caseId={c.id} dueAt={c.appeal_due_at} />}
       {reviewer && <ReviewPanel c={c} />}
       {staff && otherActions.length > 0 && <CaseActions c={c} hide={reviewer ? ['reopen'] : undefined} />}
       <Timeline events={res.data?.events} staff={staff} />

@@ -12,6 +12,7 @@ function actionLabel(action: string): string {
  * above is watching); other events say their action. */
 export function eventLabel(e: Pick<CaseEvent, 'action' | 'data'>): string {
   const data = (e.data ?? {}) as Record<string, unknown>;
+  if (e.action === 'close' && data.not_rated === true) return t('timeline.closedNotRated');
   if (e.action !== 'escalate' || typeof data.to_level !== 'string') return actionLabel(e.action);
   const levelKey = `level.${data.to_level}`;
   const head = t('timeline.escalatedTo', { level: hasKey(levelKey) ? t(levelKey as MessageKey) : data.to_level });
