@@ -246,6 +246,12 @@ RULES: dict[tuple[str, str], Rule] = {
         {R.ADMIN, R.OFFICER, R.DISPATCHER, R.PARTY_REVIEWER, R.GRID_WORKER},
         scoped=False,
     ),
+    ("get", "/api/v1/assessment"): Rule(
+        get(lambda s, w: f"{API}/assessment?group_by=provider"), STAFF, scoped=False
+    ),  # a provider's staff get their own row only (tests/assessment checks it)
+    ("post", "/api/v1/assessment/periods/{period}/publish"): Rule(
+        post(lambda s, w: f"{API}/assessment/periods/2026-01/publish"), {R.ADMIN}, scoped=False
+    ),  # a district or city officer (the matrix's officer is a street's) or an admin
     # Joint-handling tasks: a provider's staff work their own unit's.
     ("get", "/api/v1/tasks"): Rule(
         get(lambda s, w: f"{API}/tasks"), {R.PROVIDER_STAFF}, lists="case_id"

@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.accounts.api import blp as accounts_blp
     from linli.accounts.api import me_blp
     from linli.analytics.api import blp as analytics_blp
+    from linli.assessment.api import blp as assessment_blp
     from linli.audit.api import blp as audit_blp
     from linli.cases.api import blp as cases_blp
     from linli.categories.api import blp as categories_blp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
         sla_blp,
         notifications_blp,
         audit_blp,
+        assessment_blp,
         analytics_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")

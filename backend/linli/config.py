@@ -24,6 +24,19 @@ def _days(name: str, default: int) -> int:
     return int(value)
 
 
+def _weights(name: str, default: str) -> tuple[float, float, float]:
+    value = _env(name, default)
+    try:
+        parts = tuple(float(part) for part in value.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 3 or min(parts) < 0 or sum(parts) <= 0:
+        raise ConfigError(
+            f"{name} must be three weights (response,resolution,satisfaction), not {value!r}"
+        )
+    return parts
+
+
 def _instance_secret(instance: Path) -> str:
     # Development keeps one generated secret so tokens survive a restart.
     path = instance / "secret_key"
@@ -98,6 +111,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # it as not rated, and how long after closing the reporter may appeal (days).
         "RATING_WINDOW_DAYS": _days("LINLI_RATING_WINDOW_DAYS", 7),
         "APPEAL_WINDOW_DAYS": _days("LINLI_APPEAL_WINDOW_DAYS", 7),
+        # The assessment score's weights of the response, resolution and satisfaction
+        # rates: 10/45/45 as in municipal 12345 practice; a default to confirm locally.
+        "ASSESSMENT_WEIGHTS": _weights("LINLI_ASSESSMENT_WEIGHTS", "10,45,45"),
         # What travels compressed (flask-compress); photos are compressed already.
         "COMPRESS_MIMETYPES": [
             "text/html",

@@ -9,7 +9,7 @@ rows (a median) the rows are fetched by one bounded query.
 
 import statistics
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, or_, select
@@ -23,6 +23,7 @@ from linli.errors import abort
 from linli.escalation.calendar import SHANGHAI
 from linli.extensions import db
 from linli.orgs.models import Building, Household, Org, OrgKind
+from linli.periods import first_of_month, start_of_day
 from linli.routing.models import Provider
 from linli.routing.rules import open_loads
 from linli.routing.service import fits_case
@@ -42,16 +43,6 @@ class Period:
     ends_at: datetime  # aware UTC, exclusive
 
 
-def start_of_day(day: date) -> datetime:
-    """Midnight of a Shanghai day, in UTC."""
-    return datetime.combine(day, time(), SHANGHAI).astimezone(UTC)
-
-
-def _first_of_month(day: date, months_later: int = 0) -> date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months_later, 12)
-    return date(year, month + 1, 1)
-
-
 def _years_later(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -65,7 +56,7 @@ def resolve_range(granularity: str, first: date | None, last: date | None, *, to
     Default: up to today, from the first day of the month eleven months before (twelve
     calendar months, the current one included)."""
     last = last or today
-    first = first or _first_of_month(last, -(DEFAULT_MONTHS - 1))
+    first = first or first_of_month(last, -(DEFAULT_MONTHS - 1))
     if first > last:
         abort(422, "from is after to", errors={"from": ["must be on or before to"]})
     years = MAX_YEARS[granularity]
@@ -91,7 +82,7 @@ def periods(granularity: str, first: date, last: date) -> list[Period]:
             iso = day.isocalendar()
             label = f"{iso.year}-W{iso.week:02d}"
         else:
-            following = _first_of_month(day, 1)
+            following = first_of_month(day, 1)
             label = f"{day.year}-{day.month:02d}"
         following = min(following, end)
         out.append(Period(label, start_of_day(day), start_of_day(following)))

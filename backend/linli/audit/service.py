@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
+from linli.assessment.models import AssessmentPublication
 from linli.audit.models import AuditAction, AuditRecord
 from linli.categories.models import Category
 from linli.escalation.models import SlaPolicy
@@ -19,6 +20,10 @@ def _mask_phone(phone: str | None) -> str | None:
 
 # What the log keeps of each kind of object: plain values, never passwords or tokens.
 DESCRIBE = {
+    AssessmentPublication: (
+        "assessment_publication",
+        lambda p: {"period": p.period, "org_id": p.org_id, "tables": sorted(p.tables)},
+    ),
     Provider: (
         "provider",
         lambda p: {

@@ -219,7 +219,9 @@ def apply_transition(
     _apply_effects(case, action, now=now, provider=provider, target=transition.to)
     case.state = transition.to
     case.updated_at = now
-    if action is Action.ACCEPT_RETURN:
+    if action in (Action.ASSIGN, Action.COORDINATE):
+        data = {**(data or {}), "provider_id": provider.id}  # who holds it from now (assessment/)
+    elif action is Action.ACCEPT_RETURN:
         data = {**(data or {}), "bounced_provider_id": from_provider_id}
     elif action in (Action.REOPEN, Action.APPEAL):
         data = {**(data or {}), "clock": cycle_clock(case)}  # the new cycle's clocks

@@ -21,7 +21,7 @@ from linli.cases.service import next_reference
 from linli.categories.models import Category
 from linli.categories.service import seed_national_categories
 from linli.db import utcnow
-from linli.escalation.service import escalate_overdue_cases, start_cycle_clocks
+from linli.escalation.service import cycle_clock, escalate_overdue_cases, start_cycle_clocks
 from linli.extensions import db
 from linli.feedback.models import Rating
 from linli.feedback.service import outcome_of_rating
@@ -314,7 +314,7 @@ def _build_cases(rng: random.Random, world: dict, providers: list[Provider], use
             now=at,
             public=True,
             from_state=None,
-            data={"channel": case.channel.value},
+            data={"channel": case.channel.value, "clock": cycle_clock(case)},
         )
         db.session.flush()
         _walk(rng, case, target, at, providers, staff_of, admin, reporter, now)

@@ -1661,6 +1661,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assessment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One row per unit of the caller's area with its response, resolution and
+         *     satisfaction rates, score and rank, for a month (default: this one) or from..to.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One row per provider, per org (at `level`) or per category */
+                    group_by?: "provider" | "org" | "category";
+                    /** @description With group_by=org: the level whose orgs are the rows (each case counts for its org's ancestor of this kind) */
+                    level?: "community" | "street" | "district";
+                    /** @description Narrow to the cases of this org's subtree (drill-down: a district, then one of its streets, then a community); within the caller's area */
+                    org_id?: number;
+                    /** @description A calendar month in Asia/Shanghai, e.g. 2026-11; default: the current month. Not with from/to */
+                    period?: string;
+                    /** @description First day (Asia/Shanghai), inclusive; with `to` */
+                    from?: string;
+                    /** @description Last day (Asia/Shanghai), inclusive; with `from` */
+                    to?: string;
+                    /** @description live: figures as the events stand now; published: the month's table as it was frozen when published (404 if it was not) */
+                    view?: "live" | "published";
+                    /** @description json (default), csv or xlsx; or say it in the Accept header */
+                    format?: "json" | "csv" | "xlsx";
+                    /** @description Column headers and definitions of csv/xlsx: zh-CN or en */
+                    lang?: "zh-CN" | "en";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssessmentOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessment/periods/{period}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                period: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A district or city officer freezes a finished month of their area (once). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    period: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicationOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/demand": {
         parameters: {
             query?: never;
@@ -2215,6 +2318,98 @@ export interface components {
         AuditPage: {
             items: components["schemas"]["AuditRecordOut"][];
             next_cursor: string | null;
+        };
+        WeightsOut: {
+            response: number;
+            resolution: number;
+            satisfaction: number;
+        };
+        UnitOut: {
+            /** @description provider, org or category */
+            kind: string;
+            id: number;
+            /** @description The Chinese name */
+            name: string;
+            name_en: string;
+            /** @description A category's code */
+            code: string;
+        };
+        AssessmentRowOut: {
+            unit: components["schemas"]["UnitOut"];
+            /** @description Cases the unit handled in the period: a provider, the cases it held at some time in it or had a figure for; an org or category, its cases open at some time in it or with a figure in it */
+            cases: number;
+            /** @description A case is judged per handling cycle (the report starts cycle 1, each reopen or appeal the next), against the clocks that cycle started with. Cycles whose acceptance settled in the period: accepted, or their accept deadline passed, whichever came first. It counts for the provider holding the case at that moment (a cycle in triage counts for no provider); a cycle rejected at triage before its deadline owes none */
+            due_for_acceptance: number;
+            /** @description Of due_for_acceptance, accepted by the accept deadline */
+            accepted_on_time: number;
+            /** @description A share between 0 and 1; null when its denominator is 0 (no data, never 0 or 1). accepted_on_time / due_for_acceptance */
+            response_rate: number | null;
+            /** @description A case is judged per handling cycle (the report starts cycle 1, each reopen or appeal the next), against the clocks that cycle started with. Cycles whose resolution settled in the period: resolved, or their resolve deadline passed unresolved, whichever came first; for the provider holding the case then (the one that resolved it, when in time) */
+            due_for_resolution: number;
+            /** @description Of due_for_resolution, resolved by the resolve deadline */
+            resolved_on_time: number;
+            /** @description Of due_for_resolution, resolved and not overturned by the resident's verdict (a 'not resolved' or 1–2 star rating, or an appeal); a supervisor's reopen does not overturn */
+            resolved: number;
+            /** @description A share between 0 and 1; null when its denominator is 0 (no data, never 0 or 1). resolved / due_for_resolution */
+            resolution_rate: number | null;
+            /** @description Ratings given in the period, counted for the provider that resolved that cycle (in the app or recorded by a grid worker) */
+            ratings: number;
+            /** @description Of ratings, recorded by a grid worker after a call or visit */
+            ratings_recorded: number;
+            /** @description Of ratings, 4–5 stars and resolved */
+            satisfied: number;
+            /** @description A share between 0 and 1; null when its denominator is 0 (no data, never 0 or 1). satisfied / ratings */
+            satisfaction_rate: number | null;
+            /** @description Cases closed in the period because the rating window passed; neither satisfied nor unsatisfied, and not in ratings */
+            not_rated: number;
+            /** @description Median hours from a cycle's start to its first acceptance, over the accepted cycles of due_for_acceptance */
+            median_hours_to_accept: number | null;
+            /** @description Median hours from a cycle's start to its resolution, over the resolved cycles of due_for_resolution */
+            median_hours_to_resolve: number | null;
+            /** @description Cases with a deadline missed (acceptance or resolution) among the figures above */
+            overdue: number;
+            /** @description Returns the dispatcher accepted in the period, for the provider that returned the case */
+            bounces: number;
+            /** @description Climbs up the ladder in the period, for the provider holding the case then */
+            escalations: number;
+            /** @description +1s given in the period to the cases counted in cases */
+            supporters: number;
+            /** @description The weighted mean of the three rates, out of 100; weights (default 10/45/45, LINLI_ASSESSMENT_WEIGHTS) of a rate without data are left out; null without any rate */
+            score: number | null;
+            /** @description Position by score among the rows (1 = best; equal scores share a rank); null without a score */
+            rank: number | null;
+            /** @description Live view of a published month: the score as published */
+            published_score: number | null;
+            /** @description Live view of a published month: the rank as published */
+            published_rank: number | null;
+        };
+        PublicationOut: {
+            period: string;
+            /** @description The area published (the publisher's) */
+            org_id: number;
+            org_name: string;
+            /** Format: date-time */
+            published_at: string;
+            /** @description The publishing officer's name */
+            published_by: string;
+        };
+        AssessmentOut: {
+            /** @description The month, if one */
+            period: string | null;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            group_by: string;
+            level: string;
+            /** @description The area's root */
+            org_id: number | null;
+            /** @description live or published */
+            view: string;
+            weights: components["schemas"]["WeightsOut"];
+            rows: components["schemas"]["AssessmentRowOut"][];
+            /** @description The publication of this month covering the caller's area */
+            publication: components["schemas"]["PublicationOut"] | null;
         };
         PeriodOut: {
             /** @description `2026-W48` or `2026-11` */
