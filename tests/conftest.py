@@ -10,7 +10,7 @@ import os
 import pytest
 from flask_jwt_extended import create_access_token
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from linli import create_app
@@ -278,5 +278,25 @@ def sweep():
         result = escalate_overdue_cases(now=now, **kwargs)
         db.session.expire_all()
         return result
+
+    return run
+
+
+@pytest.fixture
+def statements(app):
+    """statements(fn) → how many SQL statements fn() ran."""
+
+    def run(fn):
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            fn()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
 
     return run

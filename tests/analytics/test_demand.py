@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from linli.accounts.models import Role
 from linli.analytics.service import start_of_day
@@ -362,26 +362,6 @@ def test_three_years_of_weeks_is_allowed(demand):
 
 
 # --- cost -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def statements(app):
-    """statements(fn) → how many SQL statements fn() ran."""
-
-    def run(fn):
-        seen = []
-
-        def count(*_args):
-            seen.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            fn()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return len(seen)
-
-    return run
 
 
 def test_the_statements_do_not_grow_with_the_cases(report, world, client, auth, statements, drive):

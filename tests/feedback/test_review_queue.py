@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from linli.cases.models import Case
 from linli.db import utcnow
@@ -276,26 +276,6 @@ def test_an_officer_sees_the_cases_that_reached_their_level(
 
 
 # --- cost -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def statements(app):
-    """statements(fn) → how many SQL statements fn() ran."""
-
-    def run(fn):
-        seen = []
-
-        def count(*_args):
-            seen.append(1)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            fn()
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return len(seen)
-
-    return run
 
 
 def test_the_queue_does_not_query_per_case_for_reasons_tasks_or_photos(

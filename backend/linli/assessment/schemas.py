@@ -25,10 +25,11 @@ class AssessmentArgs(Schema):
         },
     )
     org_id = Id(
+        strict=False,
         metadata={
             "description": "Narrow to the cases of this org's subtree (drill-down: a district, "
             "then one of its streets, then a community); within the caller's area"
-        }
+        },
     )
     period = fields.String(
         validate=MONTH,
