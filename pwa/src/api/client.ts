@@ -158,6 +158,40 @@ export async function fetchBlob(absoluteUrl: string): Promise<Blob> {
   return res.blob();
 }
 
+export interface FetchedFile {
+  blob: Blob;
+  /** From Content-Disposition (`filename*` first); '' when the server names none. */
+  filename: string;
+}
+
+/** `filename*=UTF-8''…` (RFC 6266) if present, else the plain `filename="…"`. */
+export function dispositionName(header: string | null): string {
+  if (!header) return '';
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[2].trim().replace(/^"|"$/g, ''));
+    } catch {
+      // a malformed escape: fall back to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
+  return plain ? (plain[2] ?? plain[1]).trim() : '';
+}
+
+/** A download (an export): the bytes and the file name, with the Authorization header. */
+export async function fetchFile(path: string, query: RequestOptions['query']): Promise<FetchedFile> {
+  const opts: RequestOptions = { query };
+  const token = getSession()?.access_token ?? null;
+  let res = await rawFetch('GET', path, opts, token);
+  if (res.status === 401 && token) {
+    if (await refreshTokens(token)) res = await rawFetch('GET', path, opts, getSession()?.access_token ?? null);
+    if (res.status === 401) for (const fn of authLost) fn();
+  }
+  if (!res.ok) throw new ApiError(res.status, await problemOf(res), parseRetryAfter(res.headers.get('Retry-After')));
+  return { blob: await res.blob(), filename: dispositionName(res.headers.get('Content-Disposition')) };
+}
+
 /** Forget the session locally; tell the server when we can (best effort). */
 export async function logoutRemote(): Promise<void> {
   const s = getSession();

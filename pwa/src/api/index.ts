@@ -1,6 +1,10 @@
 // Typed endpoints (reads and auth). Writes go through src/offline/outbox.ts.
-import { request } from './client';
+import { fetchFile, request } from './client';
 import type {
+  Assessment,
+  AssessmentArgs,
+  Demand,
+  DemandArgs,
   Building,
   Case,
   CaseEvent,
@@ -53,9 +57,14 @@ export const api = {
   reviews: (args: ReviewListArgs = {}) => request<ReviewPage>('GET', '/reviews', { query: { ...args } }),
   notifications: (args: NotificationListArgs = {}) =>
     request<NotificationPage>('GET', '/notifications', { query: { ...args } }),
+  /** Staff's assessment table (a provider's staff: its own row only). */
+  assessment: (args: AssessmentArgs = {}) => request<Assessment>('GET', '/assessment', { query: { ...args } }),
+  /** The same table as a CSV or XLSX file, with the name the server gives it. */
+  assessmentFile: (args: AssessmentArgs & { format: 'csv' | 'xlsx' }) => fetchFile('/assessment', { ...args }),
+  demand: (args: DemandArgs = {}) => request<Demand>('GET', '/analytics/demand', { query: { ...args } }),
 };
 
 export { ApiError, NetworkError } from './errors';
-export { onAuthLost, request, refreshTokens, logoutRemote, fetchBlob } from './client';
+export { onAuthLost, request, refreshTokens, logoutRemote, fetchBlob, fetchFile, type FetchedFile } from './client';
 export * from './tokens';
 export type * from './types';

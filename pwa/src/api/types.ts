@@ -128,3 +128,16 @@ export const LISTS_COVER_SCHEMA: [
   Covers<NotificationKind, (typeof NOTIFICATION_KINDS)[number]>,
   Covers<ReviewReason, (typeof REVIEW_REASONS)[number]>,
 ] = [true, true, true, true];
+
+export type AssessmentArgs = Query<'/api/v1/assessment'>;
+export type Assessment = Omit<S['AssessmentOut'], 'publication'> & { publication: Nullable<S['AssessmentOut']['publication']> };
+export type AssessmentRow = S['AssessmentRowOut'];
+export type Publication = S['PublicationOut'];
+export type GroupBy = NonNullable<AssessmentArgs['group_by']>;
+export type OrgLevel = NonNullable<AssessmentArgs['level']>;
+export type DemandArgs = Query<'/api/v1/analytics/demand'>;
+export type Demand = S['DemandOut'];
+export type SeriesRow = S['SeriesRow'];
+export type UnmetNeed = S['UnmetNeedRow'];
+export type SupplyRow = S['SupplyRow'];
+export type RecurringNeed = S['RecurringRow'];

@@ -4,7 +4,11 @@
 import { api } from '../api';
 import { knownCategories } from '../ui/categories';
 import type {
+  Assessment,
+  AssessmentArgs,
   Building,
+  Demand,
+  DemandArgs,
   Case,
   CaseEvent,
   CaseListArgs,
@@ -60,7 +64,20 @@ function remembered(read: Read<Category[]>): Read<Category[]> {
   return { ...read, cached: async () => keep(await read.cached()), fresh: async () => (await keep(await read.fresh())) ?? [] };
 }
 
+/** A read kept off the device (figures that change hourly): offline, there is nothing to show. */
+function liveRead<T>(key: string, load: () => Promise<T>): Read<T> {
+  return { key, cached: async () => undefined, fresh: load };
+}
+
 export const reads = {
+  assessment: (args: AssessmentArgs): Read<Assessment> =>
+    liveRead('assessment:' + JSON.stringify(args), () => api.assessment(args)),
+  /** The same query for several months (the trend), in the order given. */
+  assessmentMonths: (args: AssessmentArgs, months: string[]): Read<Assessment[]> =>
+    liveRead(`assessment-months:${JSON.stringify(args)}:${months.join(',')}`, () =>
+      Promise.all(months.map((period) => api.assessment({ ...args, period }))),
+    ),
+  demand: (args: DemandArgs): Read<Demand> => liveRead('demand:' + JSON.stringify(args), () => api.demand(args)),
   categories: (): Read<Category[]> => remembered(refRead('categories', api.categories)),
   orgs: (): Read<Org[]> => refRead('orgs', () => api.orgs()),
   buildings: (gridId: number): Read<Building[]> => refRead(`buildings:${gridId}`, () => api.buildings(gridId)),
