@@ -16,6 +16,8 @@ const RoundPage = lazy(() => import('./features/round/RoundPage'));
 const QueuePage = lazy(() => import('./features/queue/QueuePage'));
 const TasksPage = lazy(() => import('./features/tasks/TasksPage'));
 const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
+const AssessmentPage = lazy(() => import('./features/assessment/AssessmentPage'));
+const DemandPage = lazy(() => import('./features/demand/DemandPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -37,6 +39,7 @@ function CaseRoute({ id }: { id?: string; params?: Record<string, string> }) {
 
 function SignedIn() {
   const { path } = useLocation();
+  const role = currentUser.value?.role;
   return (
     <Shell>
       {/* Inside the shell: the header (sync, sign-out) and the tabs stay usable. */}
@@ -50,6 +53,8 @@ function SignedIn() {
           <Route path="/queue" component={QueuePage} />
           <Route path="/tasks" component={TasksPage} />
           <Route path="/review" component={ReviewPage} />
+          <Route path="/assessment" component={role === 'resident' ? ToHome : AssessmentPage} />
+          <Route path="/demand" component={role === 'resident' || role === 'provider_staff' ? ToHome : DemandPage} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route default component={ToHome} />

@@ -73,6 +73,8 @@ interface Tab {
   testid: string;
   /** A count shown on the tab (unread notifications). */
   count?: number;
+  /** Other paths under the same tab. */
+  also?: string[];
 }
 
 function tabsFor(role: string | undefined): Tab[] {
@@ -87,20 +89,22 @@ function tabsFor(role: string | undefined): Tab[] {
   const report = { href: '/report', label: t('nav.report'), glyph: '➕', testid: 'nav-report' };
   const queue = { href: '/queue', label: t('nav.queue'), glyph: '📋', testid: 'nav-queue' };
   const review = { href: '/review', label: t('nav.review'), glyph: '🔍', testid: 'nav-review' };
+  // Assessment and demand share one tab (a sub-nav on both pages): six tabs do not fit a 360 px phone.
+  const figures = { href: '/assessment', label: t('nav.figures'), glyph: '📊', testid: 'nav-figures', also: ['/demand'] };
   switch (role) {
     case 'resident':
       return [{ href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' }, report, outbox, notes];
     case 'grid_worker':
-      return [{ href: '/round', label: t('nav.round'), glyph: '🚪', testid: 'nav-round' }, queue, report, outbox, notes];
+      return [{ href: '/round', label: t('nav.round'), glyph: '🚪', testid: 'nav-round' }, queue, report, figures, outbox, notes];
     case 'provider_staff':
-      return [queue, { href: '/tasks', label: t('nav.tasks'), glyph: '🤝', testid: 'nav-tasks' }, outbox, notes];
+      return [queue, { href: '/tasks', label: t('nav.tasks'), glyph: '🤝', testid: 'nav-tasks' }, figures, outbox, notes];
     case 'party_reviewer':
-      return [review, outbox, notes];
+      return [review, figures, outbox, notes];
     case 'officer':
     case 'admin':
-      return [queue, review, outbox, notes];
+      return [queue, review, figures, outbox, notes];
     default:
-      return [queue, outbox, notes];
+      return [queue, figures, outbox, notes];
   }
 }
 
@@ -113,7 +117,7 @@ function BottomNav() {
           key={tab.href}
           href={tab.href}
           data-testid={tab.testid}
-          class={path === tab.href || path.startsWith(tab.href + '/') ? 'active' : ''}
+          class={[tab.href, ...(tab.also ?? [])].some((h) => path === h || path.startsWith(h + '/')) ? 'active' : ''}
           aria-current={path === tab.href ? 'page' : undefined}
         >
           <span aria-hidden="true" class="tab-glyph">

@@ -42,9 +42,20 @@ export function ErrorText({ error }: { error: unknown }) {
   );
 }
 
-export function Page({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
+export function Page({
+  title,
+  children,
+  actions,
+  wide,
+}: {
+  title: string;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+  /** Tables of figures: the page may use a desktop's width. */
+  wide?: boolean;
+}) {
   return (
-    <section class="page">
+    <section class={wide ? 'page figures' : 'page'}>
       <div class="page-head">
         <h1>{title}</h1>
         {actions}
