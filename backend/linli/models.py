@@ -1,7 +1,7 @@
 """Every model, imported once so the metadata (and Alembic) knows all tables."""
 
 from linli.accounts.models import RevokedToken, User
-from linli.assessment.models import AssessmentPublication
+from linli.assessment.models import AssessmentFact, AssessmentPublication
 from linli.audit.models import AuditRecord
 from linli.cases.models import Attachment, Case, CaseEvent, CaseSupport, ReferenceCounter
 from linli.categories.models import Category
@@ -14,6 +14,7 @@ from linli.rounds.models import Visit
 from linli.routing.models import CoTask, Provider
 
 __all__ = [
+    "AssessmentFact",
     "AssessmentPublication",
     "Attachment",
     "AuditRecord",

@@ -280,8 +280,9 @@ def test_the_sweep_command_escalates_what_is_late_at_the_given_moment(cli, new_c
 
     assert first.exit_code == 0, first.output
     assert first.output.startswith("scanned 1, escalated 1, ")
-    assert first.output.rstrip().endswith(" s")
+    assert first.output.rstrip().endswith("assessment facts of 1 cases refreshed")
     assert second.output.startswith("scanned 0, escalated 0, ")
+    assert second.output.rstrip().endswith("assessment facts of 0 cases refreshed")
     assert case_row(case).escalation_level.value == "community"
 
 

@@ -101,14 +101,14 @@ def _clock(event: EventRow, fallback: tuple[timedelta, timedelta]) -> tuple[date
 
 
 def case_facts(
-    events: list[EventRow],
-    ratings: list[RatingRow],
-    *,
-    now: datetime,
-    sla: tuple[timedelta, timedelta],
+    events: list[EventRow], ratings: list[RatingRow], *, sla: tuple[timedelta, timedelta]
 ) -> CaseFacts:
     """The facts of one case; `events` in order, `sla` its (accept, resolve) durations for
-    events that carry no clock."""
+    events that carry no clock.
+
+    A deadline still ahead is a fact already, dated at the deadline: it counts once that
+    moment has passed (a reader leaves out facts after its `now`), and any event that
+    changes it (an acceptance, a rejection) changes the case and so its facts."""
     out = CaseFacts()
     cycles: list[_Cycle] = []
     holder: int | None = None
@@ -120,7 +120,7 @@ def case_facts(
         nonlocal holder, held_since
         if provider_id == holder:
             return
-        if holder is not None:
+        if holder is not None and held_since is not None:
             out.holdings.append((holder, held_since, at))
         holder, held_since = provider_id, at
         changes.append((at, provider_id))
@@ -158,9 +158,14 @@ def case_facts(
         if kind in (EventKind.CLOSE, EventKind.REJECT) and opened_at is not None:
             out.open_spans.append((opened_at, event.at))
             opened_at = None
+            if holder is not None and held_since is not None:  # holds it no longer, for now
+                out.holdings.append((holder, held_since, event.at))
+                held_since = None
         elif kind in (EventKind.REOPEN, EventKind.APPEAL) and opened_at is None:
             opened_at = event.at
-    if holder is not None:
+            if holder is not None:  # handled again by the same provider
+                held_since = event.at
+    if holder is not None and held_since is not None:
         out.holdings.append((holder, held_since, None))
     if opened_at is not None:
         out.open_spans.append((opened_at, None))
@@ -174,7 +179,7 @@ def case_facts(
         return held
 
     for cycle in cycles:
-        _settle(out, cycle, now, holder_at)
+        _settle(out, cycle, holder_at)
     resolvers = {n: c.resolver for n, c in enumerate(cycles, start=1)}
     for rating in ratings:
         satisfied = rating.resolved and rating.stars >= SATISFIED_STARS
@@ -194,7 +199,7 @@ def _hours(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / 3600
 
 
-def _settle(out: CaseFacts, cycle: _Cycle, now: datetime, holder_at) -> None:
+def _settle(out: CaseFacts, cycle: _Cycle, holder_at) -> None:
     """The acceptance and resolution facts of one cycle, once settled."""
     ended = cycle.rejected_at  # a cycle rejected at triage owes nothing after that
     if cycle.accepted_at is not None:
@@ -208,7 +213,7 @@ def _settle(out: CaseFacts, cycle: _Cycle, now: datetime, holder_at) -> None:
                 hours=_hours(cycle.start, cycle.accepted_at),
             )
         )
-    elif cycle.accept_due <= now and (ended is None or ended > cycle.accept_due):
+    elif ended is None or ended > cycle.accept_due:
         out.facts.append(Fact(ACCEPTANCE, cycle.accept_due, holder_at(cycle.accept_due)))
 
     if cycle.resolved_at is not None:
@@ -223,5 +228,5 @@ def _settle(out: CaseFacts, cycle: _Cycle, now: datetime, holder_at) -> None:
                 hours=_hours(cycle.start, cycle.resolved_at),
             )
         )
-    elif cycle.resolve_due <= now and (ended is None or ended > cycle.resolve_due):
+    elif ended is None or ended > cycle.resolve_due:
         out.facts.append(Fact(RESOLUTION, cycle.resolve_due, holder_at(cycle.resolve_due)))

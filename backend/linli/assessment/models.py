@@ -1,8 +1,10 @@
-"""Published months: the assessment of an area frozen as it stood when an officer published it."""
+"""The assessment's stored rows: each case's facts (kept in step with the case), and
+published months (an area's tables frozen as they stood when an officer published them)."""
 
+import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from linli.accounts.models import User
@@ -27,3 +29,31 @@ class AssessmentPublication(Base):
 
     org: Mapped[Org] = relationship(lazy="joined")
     published_by: Mapped[User] = relationship(lazy="joined")
+
+
+class AssessmentFact(Base):
+    """One fact of one case (assessment/facts.py), with the keys the figures group by.
+
+    Derived data: rewritten whenever the case's facts are refreshed (the facts of a case
+    whose `facts_version` is not its `version` are out of date), never edited."""
+
+    __tablename__ = "assessment_facts"
+    __table_args__ = (Index("ix_assessment_facts_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # facts.py kinds, and held / open spans
+    at: Mapped[datetime]  # when it settled; a span's start
+    until: Mapped[datetime | None]  # a span's end (None: still)
+    provider_id: Mapped[int | None]
+    # The case's place and category, so a table groups without joining cases.
+    org_id: Mapped[int]
+    community_id: Mapped[int | None]
+    street_id: Mapped[int | None]
+    district_id: Mapped[int | None]
+    category_id: Mapped[int]
+    on_time: Mapped[bool] = mapped_column(default=False)
+    resolved: Mapped[bool] = mapped_column(default=False)
+    satisfied: Mapped[bool] = mapped_column(default=False)
+    recorded: Mapped[bool] = mapped_column(default=False)
+    hours: Mapped[float | None] = mapped_column(Float)

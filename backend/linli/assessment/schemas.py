@@ -173,7 +173,8 @@ class AssessmentRowOut(Schema):
         allow_none=True,
         metadata={
             "description": "Median hours from a cycle's start to its resolution, over the "
-            "resolved cycles of due_for_resolution"
+            "cycles of due_for_resolution that were resolved (overturned ones too: it is "
+            "the time the unit took)"
         },
     )
     overdue = fields.Integer(

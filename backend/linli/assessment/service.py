@@ -9,34 +9,30 @@ provider's row and its rank among all providers; residents nothing.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select, true
 
 from linli.accounts.models import Role, User
 from linli.assessment.facts import (
     ACCEPTANCE,
     BOUNCE,
-    CYCLE_STARTS,
     ESCALATION,
     NOT_RATED,
     RATING,
     RESOLUTION,
-    EventRow,
-    RatingRow,
-    case_facts,
 )
+from linli.assessment.models import AssessmentFact as F
 from linli.assessment.models import AssessmentPublication
+from linli.assessment.store import HELD, LEVEL_COLUMNS, OPEN, refresh_stale_facts
 from linli.audit.service import record_change
-from linli.cases.models import Case, CaseEvent, CaseState, CaseSupport, EventKind
+from linli.cases.models import CaseSupport
 from linli.cases.scope import figures_area
 from linli.categories.models import Category
 from linli.errors import abort
-from linli.escalation.service import sla_durations
 from linli.extensions import db
-from linli.feedback.models import Rating, RatingChannel
 from linli.orgs.models import Org, OrgKind
 from linli.orgs.service import subtree_ids_query
 from linli.periods import first_of_month, month_label, month_of, shanghai_today, start_of_day
@@ -45,41 +41,7 @@ from linli.routing.models import Provider
 PROVIDER, ORG, CATEGORY = "provider", "org", "category"
 GROUPS = (PROVIDER, ORG, CATEGORY)
 LEVELS = (OrgKind.COMMUNITY, OrgKind.STREET, OrgKind.DISTRICT)
-# The events facts are made of (the rest, +1s, photos, notes, say nothing about handling).
-FACT_EVENTS = (
-    *CYCLE_STARTS,
-    EventKind.ASSIGN,
-    EventKind.COORDINATE,
-    EventKind.ACCEPT,
-    EventKind.ACCEPT_RETURN,
-    EventKind.RESOLVE,
-    EventKind.REJECT,
-    EventKind.ESCALATE,
-    EventKind.CLOSE,
-)
-FIGURES = (
-    "cases",
-    "due_for_acceptance",
-    "accepted_on_time",
-    "response_rate",
-    "due_for_resolution",
-    "resolved_on_time",
-    "resolved",
-    "resolution_rate",
-    "ratings",
-    "ratings_recorded",
-    "satisfied",
-    "satisfaction_rate",
-    "not_rated",
-    "median_hours_to_accept",
-    "median_hours_to_resolve",
-    "overdue",
-    "bounces",
-    "escalations",
-    "supporters",
-    "score",
-    "rank",
-)
+SETTLED = (ACCEPTANCE, RESOLUTION, RATING, NOT_RATED, BOUNCE, ESCALATION)
 
 
 def weights() -> tuple[float, float, float]:
@@ -106,7 +68,9 @@ class Span:
 
 @dataclass
 class Tally:
-    cases: set = field(default_factory=set)
+    """A unit's counts, as the GROUP BY gives them."""
+
+    cases: int = 0
     due_for_acceptance: int = 0
     accepted_on_time: int = 0
     due_for_resolution: int = 0
@@ -116,44 +80,19 @@ class Tally:
     ratings_recorded: int = 0
     satisfied: int = 0
     not_rated: int = 0
-    hours_to_accept: list = field(default_factory=list)
-    hours_to_resolve: list = field(default_factory=list)
-    overdue: set = field(default_factory=set)
+    overdue: int = 0
     bounces: int = 0
     escalations: int = 0
     supporters: int = 0
-
-    def add(self, fact, case_id) -> None:
-        if fact.kind == ACCEPTANCE:
-            self.due_for_acceptance += 1
-            self.accepted_on_time += fact.on_time
-            if fact.hours is not None:
-                self.hours_to_accept.append(fact.hours)
-        elif fact.kind == RESOLUTION:
-            self.due_for_resolution += 1
-            self.resolved_on_time += fact.on_time
-            self.resolved += fact.resolved
-            if fact.hours is not None:
-                self.hours_to_resolve.append(fact.hours)
-        elif fact.kind == RATING:
-            self.ratings += 1
-            self.satisfied += fact.satisfied
-            self.ratings_recorded += fact.recorded
-        elif fact.kind == NOT_RATED:
-            self.not_rated += 1
-        elif fact.kind == BOUNCE:
-            self.bounces += 1
-        elif fact.kind == ESCALATION:
-            self.escalations += 1
-        if fact.kind in (ACCEPTANCE, RESOLUTION) and not fact.on_time:
-            self.overdue.add(case_id)
+    median_hours_to_accept: float | None = None
+    median_hours_to_resolve: float | None = None
 
     def figures(self) -> dict:
         response = _rate(self.accepted_on_time, self.due_for_acceptance)
         resolution = _rate(self.resolved, self.due_for_resolution)
         satisfaction = _rate(self.satisfied, self.ratings)
         return {
-            "cases": len(self.cases),
+            "cases": self.cases,
             "due_for_acceptance": self.due_for_acceptance,
             "accepted_on_time": self.accepted_on_time,
             "response_rate": response,
@@ -166,9 +105,9 @@ class Tally:
             "satisfied": self.satisfied,
             "satisfaction_rate": satisfaction,
             "not_rated": self.not_rated,
-            "median_hours_to_accept": _median(self.hours_to_accept),
-            "median_hours_to_resolve": _median(self.hours_to_resolve),
-            "overdue": len(self.overdue),
+            "median_hours_to_accept": _median(self.median_hours_to_accept),
+            "median_hours_to_resolve": _median(self.median_hours_to_resolve),
+            "overdue": self.overdue,
             "bounces": self.bounces,
             "escalations": self.escalations,
             "supporters": self.supporters,
@@ -180,8 +119,8 @@ def _rate(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole  # no data is not 0 %, nor 100 %
 
 
-def _median(hours: list[float]) -> float | None:
-    return round(statistics.median(hours), 2) if hours else None
+def _median(hours: float | None) -> float | None:
+    return None if hours is None else round(hours, 2)
 
 
 def score(rates: tuple[float | None, float | None, float | None]) -> float | None:
@@ -235,139 +174,128 @@ def scope_for(actor: User, group_by: str, org_id: int | None) -> Scope:
     return Scope(root=root)
 
 
-def _cases_in(scope: Scope, span: Span):
-    """The cases that may hold a fact in the span: reported before its end, and either
-    changed since its start or still unfinished (an open case's deadline may fall in it)."""
-    query = select(Case.id, Case.org_id, Case.category_id, Case.priority, Case.created_at).where(
-        Case.created_at < span.end,
-        or_(
-            Case.updated_at >= span.start,
-            Case.state.not_in((CaseState.CLOSED, CaseState.REJECTED)),
-        ),
-    )
-    if scope.root is not None:
-        query = query.where(Case.org_id.in_(subtree_ids_query(scope.root)))
-    return query
+def _unit_column(group_by: str, level: OrgKind):
+    if group_by == PROVIDER:
+        return F.provider_id
+    return LEVEL_COLUMNS[level] if group_by == ORG else F.category_id
 
 
-def case_facts_in(scope: Scope, span: Span, now: datetime):
-    """(case row, its facts, its +1s in the span) for every case that may count; a fixed
-    number of queries, whatever the number of cases."""
-    cases = _cases_in(scope, span).subquery()
-    case_rows = db.session.execute(select(cases)).all()
-    events: dict = {}
-    for row in db.session.execute(
-        select(
-            CaseEvent.case_id,
-            CaseEvent.at,
-            CaseEvent.action,
-            CaseEvent.data,
-            User.provider_id,
-        )
-        .join(cases, cases.c.id == CaseEvent.case_id)
-        .outerjoin(User, User.id == CaseEvent.actor_id)
-        .where(CaseEvent.action.in_(FACT_EVENTS))
-        .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.id)
-    ):
-        events.setdefault(row.case_id, []).append(
-            EventRow(row.at, row.action, row.data or {}, row.provider_id)
-        )
-    ratings: dict = {}
-    for row in db.session.execute(
-        select(
-            Rating.case_id,
-            Rating.cycle,
-            Rating.created_at,
-            Rating.stars,
-            Rating.resolved,
-            Rating.channel,
-        ).join(cases, cases.c.id == Rating.case_id)
-    ):
-        ratings.setdefault(row.case_id, []).append(
-            RatingRow(
-                row.cycle,
-                row.created_at,
-                row.stars,
-                row.resolved,
-                recorded=row.channel is not RatingChannel.APP,
-            )
-        )
-    supports: dict = {}
-    for case_id, _at in db.session.execute(
-        select(CaseSupport.case_id, CaseSupport.created_at)
-        .join(cases, cases.c.id == CaseSupport.case_id)
-        .where(CaseSupport.created_at >= span.start, CaseSupport.created_at < span.end)
-    ):
-        supports[case_id] = supports.get(case_id, 0) + 1
-    slas: dict = {}
-    for case in case_rows:
-        own = events.get(case.id, [])
-        key = (case.category_id, case.priority)
-        if key not in slas and any(e.action in CYCLE_STARTS and "clock" not in e.data for e in own):
-            slas[key] = sla_durations(*key)
-        facts = case_facts(
-            own,
-            ratings.get(case.id, []),
-            now=now,
-            sla=slas.get(key, (timedelta(0), timedelta(0))),
-        )
-        yield case, facts, supports.get(case.id, 0)
+def _in_scope(scope: Scope):
+    return true() if scope.root is None else F.org_id.in_(subtree_ids_query(scope.root))
 
 
-# --- the table -----------------------------------------------------------------------------------
-
-
-def _org_key(orgs: dict[int, Org], level: OrgKind):
-    cache: dict[int, int | None] = {}
-
-    def key(org_id: int) -> int | None:
-        if org_id not in cache:
-            org = orgs.get(org_id)
-            ids = org.ancestors_and_self_ids() if org else []
-            cache[org_id] = next((i for i in ids if orgs[i].kind is level), None)
-        return cache[org_id]
-
-    return key
+def _kind_count(kind, *also):
+    return func.sum(case((and_(F.kind == kind, *also), 1), else_=0))
 
 
 def assessment_rows(
     scope: Scope, *, group_by: str, level: OrgKind, span: Span, now: datetime
 ) -> list[dict]:
-    """One row per unit with its figures, score and rank (the rank among these rows)."""
-    orgs = {o.id: o for o in db.session.scalars(select(Org))}
-    org_key = _org_key(orgs, level)
+    """One row per unit with its figures, score and rank (the rank among these rows).
+
+    Counted from the stored facts (assessment/store.py), brought up to date first; a fixed
+    number of statements, whatever the number of cases. Facts dated after `now` (deadlines
+    still ahead) do not count yet."""
+    refresh_stale_facts(scope.root, before=span.end)
+    unit = _unit_column(group_by, level)
+    until = min(span.end, now + timedelta(microseconds=1))
+    settled = and_(
+        _in_scope(scope),
+        unit.is_not(None),
+        F.kind.in_(SETTLED),
+        F.at >= span.start,
+        F.at < until,
+    )
     tallies: dict[int, Tally] = {}
+    for row in db.session.execute(
+        select(
+            unit.label("unit"),
+            _kind_count(ACCEPTANCE).label("due_for_acceptance"),
+            _kind_count(ACCEPTANCE, F.on_time).label("accepted_on_time"),
+            _kind_count(RESOLUTION).label("due_for_resolution"),
+            _kind_count(RESOLUTION, F.on_time).label("resolved_on_time"),
+            _kind_count(RESOLUTION, F.resolved).label("resolved"),
+            _kind_count(RATING).label("ratings"),
+            _kind_count(RATING, F.recorded).label("ratings_recorded"),
+            _kind_count(RATING, F.satisfied).label("satisfied"),
+            _kind_count(NOT_RATED).label("not_rated"),
+            _kind_count(BOUNCE).label("bounces"),
+            _kind_count(ESCALATION).label("escalations"),
+            func.count(
+                distinct(
+                    case(
+                        (and_(F.kind.in_((ACCEPTANCE, RESOLUTION)), ~F.on_time), F.case_id),
+                    )
+                )
+            ).label("overdue"),
+        )
+        .where(settled)
+        .group_by(unit)
+    ).mappings():
+        tallies[row["unit"]] = Tally(**{k: v for k, v in row.items() if k != "unit"})
 
     def tally(key) -> Tally:
         return tallies.setdefault(key, Tally())
 
-    for case, found, supporters in case_facts_in(scope, span, now):
-        counted: set = set()
-        if group_by == PROVIDER:
-            counted |= {p for p, since, until in found.holdings if span.overlaps(since, until)}
-            for fact in found.facts:
-                if fact.provider_id is not None and span.holds(fact.at):
-                    tally(fact.provider_id).add(fact, case.id)
-                    counted.add(fact.provider_id)
-        else:
-            key = org_key(case.org_id) if group_by == ORG else case.category_id
-            if key is None:
-                continue
-            in_span = [f for f in found.facts if span.holds(f.at)]
-            for fact in in_span:
-                tally(key).add(fact, case.id)
-            if in_span or any(span.overlaps(s, u) for s, u in found.open_spans):
-                counted.add(key)
-        for key in counted:
-            tally(key).cases.add(case.id)
-            tally(key).supporters += supporters
+    counted = _counted_cases(scope, unit, group_by, span, until).subquery()
+    for key, cases in db.session.execute(
+        select(counted.c.unit, func.count()).group_by(counted.c.unit)
+    ):
+        tally(key).cases = cases
+    for key, supporters in db.session.execute(
+        select(counted.c.unit, func.count(CaseSupport.id))
+        .join(CaseSupport, CaseSupport.case_id == counted.c.case_id)
+        .where(CaseSupport.created_at >= span.start, CaseSupport.created_at < span.end)
+        .group_by(counted.c.unit)
+    ):
+        tally(key).supporters = supporters
+    for (key, kind), hours in _medians(unit, settled).items():
+        setattr(
+            tally(key), f"median_hours_to_{'accept' if kind == ACCEPTANCE else 'resolve'}", hours
+        )
 
+    orgs = {o.id: o for o in db.session.scalars(select(Org))}
     units = _units(group_by, level, scope, set(tallies), orgs)
-    rows = [{"unit": unit, **(tallies.get(unit["id"]) or Tally()).figures()} for unit in units]
+    rows = [{"unit": unit_, **(tallies.get(unit_["id"]) or Tally()).figures()} for unit_ in units]
     rank_rows(rows)
     if scope.own_provider_id is not None:
         rows = [r for r in rows if r["unit"]["id"] == scope.own_provider_id]
     return rows
+
+
+def _counted_cases(scope: Scope, unit, group_by: str, span: Span, until: datetime):
+    """(unit, case) pairs of the cases a unit handled in the span: a fact of it in the span,
+    or a span of it (a provider holding the case; for org and category rows, the case
+    being open) overlapping the span."""
+    held = HELD if group_by == PROVIDER else OPEN
+    return (
+        select(unit.label("unit"), F.case_id)
+        .where(
+            _in_scope(scope),
+            unit.is_not(None),
+            or_(
+                and_(F.kind.in_(SETTLED), F.at >= span.start, F.at < until),
+                and_(F.kind == held, F.at < span.end, or_(F.until.is_(None), F.until > span.start)),
+            ),
+        )
+        .distinct()
+    )
+
+
+def _medians(unit, settled) -> dict:
+    """(unit, acceptance|resolution) → median hours from the cycle's start, of done cycles."""
+    done = and_(settled, F.kind.in_((ACCEPTANCE, RESOLUTION)), F.hours.is_not(None))
+    if db.engine.dialect.name == "postgresql":
+        query = (
+            select(unit, F.kind, func.percentile_cont(0.5).within_group(F.hours))
+            .where(done)
+            .group_by(unit, F.kind)
+        )
+        return {(key, kind): hours for key, kind, hours in db.session.execute(query)}
+    hours: dict = {}
+    for key, kind, value in db.session.execute(select(unit, F.kind, F.hours).where(done)):
+        hours.setdefault((key, kind), []).append(value)
+    return {key: statistics.median(values) for key, values in hours.items()}
 
 
 def _units(group_by: str, level: OrgKind, scope: Scope, keys: set, orgs: dict) -> list[dict]:

@@ -102,6 +102,13 @@ class Case(Base):
             postgresql_where=text("state IN ('submitted','assigned','in_progress','returned')"),
             sqlite_where=text("state IN ('submitted','assigned','in_progress','returned')"),
         ),
+        # Cases whose assessment facts are out of date: few, looked up often.
+        Index(
+            "ix_cases_facts_stale",
+            "created_at",
+            postgresql_where=text("facts_version IS DISTINCT FROM version"),
+            sqlite_where=text("facts_version IS NOT version"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -140,6 +147,9 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
     # A reporter appeals a closed case once (feedback/service.py).
     appealed_at: Mapped[datetime | None]
+    # The version its assessment facts were worked out at (assessment/store.py): facts of
+    # a case whose version has moved on are refreshed before they are counted.
+    facts_version: Mapped[int | None]
 
     category: Mapped[Category] = relationship(lazy="joined")
     org: Mapped[Org] = relationship(lazy="joined")

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from linli.accounts.models import Role, User
 from linli.accounts.passwords import hash_password
+from linli.assessment.store import refresh_stale_facts
 from linli.cases.events import record_event
 from linli.cases.lifecycle import Action, apply_transition
 from linli.cases.models import OPEN_STATES, Case, CaseState, Channel, EventKind, Priority
@@ -24,7 +25,7 @@ from linli.db import utcnow
 from linli.escalation.service import cycle_clock, escalate_overdue_cases, start_cycle_clocks
 from linli.extensions import db
 from linli.feedback.models import Rating
-from linli.feedback.service import outcome_of_rating
+from linli.feedback.service import close_unrated_cases, outcome_of_rating
 from linli.orgs.models import Org, OrgKind
 from linli.orgs.service import add_building, create_org
 from linli.routing.models import Provider, ProviderType
@@ -283,7 +284,9 @@ def _build_cases(rng: random.Random, world: dict, providers: list[Provider], use
         title, description = rng.choice(NEEDS[code])
         grid = org_by_id[reporter.org_id]
         # Open cases are recent (a live city handles its backlog); history goes back 60 days.
-        age = rng.uniform(0.1, OPEN_AGE_DAYS) if target in OPEN_STATES else rng.uniform(0.5, 60)
+        # Open cases, and resolved ones still waiting for their rating, are recent.
+        recent = target in OPEN_STATES or target is CaseState.RESOLVED
+        age = rng.uniform(0.1, OPEN_AGE_DAYS) if recent else rng.uniform(0.5, 60)
         at = now - timedelta(days=age, minutes=n)
         on_visit = rng.random() < 0.3
         creator = users["grid1"] if on_visit and grid.id == world["grids"][0].id else reporter
@@ -323,11 +326,14 @@ def _build_cases(rng: random.Random, world: dict, providers: list[Provider], use
 
 def _replay_escalation_sweeps(*, until: datetime) -> int:
     """Run the sweep over the demo's past (every 3 hours), so late cases have climbed the
-    ladder the way they would have, with the history on their timelines."""
+    ladder and unrated ones closed the way they would have, with the history on their
+    timelines; then work out the assessment's facts, so the first table is quick."""
     moment, climbed = until - HISTORY, 0
     while moment <= until:
         climbed += escalate_overdue_cases(now=moment).escalated
+        close_unrated_cases(now=moment)
         moment += SWEEP_STEP
+    refresh_stale_facts()
     return climbed
 
 

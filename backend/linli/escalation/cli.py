@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 import click
 from flask.cli import with_appcontext
 
+from linli.assessment.store import refresh_stale_facts
 from linli.db import utcnow
 from linli.escalation.service import escalate_overdue_cases
 from linli.feedback.service import close_unrated_cases
@@ -27,8 +28,9 @@ def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
 )
 @with_appcontext
 def sweep(now):
-    """Escalate every overdue case one level, and close as not rated the resolved cases
-    whose rating window has passed (idempotent; safe to run in parallel)."""
+    """Escalate every overdue case one level, close as not rated the resolved cases whose
+    rating window has passed, and bring the assessment's facts up to date (idempotent;
+    safe to run in parallel)."""
     click.echo(run_sweep(now or utcnow()))
 
 
@@ -36,9 +38,11 @@ def run_sweep(now: datetime) -> str:
     """One sweep of the clocks; what it did, as one line for the log."""
     climbed = escalate_overdue_cases(now=now)
     unrated = close_unrated_cases(now=now)
+    refreshed = refresh_stale_facts()  # the cases these (and the day's requests) changed
     return (
         f"scanned {climbed.scanned}, escalated {climbed.escalated}, {climbed.seconds:.3f} s; "
-        f"closed {unrated.closed} not rated, {unrated.seconds:.3f} s"
+        f"closed {unrated.closed} not rated, {unrated.seconds:.3f} s; "
+        f"assessment facts of {refreshed} cases refreshed"
     )
 
 

@@ -2364,7 +2364,7 @@ export interface components {
             not_rated: number;
             /** @description Median hours from a cycle's start to its first acceptance, over the accepted cycles of due_for_acceptance */
             median_hours_to_accept: number | null;
-            /** @description Median hours from a cycle's start to its resolution, over the resolved cycles of due_for_resolution */
+            /** @description Median hours from a cycle's start to its resolution, over the cycles of due_for_resolution that were resolved (overturned ones too: it is the time the unit took) */
             median_hours_to_resolve: number | null;
             /** @description Cases with a deadline missed (acceptance or resolution) among the figures above */
             overdue: number;
