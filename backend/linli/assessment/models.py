@@ -4,7 +4,7 @@ published months (an area's tables frozen as they stood when an officer publishe
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from linli.accounts.models import User
@@ -38,7 +38,16 @@ class AssessmentFact(Base):
     whose `facts_version` is not its `version` are out of date), never edited."""
 
     __tablename__ = "assessment_facts"
-    __table_args__ = (Index("ix_assessment_facts_at", "at"),)
+    __table_args__ = (
+        Index("ix_assessment_facts_at", "at"),
+        # Spans still running at a period's start: the open ones and those ending after it.
+        Index(
+            "ix_assessment_facts_span_until",
+            "until",
+            postgresql_where=text("kind IN ('held', 'open')"),
+            sqlite_where=text("kind IN ('held', 'open')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)

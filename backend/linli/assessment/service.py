@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, distinct, func, or_, select, true
+from sqlalchemy import and_, case, distinct, func, or_, select, true, union
 
 from linli.accounts.models import Role, User
 from linli.assessment.facts import (
@@ -266,20 +266,24 @@ def assessment_rows(
 def _counted_cases(scope: Scope, unit, group_by: str, span: Span, until: datetime):
     """(unit, case) pairs of the cases a unit handled in the span: a fact of it in the span,
     or a span of it (a provider holding the case; for org and category rows, the case
-    being open) overlapping the span."""
+    being open) overlapping the span. Two SELECTs, each with its index."""
     held = HELD if group_by == PROVIDER else OPEN
-    return (
-        select(unit.label("unit"), F.case_id)
-        .where(
-            _in_scope(scope),
-            unit.is_not(None),
-            or_(
-                and_(F.kind.in_(SETTLED), F.at >= span.start, F.at < until),
-                and_(F.kind == held, F.at < span.end, or_(F.until.is_(None), F.until > span.start)),
-            ),
-        )
-        .distinct()
+    pairs = (unit.label("unit"), F.case_id)
+    with_facts = select(*pairs).where(
+        _in_scope(scope),
+        unit.is_not(None),
+        F.kind.in_(SETTLED),
+        F.at >= span.start,
+        F.at < until,
     )
+    spanning = select(*pairs).where(
+        _in_scope(scope),
+        unit.is_not(None),
+        F.kind == held,
+        F.at < span.end,
+        or_(F.until.is_(None), F.until > span.start),
+    )
+    return union(with_facts, spanning)  # UNION: each pair once
 
 
 def _medians(unit, settled) -> dict:

@@ -67,6 +67,13 @@ def upgrade():
     )
     with op.batch_alter_table("assessment_facts", schema=None) as batch_op:
         batch_op.create_index("ix_assessment_facts_at", ["at"], unique=False)
+        batch_op.create_index(
+            "ix_assessment_facts_span_until",
+            ["until"],
+            unique=False,
+            postgresql_where=sa.text("kind IN ('held', 'open')"),
+            sqlite_where=sa.text("kind IN ('held', 'open')"),
+        )
         batch_op.create_index(batch_op.f("ix_assessment_facts_case_id"), ["case_id"], unique=False)
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("facts_version", sa.Integer(), nullable=True))
@@ -85,6 +92,7 @@ def downgrade():
         batch_op.drop_column("facts_version")
     with op.batch_alter_table("assessment_facts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assessment_facts_case_id"))
+        batch_op.drop_index("ix_assessment_facts_span_until")
         batch_op.drop_index("ix_assessment_facts_at")
     op.drop_table("assessment_facts")
     op.drop_table("assessment_publications")

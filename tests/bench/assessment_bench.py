@@ -1,0 +1,405 @@
+"""Benchmark of the assessment and the demand figures at city scale (a script, not a test).
+
+    python tests/bench/assessment_bench.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/linli_bench_a]
+                                           [--cases 1000000] [--keep] [--reuse]
+
+Creates the database (PostgreSQL), builds the schema with the migrations, COPYs a year of
+cases (12 months to the end of November 2026) with their events (report, dispatch,
+acceptance, resolution, returns, escalations, closes) and ratings, works out every case's
+assessment facts (assessment/store.py, the path the sweep takes after an upgrade), then
+times, each as the best of 3 runs with the query plan of its main statement:
+
+- the November assessment by street, by provider and by category (city-wide, admin);
+- the weekly demand series of one district (12 weeks, analytics).
+
+Target: each under 500 ms. The database is dropped afterwards unless --keep; --reuse skips
+the load when the database already holds it.
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import event, select, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sweep_bench import build_app, drop_database, ensure_database, small_city
+
+TARGET_MS = 500
+END = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)  # 1 December, midnight in Shanghai
+START = END - timedelta(days=365)
+NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def copy(conn, table: str, columns: list[str], rows) -> int:
+    """COPY rows (tuples, None for NULL) into table; returns the count."""
+    n = 0
+    with (
+        conn.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out,
+    ):
+        for row in rows:
+            out.write_row(row)
+            n += 1
+    return n
+
+
+def load(n_cases: int) -> dict:
+    """A year of cases with plausible histories; returns what was written."""
+    from linli.extensions import db
+    from linli.routing.models import ProviderType
+    from linli.routing.service import create_provider
+
+    grids, categories, resident, city_provider = small_city()
+    rng = random.Random(2026)
+    # One provider per community as well, so the provider table has rows to rank.
+    from linli.orgs.models import Org, OrgKind
+
+    communities = list(db.session.scalars(select(Org).where(Org.kind == OrgKind.COMMUNITY)))
+    providers = [city_provider] + [
+        create_provider(
+            name=f"社区服务站{c.code}",
+            type=ProviderType.SOCIAL_ORGANISATION,
+            categories=categories,
+            coverage=[c],
+        )
+        for c in communities
+    ]
+    db.session.commit()
+    staff = {}
+    from linli.accounts.models import Role, User
+
+    for p in providers:
+        user = User(
+            username=f"staff-{p.id}",
+            display_name="员工",
+            role=Role.PROVIDER_STAFF,
+            org_id=grids[0].id,
+            provider_id=p.id,
+            password_hash="!",
+        )
+        db.session.add(user)
+        db.session.flush()
+        staff[p.id] = user.id
+    db.session.commit()
+    by_community = {p.coverage[0].id: p for p in providers[1:]}
+    grid_community = {g.id: g.parent_id for g in grids}
+
+    cases, events, ratings = [], [], []
+    started = time.perf_counter()
+    for i in range(n_cases):
+        created = START + timedelta(seconds=rng.uniform(0, 365 * 86400))
+        grid = rng.choice(grids)
+        category = rng.choice(categories)
+        provider = by_community[grid_community[grid.id]] if rng.random() < 0.7 else city_provider
+        case_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+        accept_due, resolve_due = created + timedelta(hours=24), created + timedelta(days=7)
+        clock = {"accept_due_at": iso(accept_due), "resolve_due_at": iso(resolve_due)}
+        ev = [(created, "submit", None, {"channel": "app", "clock": clock}, None, "submitted")]
+        at = created + timedelta(minutes=rng.uniform(5, 120))
+        ev.append((at, "assign", None, {"provider_id": provider.id}, "submitted", "assigned"))
+        state = "assigned"
+        if rng.random() < 0.04:  # returned once, dispatched again
+            at += timedelta(hours=rng.uniform(1, 10))
+            ev.append((at, "return", staff[provider.id], {}, "assigned", "returned"))
+            ev.append(
+                (
+                    at,
+                    "accept_return",
+                    None,
+                    {"bounced_provider_id": provider.id},
+                    "returned",
+                    "submitted",
+                )
+            )
+            provider = city_provider
+            ev.append((at, "assign", None, {"provider_id": provider.id}, "submitted", "assigned"))
+        accepted = resolved = closed = None
+        if rng.random() < 0.97 and at < NOW:
+            accepted = at + timedelta(hours=rng.expovariate(1 / 10))
+            if accepted < NOW:
+                ev.append((accepted, "accept", staff[provider.id], {}, "assigned", "in_progress"))
+                state = "in_progress"
+            else:
+                accepted = None
+        if accepted and rng.random() < 0.95:
+            resolved = accepted + timedelta(hours=rng.expovariate(1 / 60))
+            if resolved < NOW:
+                ev.append((resolved, "resolve", staff[provider.id], {}, "in_progress", "resolved"))
+                state = "resolved"
+            else:
+                resolved = None
+        if accepted is None and accept_due < NOW:
+            ev.append(
+                (
+                    accept_due + timedelta(minutes=1),
+                    "escalate",
+                    None,
+                    {"reason": "accept_overdue", "from_level": "grid", "to_level": "community"},
+                    state,
+                    state,
+                )
+            )
+        if resolved is not None:
+            if rng.random() < 0.3 and resolved + timedelta(hours=30) < NOW:
+                rated_at = resolved + timedelta(hours=rng.uniform(1, 30))
+                stars = rng.choices([5, 4, 3, 2, 1], [50, 25, 12, 8, 5])[0]
+                ok = rng.random() < 0.92
+                ratings.append(
+                    (case_id, 1, resident.id, resident.id, "app", ok, stars, "", rated_at)
+                )
+                verdict = {"rating": {"resolved": ok, "stars": stars, "channel": "app"}}
+                ev.append((rated_at, "close", resident.id, verdict, "resolved", "closed"))
+                closed, state = rated_at, "closed"
+            elif resolved + timedelta(days=7) < NOW:
+                closed = resolved + timedelta(days=7, minutes=1)
+                ev.append((closed, "close", None, {"not_rated": True}, "resolved", "closed"))
+                state = "closed"
+        cases.append(
+            (
+                case_id,
+                f"B-{i:09d}",
+                category.id,
+                "基准诉求",
+                "基准",
+                grid.id,
+                "",
+                "normal",
+                "app",
+                resident.id,
+                "居民",
+                "",
+                resident.id,
+                state,
+                2,
+                "community" if accept_due < NOW and not accepted else "grid",
+                provider.id,
+                1,
+                accept_due,
+                resolve_due,
+                accepted,
+                False,
+                created,
+                ev[-1][0],
+                resolved,
+                closed,
+            )
+        )
+        for at, kind, actor, data, before, after in ev:
+            events.append((case_id, at, actor, kind, before, after, "", True, json.dumps(data)))
+    built = time.perf_counter() - started
+
+    raw = db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        started = time.perf_counter()
+        copy(
+            conn,
+            "cases",
+            [
+                "id",
+                "reference",
+                "category_id",
+                "title",
+                "description",
+                "org_id",
+                "address",
+                "priority",
+                "channel",
+                "reporter_id",
+                "reporter_name",
+                "reporter_phone",
+                "created_by_id",
+                "state",
+                "version",
+                "escalation_level",
+                "provider_id",
+                "cycle",
+                "accept_due_at",
+                "resolve_due_at",
+                "accepted_at",
+                "unmet_need",
+                "created_at",
+                "updated_at",
+                "resolved_at",
+                "closed_at",
+            ],
+            cases,
+        )
+        copy(
+            conn,
+            "case_events",
+            [
+                "case_id",
+                "at",
+                "actor_id",
+                "action",
+                "from_state",
+                "to_state",
+                "note",
+                "public",
+                "data",
+            ],
+            events,
+        )
+        copy(
+            conn,
+            "ratings",
+            [
+                "case_id",
+                "cycle",
+                "rater_id",
+                "recorded_by_id",
+                "channel",
+                "resolved",
+                "stars",
+                "comment",
+                "created_at",
+            ],
+            ratings,
+        )
+        conn.commit()
+        copied = time.perf_counter() - started
+    finally:
+        raw.close()
+    with db.engine.connect() as c:
+        c.execute(text("ANALYZE"))
+        c.commit()
+    return {
+        "cases": len(cases),
+        "events": len(events),
+        "ratings": len(ratings),
+        "built_s": built,
+        "copy_s": copied,
+    }
+
+
+def timed(label: str, fn, capture: str) -> float:
+    """Best of 3 (ms), with the plan of the first statement containing `capture`."""
+    from linli.extensions import db
+
+    seen = {}
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        if capture in statement:
+            seen.setdefault("sql", (statement, parameters))
+
+    best = None
+    for _ in range(3):
+        event.listen(db.engine, "before_cursor_execute", keep)
+        started = time.perf_counter()
+        fn()
+        elapsed = (time.perf_counter() - started) * 1000
+        event.remove(db.engine, "before_cursor_execute", keep)
+        db.session.rollback()
+        best = elapsed if best is None else min(best, elapsed)
+    verdict = "ok" if best < TARGET_MS else "OVER"
+    print(
+        f"\n{label}: {best:.0f} ms (target {TARGET_MS} ms, ratio {best / TARGET_MS:.2f}) {verdict}"
+    )
+    if "sql" in seen:
+        statement, parameters = seen["sql"]
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            print("\n".join("    " + row[0] for row in cursor.fetchall()))
+        finally:
+            raw.close()
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/linli_bench_a"
+    )
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    if make_url(args.url).get_backend_name() != "postgresql":
+        print("the benchmark needs PostgreSQL")
+        return 2
+    ensure_database(args.url)
+    app = build_app(args.url)
+    results = {}
+    try:
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            from linli.accounts.models import Role, User
+            from linli.analytics.service import demand_figures
+            from linli.assessment.service import Scope, assessment_rows, month_span
+            from linli.assessment.store import refresh_stale_facts
+            from linli.extensions import db
+            from linli.orgs.models import OrgKind
+
+            upgrade()
+            loaded = db.session.scalar(text("SELECT count(*) FROM cases"))
+            if not (args.reuse and loaded):
+                written = load(args.cases)
+                print(
+                    f"loaded {written['cases']:,} cases, {written['events']:,} events, "
+                    f"{written['ratings']:,} ratings (built {written['built_s']:.0f} s, "
+                    f"COPY {written['copy_s']:.0f} s)"
+                )
+            started = time.perf_counter()
+            refreshed = refresh_stale_facts()
+            facts = db.session.scalar(text("SELECT count(*) FROM assessment_facts"))
+            print(
+                f"assessment facts of {refreshed:,} cases worked out in "
+                f"{time.perf_counter() - started:.0f} s ({facts:,} rows)"
+            )
+            with db.engine.connect() as c:
+                c.execute(text("ANALYZE"))
+                c.commit()
+            november = month_span("2026-11")
+            city = Scope(root=None)
+            for group_by, level in (
+                ("org", OrgKind.STREET),
+                ("provider", None),
+                ("category", None),
+            ):
+                results[f"assessment by {group_by}"] = timed(
+                    f"November assessment by {level.value if level else group_by}",
+                    lambda g=group_by, lv=level: assessment_rows(
+                        city, group_by=g, level=lv or OrgKind.COMMUNITY, span=november, now=NOW
+                    ),
+                    "sum(CASE",
+                )
+            officer = db.session.scalar(
+                select(User).where(User.role == Role.OFFICER, User.username == "officer-0")
+            )
+            results["weekly demand of a district"] = timed(
+                "weekly demand series of a district (12 weeks)",
+                lambda: demand_figures(
+                    officer,
+                    by=["category", "org"],
+                    level=OrgKind.COMMUNITY,
+                    granularity="week",
+                    first=date(2026, 9, 7),
+                    last=date(2026, 11, 29),
+                    now=NOW,
+                ),
+                "GROUP BY",
+            )
+    finally:
+        if not args.keep:
+            drop_database(args.url)
+    print("\nsummary:", ", ".join(f"{k} {v:.0f} ms" for k, v in results.items()))
+    return 0 if all(v < TARGET_MS for v in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
