@@ -564,4 +564,7 @@ export const en: Messages = {
   'demand.place.building': 'Building',
   'demand.place.grid': 'Grid',
   'demand.caseN': 'Case {n}',
+  'demand.noGap': 'Every community\'s providers have room for the waiting cases: no gap.',
+  'demand.supplyAll': 'Show all {n} (also those with nothing open)',
+  'demand.supplyNoneOpen': 'No open cases right now.',
 };

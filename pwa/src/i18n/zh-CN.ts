@@ -564,6 +564,9 @@ export const zhCN = {
   'demand.place.building': '楼栋',
   'demand.place.grid': '网格',
   'demand.caseN': '工单 {n}',
+  'demand.noGap': '各社区现有服务单位的承接能力都接得下待派诉求，没有缺口。',
+  'demand.supplyAll': '显示全部 {n} 项（含没有未结诉求的）',
+  'demand.supplyNoneOpen': '目前没有未结诉求。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

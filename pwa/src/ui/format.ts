@@ -40,12 +40,12 @@ export function monthsUpTo(last: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => monthBefore(last, count - 1 - i));
 }
 
-/** "November 2026" in the locale. */
-export function fmtMonth(period: string, style: 'long' | 'short' = 'long'): string {
+/** "November 2026" in the locale; `axis`: the month alone, with its year in January (chart labels). */
+export function fmtMonth(period: string, style: 'long' | 'axis' = 'long'): string {
   const [y, m] = period.split('-').map(Number);
-  return new Intl.DateTimeFormat(locale.value, { year: 'numeric', month: style, timeZone: 'UTC' }).format(
-    Date.UTC(y, m - 1, 15),
-  );
+  const opts: Intl.DateTimeFormatOptions =
+    style === 'axis' ? (m === 1 ? { year: '2-digit', month: 'short' } : { month: 'short' }) : { year: 'numeric', month: 'long' };
+  return new Intl.DateTimeFormat(locale.value, { ...opts, timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 15));
 }
 
 /** A wire time as a date in Asia/Shanghai ("Dec 1, 2026" in the locale). */

@@ -13,7 +13,7 @@ import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { AssessmentTable } from './AssessmentTable';
 import { FiguresNav } from './FiguresNav';
-import { backTo, childLevel, drillInto, queryOf, type View } from './model';
+import { areaKind, backTo, childLevel, drillInto, queryOf, type View } from './model';
 import { RedBlack } from './RedBlack';
 import { Trend } from './Trend';
 
@@ -77,7 +77,8 @@ export default function AssessmentPage() {
   const data = res.data;
   const months = monthsUpTo(thisMonth, 24).reverse();
   const level: OrgLevel | undefined = query.level;
-  const canOrg = !!childLevel(effective.trail.length ? effective.trail[effective.trail.length - 1].kind : rootKind);
+  // The org tab is named after the level its rows would be ("by street"), in every tab.
+  const orgLevel = childLevel(areaKind(rootKind, effective.trail));
   const publication = data?.publication ?? null;
   const isThisMonth = effective.period === thisMonth;
 
@@ -120,7 +121,7 @@ export default function AssessmentPage() {
       {!providerStaff && (
         <>
           <div class="segbar" role="group" aria-label={t('assess.groupLabel')} data-testid="assess-groups">
-            {GROUPS.filter((g) => g.group !== 'org' || canOrg).map((g) => (
+            {GROUPS.filter((g) => g.group !== 'org' || orgLevel).map((g) => (
               <button
                 key={g.group}
                 type="button"
@@ -129,7 +130,7 @@ export default function AssessmentPage() {
                 aria-pressed={effective.group === g.group}
                 onClick={() => setView({ ...view, group: g.group })}
               >
-                {g.group === 'org' && level ? t(`assess.level.${level}`) : t(g.label)}
+                {g.group === 'org' && orgLevel ? t(`assess.level.${orgLevel}`) : t(g.label)}
               </button>
             ))}
           </div>
@@ -194,7 +195,15 @@ export default function AssessmentPage() {
                 <AssessmentTable
                   rows={data.rows}
                   showPublished={effective.live && !!publication}
-                  onOpen={effective.group === 'org' && level ? (row) => setView(drillInto(view, row, level)) : undefined}
+                  onOpen={
+                    effective.group === 'org' && level
+                      ? (row) => {
+                          setView(drillInto(view, row, level));
+                          // The new rows and the breadcrumb are at the top.
+                          document.getElementById('main')?.scrollIntoView?.({ block: 'start' });
+                        }
+                      : undefined
+                  }
                 />
               </section>
             </>

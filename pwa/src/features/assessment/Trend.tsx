@@ -1,4 +1,5 @@
 // Twelve months of the area's three rates: one request per month, the rows summed.
+// The table lists the newest month first (what one looks for); the chart runs left to right.
 import { useMemo } from 'preact/hooks';
 import type { AssessmentArgs } from '../../api/types';
 import { t } from '../../i18n';
@@ -28,7 +29,7 @@ export function Trend({ query, last }: { query: AssessmentArgs; last: string }) 
         <>
           <LazyChart
             percent
-            labels={points.map((p) => fmtMonth(p.month, 'short'))}
+            labels={points.map((p) => fmtMonth(p.month, 'axis'))}
             series={[
               { label: t('assess.col.response'), values: points.map((p) => p.response), color: RATE_COLORS.response },
               { label: t('assess.col.resolution'), values: points.map((p) => p.resolution), color: RATE_COLORS.resolution },
@@ -47,9 +48,9 @@ export function Trend({ query, last }: { query: AssessmentArgs; last: string }) 
                 </tr>
               </thead>
               <tbody>
-                {points.map((p) => (
+                {[...points].reverse().map((p) => (
                   <tr key={p.month}>
-                    <th scope="row" class="sticky">{fmtMonth(p.month)}</th>
+                    <th scope="row" class="sticky nowrap">{fmtMonth(p.month)}</th>
                     <td class="num"><Rate value={p.response} /></td>
                     <td class="num"><Rate value={p.resolution} /></td>
                     <td class="num"><Rate value={p.satisfaction} /></td>

@@ -43,10 +43,11 @@ export default function Chart({ labels, series, percent, height = 200 }: ChartPr
                 label: s.label,
                 stroke: s.color,
                 width: 2,
-                points: { show: true, size: 5 },
+                points: { show: labels.length <= 24, size: 5 },
                 value: (_u: uPlot, v: number | null) => (v === null ? '–' : percent ? pct.format(v) : num.format(v)),
               })),
             ],
+            legend: { show: false }, // ours below: uPlot's names the x series in English
             cursor: { drag: { x: false, y: false } },
           },
           [xs, ...series.map((s) => s.values)] as uPlot.AlignedData,
@@ -74,5 +75,17 @@ export default function Chart({ labels, series, percent, height = 200 }: ChartPr
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
-  return <div ref={ref} class="chart-plot" />;
+  return (
+    <>
+      <ul class="chart-legend">
+        {series.map((s) => (
+          <li key={s.label}>
+            <span class="chart-swatch" style={{ background: s.color }} />
+            {s.label}
+          </li>
+        ))}
+      </ul>
+      <div ref={ref} class="chart-plot" />
+    </>
+  );
 }

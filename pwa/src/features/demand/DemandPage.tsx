@@ -6,7 +6,7 @@ import type { DemandArgs } from '../../api/types';
 import { categoryName, t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { Page, ResourceNote } from '../../ui/bits';
-import { fmtInt, monthBefore, shanghaiMonth } from '../../ui/format';
+import { fmtDate, fmtInt, monthBefore, shanghaiMonth } from '../../ui/format';
 import { useResource } from '../../ui/useResource';
 import { FiguresNav } from '../assessment/FiguresNav';
 import { LazyChart } from '../charts/LazyChart';
@@ -52,7 +52,7 @@ function Weekly({ from }: { from: string }) {
               <tbody>
                 {[...w.periods.keys()].reverse().map((i) => (
                   <tr key={w.periods[i]}>
-                    <th scope="row" class="sticky">
+                    <th scope="row" class="sticky nowrap">
                       {weekLabel(w.periods[i], true)}
                     </th>
                     {lines.map((l) => (
@@ -100,7 +100,7 @@ export default function DemandPage() {
             <h2 id="heat-title">{t('demand.heatTitle')}</h2>
             {h.rows.length ? (
               <>
-                <p class="muted">{t('demand.heatHint', { from: d.from, to: d.to })}</p>
+                <p class="muted">{t('demand.heatHint', { from: fmtDate(d.from), to: fmtDate(d.to) })}</p>
                 <HeatTable heat={h} />
               </>
             ) : (

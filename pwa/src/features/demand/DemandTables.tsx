@@ -1,6 +1,8 @@
 // The demand screen's tables: heat (community × category), unmet needs, supply against
 // demand, recurring needs. Each scrolls sideways inside its card on a narrow phone.
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { Toggle } from '../../ui/Toggle';
 import type { RecurringNeed, SupplyRow, UnmetNeed } from '../../api/types';
 import { categoryName, t, type MessageKey } from '../../i18n';
 import { fmtDec, fmtInt } from '../../ui/format';
@@ -101,40 +103,53 @@ export function UnmetTable({ rows }: { rows: UnmetNeed[] }) {
 }
 
 export function SupplyTable({ rows }: { rows: SupplyRow[] }) {
-  const sorted = [...rows].sort((a, b) => b.gap - a.gap);
+  const [all, setAll] = useState(false);
+  // Most pairs have providers and nothing open: by default only those with open cases or a gap.
+  const busy = rows.filter((r) => r.open_demand > 0 || r.gap > 0);
+  const sorted = (all ? rows : busy).slice().sort((a, b) => b.gap - a.gap || b.open_demand - a.open_demand);
   return (
-    <Scroll label={t('demand.supplyTitle')} testid="supply-table">
-      <table class="data">
-        <Head
-          cols={[
-            'demand.col.community',
-            'demand.col.category',
-            'demand.col.providers',
-            'demand.col.capacity',
-            'demand.col.openLoad',
-            'demand.col.openDemand',
-            'demand.col.gap',
-          ]}
-        />
-        <tbody>
-          {sorted.map((r) => (
-            <tr key={`${r.community.id}:${r.category.code}`} class={r.gap > 0 ? 'row-gap' : ''} data-testid="supply-row">
-              <th scope="row" class="sticky">
-                {r.community.name}
-              </th>
-              <td>{categoryName(r.category)}</td>
-              <td class="num">{fmtInt(r.providers)}</td>
-              <td class="num">{fmtInt(r.capacity)}</td>
-              <td class="num">{fmtInt(r.open_load)}</td>
-              <td class="num">{fmtInt(r.open_demand)}</td>
-              <td class="num">
-                {r.gap > 0 ? <strong class="gap">{t('demand.gapShort', { n: fmtInt(r.gap) })}</strong> : fmtInt(0)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </Scroll>
+    <>
+      {rows.some((r) => r.gap > 0) ? null : <p class="ok">{t('demand.noGap')}</p>}
+      <div class="chips">
+        <Toggle label={t('demand.supplyAll', { n: fmtInt(rows.length) })} testid="supply-all" checked={all} onChange={setAll} />
+      </div>
+      {sorted.length === 0 ? (
+        <p class="muted">{t('demand.supplyNoneOpen')}</p>
+      ) : (
+        <Scroll label={t('demand.supplyTitle')} testid="supply-table">
+          <table class="data">
+            <Head
+              cols={[
+                'demand.col.community',
+                'demand.col.category',
+                'demand.col.providers',
+                'demand.col.capacity',
+                'demand.col.openLoad',
+                'demand.col.openDemand',
+                'demand.col.gap',
+              ]}
+            />
+            <tbody>
+              {sorted.map((r) => (
+                <tr key={`${r.community.id}:${r.category.code}`} class={r.gap > 0 ? 'row-gap' : ''} data-testid="supply-row">
+                  <th scope="row" class="sticky">
+                    {r.community.name}
+                  </th>
+                  <td>{categoryName(r.category)}</td>
+                  <td class="num">{fmtInt(r.providers)}</td>
+                  <td class="num">{fmtInt(r.capacity)}</td>
+                  <td class="num">{fmtInt(r.open_load)}</td>
+                  <td class="num">{fmtInt(r.open_demand)}</td>
+                  <td class="num">
+                    {r.gap > 0 ? <strong class="gap">{t('demand.gapShort', { n: fmtInt(r.gap) })}</strong> : fmtInt(0)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Scroll>
+      )}
+    </>
   );
 }
 
