@@ -166,7 +166,7 @@ export default function AssessmentPage() {
           {t('assess.published', { date: fmtDate(publication.published_at), name: publication.published_by })}
         </p>
       )}
-      {!effective.live && <p class="muted">{t('assess.publishedHint')}</p>}
+      {!effective.live && publication && <p class="muted">{t('assess.publishedHint', { org: publication.org_name })}</p>}
       <ResourceNote res={res} />
       {res.offline && !data && <p class="muted">{t('figures.offline')}</p>}
 
@@ -178,7 +178,7 @@ export default function AssessmentPage() {
             </p>
           ) : (
             <>
-              <RedBlack rows={data.rows} />
+              {!providerStaff && <RedBlack rows={data.rows} />}
               <section class="card-pad" aria-labelledby="table-title">
                 <div class="section-head">
                   <h2 id="table-title">{t('assess.tableTitle', { month: fmtMonth(effective.period) })}</h2>

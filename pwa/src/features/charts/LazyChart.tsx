@@ -3,6 +3,7 @@
 // it, so it is hidden from screen readers.
 import type { ComponentType } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../../i18n';
 
 export interface LineSeries {
   label: string;
@@ -48,7 +49,7 @@ export function LazyChart(props: ChartProps) {
   }, []);
   return (
     <div ref={ref} class="chart" aria-hidden="true" style={{ minHeight: `${(props.height ?? 200) + 40}px` }}>
-      {Chart && <Chart {...props} />}
+      {Chart ? <Chart {...props} /> : <p class="muted">{t('common.loading')}</p>}
     </div>
   );
 }
