@@ -196,6 +196,25 @@ describe('the assessment page', () => {
     render(null, root);
   });
 
+  it('offline, another month shows no figures rather than the last month\'s', async () => {
+    setLocale('zh-CN');
+    let online = true;
+    officerAt(() => (online ? json(200, table([row(2, '甲街道')])) : ('network-error' as never)));
+    const root = document.createElement('div');
+    await act(() => render(<AssessmentPage />, root));
+    await until(root, '[data-testid="assessment-row"]');
+    online = false;
+    const select = root.querySelector<HTMLSelectElement>('[data-testid="assess-month"]')!;
+    await act(() => {
+      select.value = select.options[2].value;
+      select.dispatchEvent(new Event('change'));
+    });
+    for (let i = 0; i < 50 && !root.textContent?.includes('请联网后查看'); i++) await act(() => wait());
+    expect(root.textContent).toContain('考核和需求数据不保存在手机上，请联网后查看。');
+    expect(root.querySelector('[data-testid="assessment-row"]')).toBeNull();
+    render(null, root);
+  });
+
   it('says so when the month has nothing to assess', async () => {
     setLocale('zh-CN');
     officerAt(() => json(200, table([])));

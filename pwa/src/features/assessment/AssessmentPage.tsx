@@ -9,6 +9,7 @@ import { reads } from '../../offline/cache';
 import { ErrorText, Page, ResourceNote } from '../../ui/bits';
 import { saveFile } from '../../ui/download';
 import { fmtDate, fmtMonth, monthsUpTo, shanghaiMonth } from '../../ui/format';
+import { useFigures } from '../../ui/useFigures';
 import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { AssessmentTable } from './AssessmentTable';
@@ -73,7 +74,7 @@ export default function AssessmentPage() {
       ? { ...view, group: 'provider' }
       : view;
   const query = queryOf(effective, rootKind);
-  const res = useResource(useMemo(() => (rootKnown ? reads.assessment(query) : null), [JSON.stringify(query), rootKnown]));
+  const res = useFigures(useMemo(() => (rootKnown ? reads.assessment(query) : null), [JSON.stringify(query), rootKnown]));
   const data = res.data;
   const months = monthsUpTo(thisMonth, 24).reverse();
   const level: OrgLevel | undefined = query.level;

@@ -6,7 +6,7 @@ import { t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { ResourceNote } from '../../ui/bits';
 import { fmtInt, fmtMonth, monthsUpTo } from '../../ui/format';
-import { useResource } from '../../ui/useResource';
+import { useFigures } from '../../ui/useFigures';
 import { LazyChart } from '../charts/LazyChart';
 import { Rate } from './AssessmentTable';
 import { areaRates } from './model';
@@ -17,7 +17,7 @@ export function Trend({ query, last }: { query: AssessmentArgs; last: string }) 
   const months = useMemo(() => monthsUpTo(last, 12), [last]);
   const base = { ...query, period: undefined, view: 'live' as const };
   const key = JSON.stringify(base);
-  const res = useResource(useMemo(() => reads.assessmentMonths(base, months), [key, months.join()]));
+  const res = useFigures(useMemo(() => reads.assessmentMonths(base, months), [key, months.join()]));
   const points = (res.data ?? []).map((a, i) => ({ month: months[i], ...areaRates(a.rows) }));
   const any = points.some((p) => p.cases > 0);
   return (

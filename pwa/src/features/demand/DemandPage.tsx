@@ -7,7 +7,7 @@ import { categoryName, t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { Page, ResourceNote } from '../../ui/bits';
 import { fmtDate, fmtInt, monthBefore, shanghaiMonth } from '../../ui/format';
-import { useResource } from '../../ui/useResource';
+import { useFigures } from '../../ui/useFigures';
 import { FiguresNav } from '../assessment/FiguresNav';
 import { LazyChart } from '../charts/LazyChart';
 import { HeatTable, RecurringList, SupplyTable, UnmetTable } from './DemandTables';
@@ -21,7 +21,7 @@ const weekLabel = (p: string, long = false) => (long ? p.replace('-', ' ') : p.s
 
 function Weekly({ from }: { from: string }) {
   const args: DemandArgs = { by: ['category'], granularity: 'week', from };
-  const res = useResource(useMemo(() => reads.demand(args), [from]));
+  const res = useFigures(useMemo(() => reads.demand(args), [from]));
   const w = res.data ? weekly(res.data.periods.map((p) => p.period), res.data.series) : null;
   const lines = w ? [{ label: t('demand.allCases'), values: w.total }, ...w.top.map((c) => ({ label: categoryName(c), values: c.values }))] : [];
   return (
@@ -75,7 +75,7 @@ export default function DemandPage() {
   const [months, setMonths] = useState<(typeof SPANS)[number]>(12);
   const from = `${monthBefore(shanghaiMonth(), months - 1)}-01`;
   const args: DemandArgs = { by: ['category', 'org'], level: 'community', granularity: 'month', from };
-  const res = useResource(useMemo(() => reads.demand(args), [from]));
+  const res = useFigures(useMemo(() => reads.demand(args), [from]));
   const d = res.data;
   const h = useMemo(() => (d ? heat(d.series) : null), [d]);
 
