@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from linli.accounts.models import Role, User
@@ -34,6 +35,7 @@ from linli.categories.service import category_by_code
 from linli.errors import abort
 from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
 from linli.extensions import db
+from linli.feedback.service import preload_current_ratings
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import subtree_ids_query
 from linli.routing.models import Provider
@@ -227,11 +229,15 @@ def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, no
         query = query.where(
             or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id))
         )
+    # What every row of the page shows, loaded for the page at once (not a query per row).
+    query = query.options(selectinload(Case.attachments), selectinload(Case.co_tasks))
     rows = list(
         db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1))
     )
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    page = rows[:limit]
+    preload_current_ratings(page)
+    return page, next_cursor
 
 
 def _mine(actor: User):

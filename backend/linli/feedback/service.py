@@ -24,9 +24,29 @@ RECORDED_CHANNELS = (RatingChannel.PHONE, RatingChannel.VISIT)  # a grid worker'
 
 
 def current_rating(case: Case) -> Rating | None:
+    """The rating of the case's current cycle (as preloaded for a page, if it was)."""
+    cycle, rating = case.__dict__.get("_current_rating", (None, None))
+    if cycle == case.cycle:
+        return rating
     return db.session.scalar(
         select(Rating).where(Rating.case_id == case.id, Rating.cycle == case.cycle)
     )
+
+
+def _remember_rating(case: Case, rating: Rating | None) -> None:
+    case.__dict__["_current_rating"] = (case.cycle, rating)
+
+
+def preload_current_ratings(cases: list[Case]) -> None:
+    """The current cycle's rating of each case of a page, in one query."""
+    if not cases:
+        return
+    found = {
+        (r.case_id, r.cycle): r
+        for r in db.session.scalars(select(Rating).where(Rating.case_id.in_([c.id for c in cases])))
+    }
+    for case in cases:
+        _remember_rating(case, found.get((case.id, case.cycle)))
 
 
 def rating_window() -> timedelta:
@@ -124,6 +144,7 @@ def rate_case(
         created_at=now,
     )
     db.session.add(rating)
+    _remember_rating(case, rating)
     apply_transition(
         case,
         outcome_of_rating(resolved, stars),
