@@ -276,7 +276,7 @@ function demand(): Demand {
       { community: { id: 3, name: '一社区' }, category: cat('facility', '设施'), providers: 1, capacity: 2, open_load: 2, open_demand: 3, unassigned_demand: 1, gap: 1 },
       { community: { id: 5, name: '二社区' }, category: cat('facility', '设施'), providers: 1, capacity: 5, open_load: 0, open_demand: 1, unassigned_demand: 1, gap: 0 },
     ],
-    recurring_needs: [{ place: { kind: 'building', id: 7, name: '3号楼' }, category: cat('facility', '设施'), cases: 3, case_ids: ['c-1', 'c-2', 'c-3'] }],
+    recurring_needs: [{ place: { kind: 'building', id: 7, name: '3号楼' }, category: cat('facility', '设施'), cases: 3, case_ids: ['c-1', 'c-2', 'c-3'], openable_case_ids: ['c-1', 'c-3'] }],
   };
 }
 
@@ -294,7 +294,9 @@ describe('the demand page', () => {
     expect([...heatRows[0].querySelectorAll('[data-testid="heat-cell"]')].map((c) => c.textContent)).toEqual(['5', '2']);
     expect([...heatRows[1].querySelectorAll('[data-testid="heat-cell"]')].map((c) => c.textContent)).toEqual(['0', '1']);
     const links = [...root.querySelectorAll<HTMLAnchorElement>('[data-testid="recurring-case"]')];
-    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/cases/c-1', '/cases/c-2', '/cases/c-3']);
+    // Links only to the cases this reader may open; the others are said to be handled below.
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(['/cases/c-1', '/cases/c-3']);
+    expect(root.querySelector('[data-testid="recurring-below"]')?.textContent).toBe('另有 1 件在下级办理，您的账号不能打开。');
     expect(root.querySelector('[data-testid="recurring-item"]')?.textContent).toContain('3号楼');
     expect(root.querySelectorAll('tr.row-gap')).toHaveLength(1);
     expect(root.querySelector('[data-testid="unmet-table"]')?.textContent).toContain('30.5 小时');

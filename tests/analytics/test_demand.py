@@ -281,6 +281,24 @@ def test_without_a_household_a_need_recurs_in_its_grid(report, demand, world):
     }
 
 
+def test_a_recurring_need_links_only_the_cases_the_reader_may_open(report, demand, world):
+    cases = [report(utc(2026, 11, 20), org_id=world.grid_a2.id) for _ in range(3)]
+    climbed = uuid.UUID(cases[1]["id"])
+    db.session.execute(
+        update(Case).where(Case.id == climbed).values(escalation_level=OrgKind.STREET)
+    )
+    db.session.commit()
+
+    key = ("grid", world.grid_a2.id, "elderly_care")
+    by_admin = recurring(demand(**NOV))[key]
+    by_officer = recurring(demand(world.officer_street, **NOV))[key]
+
+    assert by_admin["openable_case_ids"] == by_admin["case_ids"] == [c["id"] for c in cases]
+    # A street officer counts all three but opens only what climbed to the street.
+    assert by_officer["case_ids"] == by_admin["case_ids"]
+    assert by_officer["openable_case_ids"] == [cases[1]["id"]]
+
+
 # --- scope ----------------------------------------------------------------------------------
 
 

@@ -179,6 +179,13 @@ class RecurringRow(Schema):
         }
     )
     case_ids = fields.List(fields.UUID(), metadata={"description": "Oldest first"})
+    openable_case_ids = fields.List(
+        fields.UUID(),
+        metadata={
+            "description": "Of case_ids, those the caller may open (an officer opens the "
+            "cases that have climbed to their level; the rest are handled below)"
+        },
+    )
 
 
 @output

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from linli.accounts.models import User
 from linli.cases.models import OPEN_STATES, Case, CaseSupport
-from linli.cases.scope import figures_area, in_figures_area
+from linli.cases.scope import figures_area, in_figures_area, visible_cases
 from linli.categories.models import Category
 from linli.errors import abort
 from linli.escalation.calendar import SHANGHAI
@@ -379,4 +379,16 @@ def _recurring(actor: User, *, end: datetime, categories) -> list[dict]:
             }
         found[key]["cases"] += 1
         found[key]["case_ids"].append(row.case_id)
+    every_id = [i for group in found.values() for i in group["case_ids"]]
+    openable = (
+        set(
+            db.session.scalars(
+                visible_cases(actor).with_only_columns(Case.id).where(Case.id.in_(every_id))
+            )
+        )
+        if every_id
+        else set()
+    )
+    for group in found.values():
+        group["openable_case_ids"] = [i for i in group["case_ids"] if i in openable]
     return sorted(found.values(), key=lambda g: (-g["cases"], g["place"]["kind"], g["place"]["id"]))

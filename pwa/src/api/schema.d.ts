@@ -2488,6 +2488,8 @@ export interface components {
             cases: number;
             /** @description Oldest first */
             case_ids: string[];
+            /** @description Of case_ids, those the caller may open (an officer opens the cases that have climbed to their level; the rest are handled below) */
+            openable_case_ids: string[];
         };
         DemandOut: {
             /** Format: date */

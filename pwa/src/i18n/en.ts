@@ -563,6 +563,7 @@ export const en: Messages = {
   'demand.recurringLine': '{category} · {n} cases',
   'demand.place.building': 'Building',
   'demand.place.grid': 'Grid',
+  'demand.handledBelow': '{n} more are handled below your level and cannot be opened from your account.',
   'demand.caseN': 'Case {n}',
   'demand.noGap': 'Every community\'s providers have room for the waiting cases: no gap.',
   'demand.supplyAll': 'Show all {n} (also those with nothing open)',

@@ -563,6 +563,7 @@ export const zhCN = {
   'demand.recurringLine': '{category} · {n} 件',
   'demand.place.building': '楼栋',
   'demand.place.grid': '网格',
+  'demand.handledBelow': '另有 {n} 件在下级办理，您的账号不能打开。',
   'demand.caseN': '工单 {n}',
   'demand.noGap': '各社区现有服务单位的承接能力都接得下待派诉求，没有缺口。',
   'demand.supplyAll': '显示全部 {n} 项（含没有未结诉求的）',

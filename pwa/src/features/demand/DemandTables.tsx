@@ -166,12 +166,17 @@ export function RecurringList({ rows }: { rows: RecurringNeed[] }) {
             {t('demand.recurringLine', { category: categoryName(r.category), n: fmtInt(r.cases) })}
           </div>
           <div class="case-links">
-            {r.case_ids.map((id, i) => (
+            {r.openable_case_ids.map((id, i) => (
               <a key={id} href={`/cases/${encodeURIComponent(id)}`} data-testid="recurring-case">
                 {t('demand.caseN', { n: i + 1 })}
               </a>
             ))}
           </div>
+          {r.case_ids.length > r.openable_case_ids.length && (
+            <p class="muted" data-testid="recurring-below">
+              {t('demand.handledBelow', { n: fmtInt(r.case_ids.length - r.openable_case_ids.length) })}
+            </p>
+          )}
         </li>
       ))}
     </ul>
