@@ -93,9 +93,10 @@ def list_cases(args):
 @blp.arguments(SimilarArgs, location="query")
 @blp.response(200, SimilarCaseOut(many=True))
 def similar_cases(args):
-    """Open cases of the same category nearby: offer a +1 instead of a new report."""
+    """Open cases of the same category nearby, the most alike to `text` first: offer a +1
+    instead of a new report."""
     return service.similar_open_cases(
-        current_actor(), args["category"], args["org_id"], now=utcnow()
+        current_actor(), args["category"], args["org_id"], text=args.get("text", ""), now=utcnow()
     )
 
 

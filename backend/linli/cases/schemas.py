@@ -51,6 +51,14 @@ class CaseListArgs(PageArgs):
 class SimilarArgs(Schema):
     category = Required(40)
     org_id = Id(strict=False, required=True)
+    text = Text(
+        500,
+        metadata={
+            "description": "What the caller has typed so far (title and description, its "
+            "first 500 characters; a query string stays short): "
+            "the most alike cases come first, unlike ones are left out"
+        },
+    )
 
 
 class CoProviderIn(Schema):
@@ -245,6 +253,11 @@ class SimilarCaseOut(Schema):
     state = fields.Enum(CaseState, by_value=True)
     created_at = fields.DateTime()
     supporters = fields.Integer()
+    similarity = fields.Float(
+        allow_none=True,
+        metadata={"description": "0–1, how alike to `text` (null when no text was given)"},
+    )
+    supported_by_me = fields.Boolean(metadata={"description": "The caller has +1'd it"})
 
 
 @output

@@ -31,6 +31,7 @@ from linli.cases.scope import (
     visible_cases,
     visible_events,
 )
+from linli.cases.similarity import bigrams, likeness
 from linli.categories.service import category_by_code
 from linli.errors import abort
 from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
@@ -51,6 +52,9 @@ CHANNELS_BY_ROLE = {
 }
 DEFAULT_CHANNEL = {Role.RESIDENT: Channel.APP, Role.GRID_WORKER: Channel.GRID_VISIT}
 SIMILAR_WINDOW = timedelta(days=30)
+SIMILAR_CANDIDATES = 50  # the most recent of the category nearby, ranked by likeness
+SIMILAR_SHOWN = 10
+SIMILAR_AT_LEAST = 0.1  # less alike than this to what is being typed: not offered
 
 
 # --- reporting ---------------------------------------------------------------------------
@@ -268,9 +272,11 @@ def _place_in_reach(actor: User, org_id: int, *, to_report: bool = False) -> Org
 
 
 def similar_open_cases(
-    actor: User, category_code: str, org_id: int, *, now: datetime
-) -> list[Case]:
-    """Open cases of the same category in the same community, recent: candidates for a +1.
+    actor: User, category_code: str, org_id: int, *, text: str = "", now: datetime
+) -> list[dict]:
+    """Open cases of the same category in the same community, recent: candidates for a +1,
+    the most alike first when the caller says what they are typing (then the unlike ones
+    are left out), and with whether the caller has +1'd each already.
 
     Only where the caller may report (a resident's own community, staff's area), only
     cases the caller may see or +1, and never the caller's own (a +1 there does nothing).
@@ -288,7 +294,37 @@ def similar_open_cases(
     )
     if actor.role is not Role.RESIDENT:
         query = query.where(Case.id.in_(visible_cases(actor).with_only_columns(Case.id)))
-    return list(db.session.scalars(query.order_by(Case.created_at.desc()).limit(10)))
+    candidates = list(
+        db.session.scalars(query.order_by(Case.created_at.desc()).limit(SIMILAR_CANDIDATES))
+    )
+    typed = text.strip()
+    scored = [
+        (likeness(typed, f"{c.title} {c.description}") if typed else None, c) for c in candidates
+    ]
+    if typed and len(bigrams(typed)) >= 2:
+        scored = [(s, c) for s, c in scored if s >= SIMILAR_AT_LEAST]
+        scored.sort(key=lambda pair: pair[0], reverse=True)  # stable: recent first on ties
+    supported = set(
+        db.session.scalars(
+            select(CaseSupport.case_id).where(
+                CaseSupport.user_id == actor.id,
+                CaseSupport.case_id.in_([c.id for _, c in scored] or [None]),
+            )
+        )
+    )
+    return [
+        {
+            "id": c.id,
+            "reference": c.reference,
+            "title": c.title,
+            "state": c.state,
+            "created_at": c.created_at,
+            "supporters": c.supporters,
+            "similarity": None if s is None else round(s, 3),
+            "supported_by_me": c.id in supported,
+        }
+        for s, c in scored[:SIMILAR_SHOWN]
+    ]
 
 
 def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:

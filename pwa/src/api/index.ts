@@ -29,6 +29,9 @@ import type {
   Visit,
 } from './types';
 
+/** The server ranks similar cases by the first 500 characters typed (a query string stays short). */
+export const SIMILAR_TEXT_MAX = 500;
+
 const enc = encodeURIComponent;
 
 export const api = {
@@ -45,8 +48,10 @@ export const api = {
   providers: (category: string, orgId: number) =>
     request<Provider[]>('GET', '/providers', { query: { category, org_id: orgId } }),
   cases: (args: CaseListArgs = {}) => request<Page<Case>>('GET', '/cases', { query: { ...args } }),
-  similar: (category: string, orgId: number) =>
-    request<SimilarCase[]>('GET', '/cases/similar', { query: { category, org_id: orgId } }),
+  similar: (category: string, orgId: number, text = '') =>
+    request<SimilarCase[]>('GET', '/cases/similar', {
+      query: { category, org_id: orgId, ...(text.trim() ? { text: text.trim().slice(0, SIMILAR_TEXT_MAX) } : {}) },
+    }),
   case: (id: string) => request<Case>('GET', `/cases/${enc(id)}`),
   events: (id: string) => request<{ items: CaseEvent[] }>('GET', `/cases/${enc(id)}/events`),
   routing: (id: string) => request<Routing>('GET', `/cases/${enc(id)}/routing`),

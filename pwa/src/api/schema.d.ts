@@ -726,12 +726,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases of the same category nearby: offer a +1 instead of a new report. */
+        /**
+         * Open cases of the same category nearby, the most alike to `text` first: offer a +1
+         *     instead of a new report.
+         */
         get: {
             parameters: {
                 query: {
                     category: string;
                     org_id: number;
+                    /** @description What the caller has typed so far (title and description, its first 500 characters; a query string stays short): the most alike cases come first, unlike ones are left out */
+                    text?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2105,6 +2110,10 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             supporters: number;
+            /** @description 0–1, how alike to `text` (null when no text was given) */
+            similarity: number | null;
+            /** @description The caller has +1'd it */
+            supported_by_me: boolean;
         };
         ActorOut: {
             id: number | null;

@@ -157,6 +157,7 @@ export function ReportPage() {
             />
           </fieldset>
         )}
+        {!household && <Similar category={category} orgId={orgId} text={`${title} ${description}`} />}
         <TextField
           label={t('report.fieldTitle')}
           data-testid="report-title"
@@ -193,7 +194,6 @@ export function ReportPage() {
           <input type="checkbox" data-testid="report-urgent" checked={urgent} onChange={(e) => setUrgent(e.currentTarget.checked)} />
           <span>{t('report.urgent')}</span>
         </label>
-        {!household && <Similar category={category} orgId={orgId} />}
         {error && (
           <p class="error" role="alert" data-testid="report-error">
             {error}
