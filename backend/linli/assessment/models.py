@@ -40,6 +40,13 @@ class AssessmentFact(Base):
     __tablename__ = "assessment_facts"
     __table_args__ = (
         Index("ix_assessment_facts_at", "at"),
+        # Deadlines missed: a few of a period's facts, counted apart (overdue cases).
+        Index(
+            "ix_assessment_facts_late",
+            "at",
+            postgresql_where=text("NOT on_time AND kind IN ('acceptance', 'resolution')"),
+            sqlite_where=text("NOT on_time AND kind IN ('acceptance', 'resolution')"),
+        ),
         # Spans still running at a period's start: the open ones and those ending after it.
         Index(
             "ix_assessment_facts_span_until",

@@ -68,6 +68,13 @@ def upgrade():
     with op.batch_alter_table("assessment_facts", schema=None) as batch_op:
         batch_op.create_index("ix_assessment_facts_at", ["at"], unique=False)
         batch_op.create_index(
+            "ix_assessment_facts_late",
+            ["at"],
+            unique=False,
+            postgresql_where=sa.text("NOT on_time AND kind IN ('acceptance', 'resolution')"),
+            sqlite_where=sa.text("NOT on_time AND kind IN ('acceptance', 'resolution')"),
+        )
+        batch_op.create_index(
             "ix_assessment_facts_span_until",
             ["until"],
             unique=False,
@@ -77,6 +84,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_assessment_facts_case_id"), ["case_id"], unique=False)
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("facts_version", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_cases_org_id_created_at", ["org_id", "created_at"], unique=False)
         batch_op.create_index(
             "ix_cases_facts_stale",
             ["created_at"],
@@ -89,10 +97,12 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index("ix_cases_facts_stale")
+        batch_op.drop_index("ix_cases_org_id_created_at")
         batch_op.drop_column("facts_version")
     with op.batch_alter_table("assessment_facts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assessment_facts_case_id"))
         batch_op.drop_index("ix_assessment_facts_span_until")
+        batch_op.drop_index("ix_assessment_facts_late")
         batch_op.drop_index("ix_assessment_facts_at")
     op.drop_table("assessment_facts")
     op.drop_table("assessment_publications")
