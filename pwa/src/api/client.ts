@@ -1,6 +1,7 @@
 // The one module that calls fetch. Components and the outbox go through here.
 import { ApiError, NetworkError, parseRetryAfter } from './errors';
 import { getSession, setSession, updateTokens } from './tokens';
+import { noteReachable } from '../offline/online';
 import type { AuthTokens, Problem } from './types';
 
 export const API_BASE = '/api/v1';
@@ -49,8 +50,12 @@ async function rawFetch(method: string, path: string, opts: RequestOptions, toke
   if (token) headers.Authorization = `Bearer ${token}`;
   if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
   try {
-    return await fetch(url(path, opts.query), { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+    const res = await fetch(url(path, opts.query), { method, headers, body, signal: opts.signal, credentials: 'same-origin' });
+    noteReachable(true);
+    return res;
   } catch (e) {
+    // A request the app cancelled says nothing about the network.
+    if (!(e instanceof DOMException && e.name === 'AbortError')) noteReachable(false);
     throw new NetworkError(e);
   }
 }

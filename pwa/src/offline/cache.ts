@@ -25,6 +25,7 @@ import type {
   Visit,
 } from '../api/types';
 import { withDb } from './db';
+import type { OutboxItem } from './outbox-types';
 
 export interface Read<T> {
   key: string;
@@ -176,16 +177,47 @@ export const reads = {
     };
   },
 
-  case: (id: string): Read<{ case: Case; events: CaseEvent[] | undefined }> => ({
+  /** A case with its timeline; `savedAt` is when the device stored this copy. */
+  case: (id: string): Read<{ case: Case; events: CaseEvent[] | undefined; savedAt: number }> => ({
     key: `case:${id}`,
     cached: async () => {
       const c = await getCase(id);
-      return c ? { case: c.case, events: c.events } : undefined;
+      return c ? { case: c.case, events: c.events, savedAt: c.fetchedAt } : undefined;
     },
     fresh: async () => {
       const [c, ev] = await Promise.all([api.case(id), api.events(id)]);
       await putCase(c, ev.items);
-      return { case: c, events: ev.items };
+      return { case: c, events: ev.items, savedAt: Date.now() };
     },
   }),
 };
+
+/** What the device knows about the cases and households some writes are about (to name them). */
+export interface Known {
+  /** case id → its title (or reference), from the offline copy or a report still in the outbox. */
+  cases: Map<string, string>;
+  /** household id → "building unit", from the round's offline copy. */
+  households: Map<string, string>;
+}
+
+export async function knownFor(items: OutboxItem[]): Promise<Known> {
+  const cases = new Map<string, string>();
+  const households = new Map<string, string>();
+  for (const i of items) {
+    if (i.kind === 'create_case' && i.caseId && typeof i.body?.title === 'string') cases.set(i.caseId, i.body.title);
+  }
+  await withDb(async (db) => {
+    for (const id of new Set(items.map((i) => i.caseId).filter((x): x is string => !!x))) {
+      const c = (await db.get('cases', id))?.case;
+      if (c) cases.set(id, c.title || c.reference);
+    }
+    if (items.some((i) => i.kind === 'visit' && !i.label)) {
+      for (const entry of await db.getAll('ref', IDBKeyRange.bound('buildings:', 'buildings:\uffff'))) {
+        for (const b of (entry.value as Building[] | undefined) ?? []) {
+          for (const h of b.households) households.set(String(h.id), `${b.name} ${h.label}`);
+        }
+      }
+    }
+  });
+  return { cases, households };
+}

@@ -36,6 +36,8 @@ export interface OutboxItem {
   caseId?: string;
   /** Outbox id of a write that must be sent first (a photo waits for its new case). */
   dependsOn?: string;
+  /** How the outbox names what the write is about (a visit's household); never sent. */
+  label?: string;
   state: OutboxState;
   attempts: number;
   nextAttemptAt: number;

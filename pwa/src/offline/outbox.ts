@@ -55,6 +55,7 @@ export interface Draft {
   caseId?: string;
   dependsOn?: string;
   id?: string;
+  label?: string;
 }
 
 let lastCreatedAt = 0;
@@ -77,6 +78,7 @@ export async function enqueue(draft: Draft, notify = true): Promise<OutboxItem> 
     file: draft.file,
     caseId: draft.caseId,
     dependsOn: draft.dependsOn,
+    ...(draft.label ? { label: draft.label } : {}),
     state: 'queued',
     attempts: 0,
     nextAttemptAt: 0,
@@ -123,9 +125,10 @@ export function rateCase(caseId: string, body: RatingBody): Promise<OutboxItem> 
   return enqueue({ kind: 'rating', path: `/cases/${enc(caseId)}/rating`, body: { ...body }, caseId });
 }
 
-export function recordVisit(body: Omit<VisitCreate, 'id'>): Promise<OutboxItem> {
+/** A household visited on the round; `label` ("building unit") is how the outbox names it. */
+export function recordVisit(body: Omit<VisitCreate, 'id'>, label?: string): Promise<OutboxItem> {
   const id = newId();
-  return enqueue({ id, kind: 'visit', path: '/visits', body: { ...body, id } });
+  return enqueue({ id, kind: 'visit', path: '/visits', body: { ...body, id }, label });
 }
 
 /** A case action; photos (e.g. with "resolve") are uploaded before the action is sent. */

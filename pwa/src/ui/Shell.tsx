@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
 import { locale, setLocale, t } from '../i18n';
+import { online, watchOnline } from '../offline/online';
 import { outboxCounts } from '../offline/outbox';
 import { syncNow, syncing, syncPaused } from '../offline/sync';
 import { applyUpdate, updateReady } from '../offline/sw-bridge';
@@ -27,6 +28,7 @@ export function LangToggle() {
 
 function Header() {
   const { pending, attention } = outboxCounts.value;
+  const { route } = useLocation();
   const [asking, setAsking] = useState(false);
   const onLogout = () => {
     if (pending) setAsking(true);
@@ -44,13 +46,20 @@ function Header() {
             type="button"
             class={`btn btn-ghost sync${syncing.value ? ' is-syncing' : ''}${attention ? ' has-attention' : ''}`}
             data-testid="sync-now"
-            onClick={() => void syncNow({ force: true })}
+            // Residents have no outbox tab: with something waiting the badge opens it (and still
+            // tries to send); with nothing waiting it only syncs.
+            onClick={() => {
+              void syncNow({ force: true });
+              if (pending > 0) route('/outbox');
+            }}
           >
             <span aria-hidden="true" class="sync-icon">
               ⟳
             </span>
             {/* No aria-label: the name is read from the content, so it contains the visible count. */}
-            <span class="sr-only">{`${syncing.value ? t('header.syncing') : t('header.sync')}, ${t('header.pending')}`}</span>
+            <span class="sr-only">
+              {`${syncing.value ? t('header.syncing') : t('header.sync')}${pending > 0 ? `, ${t('header.openOutbox')}` : ''}, ${t('header.pending')}`}
+            </span>
             <span class="badge" data-testid="outbox-pending">
               {pending}
             </span>
@@ -93,7 +102,8 @@ function tabsFor(role: string | undefined): Tab[] {
   const figures = { href: '/assessment', label: t('nav.figures'), glyph: '📊', testid: 'nav-figures', also: ['/demand'] };
   switch (role) {
     case 'resident':
-      return [{ href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' }, report, outbox, notes];
+      // No outbox tab: the ⟳ badge in the top bar opens it while something waits.
+      return [{ href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' }, report, notes];
     case 'grid_worker':
       return [{ href: '/round', label: t('nav.round'), glyph: '🚪', testid: 'nav-round' }, queue, report, figures, outbox, notes];
     case 'provider_staff':
@@ -151,11 +161,23 @@ export function UpdateBanner() {
   );
 }
 
+/** One offline banner for the whole app; pages then say at most when their copy was saved. */
+export function OfflineBanner() {
+  if (online.value) return null;
+  return (
+    <div class="banner banner-offline" role="status" data-testid="offline-banner">
+      {t('offline.banner')}
+    </div>
+  );
+}
+
 export function Shell({ children }: { children: ComponentChildren }) {
   useEffect(() => startInboxPolling(), []);
+  useEffect(() => watchOnline(), []);
   return (
     <div class="shell">
       <Header />
+      <OfflineBanner />
       {syncPaused.value && (
         <div class="banner banner-warn" role="alert">
           {t('header.paused')}

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { errorMessage } from './problems';
 import type { CaseState } from '../api/types';
 import { fmtTime, t } from '../i18n';
+import { online } from '../offline/online';
 import type { PagedList } from './usePagedList';
 import type { Resource } from './useResource';
 
@@ -25,8 +26,10 @@ export function ResourceNote<T>({ res, fetchedAt }: { res: Resource<T>; fetchedA
     return <ErrorText error={res.error} />;
   }
   if (res.error && res.offline) {
+    // The shell's offline banner already says the network is gone: add only how old this copy is.
+    if (!fetchedAt && !online.value) return null;
     return (
-      <p class="note" role="status">
+      <p class="note" role="status" data-testid="resource-note">
         {fetchedAt ? t('common.cached', { time: fmtTime(fetchedAt) }) : t('common.errorNetwork')}
       </p>
     );

@@ -1,5 +1,5 @@
 import { lazy } from 'preact-iso';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Case, CaseEvent, CoTask } from '../../api/types';
 import { fmtRelative, fmtTime, t, tn } from '../../i18n';
 import { reads } from '../../offline/cache';
@@ -116,8 +116,24 @@ function Info({ c }: { c: Case }) {
   );
 }
 
-function PendingCase({ item }: { item: OutboxItem }) {
+/** Object URLs for photos still in the outbox (bytes on the device), revoked when they go. */
+function useLocalPhotos(items: OutboxItem[]): { id: string; url: string }[] {
+  const [urls, setUrls] = useState<{ id: string; url: string }[]>([]);
+  const ids = items.map((i) => i.id).join(',');
+  useEffect(() => {
+    const made = items
+      .filter((i) => i.file)
+      .map((i) => ({ id: i.id, url: URL.createObjectURL(new Blob([i.file!.data], { type: i.file!.type })) }));
+    setUrls(made);
+    return () => made.forEach((m) => URL.revokeObjectURL(m.url));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ids]);
+  return urls;
+}
+
+function PendingCase({ item, photos }: { item: OutboxItem; photos: OutboxItem[] }) {
   const b = item.body ?? {};
+  const urls = useLocalPhotos(photos);
   return (
     <Page title={String(b.title ?? '')}>
       <StateBadge pending />
@@ -129,6 +145,17 @@ function PendingCase({ item }: { item: OutboxItem }) {
         <dd>{fmtTime(item.createdAt)}</dd>
       </dl>
       <p class="description">{String(b.description ?? '')}</p>
+      {urls.length > 0 && (
+        <section aria-label={t('cases.attachments')}>
+          <div class="thumbs">
+            {urls.map((p, i) => (
+              <div key={p.id} class="thumb" data-testid="case-attachment" data-pending="true">
+                <img src={p.url} alt={t('cases.photo', { n: i + 1 })} />
+              </div>
+            ))}
+          </div>
+        </section>
+      )}
       {item.state === 'needs_attention' && (
         <a class="btn btn-secondary" href="/outbox">
           {t('outbox.state.needs_attention')}
@@ -147,7 +174,10 @@ export function CaseDetail({ id }: { id: string }) {
 
   if (!c) {
     const pending = outbox.find((i) => i.kind === 'create_case' && i.caseId === id && i.state !== 'sent');
-    if (pending) return <PendingCase item={pending} />;
+    if (pending) {
+      const photos = outbox.filter((i) => i.kind === 'attachment' && i.dependsOn === pending.id && i.state !== 'sent');
+      return <PendingCase item={pending} photos={photos} />;
+    }
     return (
       <Page title={t('cases.notFound')}>
         <ResourceNote res={res} />
@@ -176,7 +206,7 @@ export function CaseDetail({ id }: { id: string }) {
           </a>
         )}
       </div>
-      <ResourceNote res={res} fetchedAt={c.updated_at} />
+      <ResourceNote res={res} fetchedAt={res.data?.savedAt} />
       {staff && c.state === 'returned' && returned && (
         <p class="note note-warn" data-testid="case-return-reason">
           {`${t('cases.returnedBy', { provider: c.provider_name ?? returned.actor?.display_name ?? '' })} · `}

@@ -1,34 +1,16 @@
-import { useState } from 'preact/hooks';
-import { fmtTime, t, tn, type MessageKey } from '../../i18n';
+import { useEffect, useState } from 'preact/hooks';
+import { fmtTime, t, tn } from '../../i18n';
+import { knownFor, type Known } from '../../offline/cache';
+import { online } from '../../offline/online';
 import { actionOf, discardItem, retryItem } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { lastSyncAt, syncNow } from '../../offline/sync';
+import { describe } from './describe';
 import { Page } from '../../ui/bits';
 import { useOutbox } from '../../ui/useOutbox';
 import { fieldProblems, problemMessage } from '../../ui/problems';
 
 const EDITABLE = ['title', 'description', 'address', 'note', 'reason', 'comment'] as const;
-
-function summary(i: OutboxItem): string {
-  switch (i.kind) {
-    case 'create_case':
-      return t('outbox.kind.create_case', { title: String(i.body?.title ?? '') });
-    case 'action': {
-      const a = actionOf(i) ?? '';
-      return t('outbox.kind.action', { action: t(`action.${a}` as MessageKey) ?? a });
-    }
-    case 'task_action': {
-      const a = actionOf(i) ?? '';
-      return t('outbox.kind.task_action', { action: t(`tasks.action.${a}` as MessageKey) ?? a });
-    }
-    case 'review':
-      return t(i.body?.kind === 'note' ? 'outbox.kind.review_note' : 'outbox.kind.review_reviewed');
-    case 'attachment':
-      return t('outbox.kind.attachment', { name: i.file?.name ?? '' });
-    default:
-      return t(`outbox.kind.${i.kind}`);
-  }
-}
 
 function Fixer({ item }: { item: OutboxItem }) {
   const fields = EDITABLE.filter((f) => item.body && f in item.body);
@@ -91,35 +73,64 @@ function Fixer({ item }: { item: OutboxItem }) {
   );
 }
 
-function Row({ item, waiting }: { item: OutboxItem; waiting: boolean }) {
+function Summary({ item, known }: { item: OutboxItem; known: Known }) {
+  const d = describe(item, known);
+  return (
+    <strong data-testid="outbox-summary">
+      {d.before}
+      {d.link && <a href={d.link.href}>{d.link.text}</a>}
+      {d.after}
+    </strong>
+  );
+}
+
+function Row({ item, waiting, known }: { item: OutboxItem; waiting: boolean; known: Known }) {
+  const unsent = item.state === 'queued' || item.state === 'sending';
   return (
     <li class="card card-pad outbox-item" data-testid="outbox-item" data-state={item.state} data-kind={item.kind} data-id={item.id}>
       <div class="outbox-head">
-        <strong>{summary(item)}</strong>
+        <Summary item={item} known={known} />
         <span class={`state outbox-${item.state}`}>{t(`outbox.state.${item.state}`)}</span>
       </div>
-      <span class="muted">
-        {fmtTime(item.createdAt)}
-        {item.caseId && item.kind !== 'create_case' ? (
-          <>
-            {' · '}
-            <a href={`/cases/${encodeURIComponent(item.caseId)}`}>{item.caseId.slice(0, 8)}</a>
-          </>
-        ) : null}
-      </span>
-      {item.state === 'queued' && item.attempts > 0 && (
-        <span class="muted">
+      <span class="muted">{fmtTime(item.sentAt ?? item.createdAt)}</span>
+      {/* Offline nothing is tried: a countdown would only tick. */}
+      {unsent && !online.value && (
+        <span class="muted" data-testid="outbox-when-online">
+          {t('outbox.whenOnline')}
+        </span>
+      )}
+      {item.state === 'queued' && online.value && item.attempts > 0 && (
+        <span class="muted" data-testid="outbox-retry-at">
           {tn('outbox.attempts', item.attempts)} · {t('outbox.nextTry', { time: fmtTime(item.nextAttemptAt) })}
         </span>
       )}
-      {waiting && <span class="muted">{t('outbox.waiting')}</span>}
+      {waiting && online.value && <span class="muted">{t('outbox.waiting')}</span>}
       {item.state === 'needs_attention' && <Fixer key={item.key} item={item} />}
     </li>
   );
 }
 
+/** Titles of the cases and labels of the households the writes are about, from the device. */
+function useKnown(items: OutboxItem[]): Known {
+  const [known, setKnown] = useState<Known>({ cases: new Map(), households: new Map() });
+  const ids = items.map((i) => i.id).join(',');
+  useEffect(() => {
+    let alive = true;
+    knownFor(items).then(
+      (k) => alive && setKnown(k),
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ids]);
+  return known;
+}
+
 export function OutboxPage() {
   const items = useOutbox();
+  const known = useKnown(items);
   const unsent = items.filter((i) => i.state !== 'sent');
   // Refused writes first: they need the user.
   unsent.sort((a, b) => Number(b.state === 'needs_attention') - Number(a.state === 'needs_attention'));
@@ -145,7 +156,7 @@ export function OutboxPage() {
       {unsent.length === 0 && <p class="note">{t('outbox.empty')}</p>}
       <ul class="list" data-testid="outbox-list">
         {unsent.map((i) => (
-          <Row key={i.id} item={i} waiting={waits(i)} />
+          <Row key={i.id} item={i} waiting={waits(i)} known={known} />
         ))}
       </ul>
       {sent.length > 0 && (
@@ -153,7 +164,7 @@ export function OutboxPage() {
           <h2>{t('outbox.sentList')}</h2>
           <ul class="list">
             {sent.map((i) => (
-              <Row key={i.id} item={i} waiting={false} />
+              <Row key={i.id} item={i} waiting={false} known={known} />
             ))}
           </ul>
         </>

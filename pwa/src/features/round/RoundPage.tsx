@@ -57,7 +57,7 @@ function GridRound({ grid, dayStart }: { grid: Org; dayStart: string }) {
                       data-testid="household-visit"
                       aria-label={t('round.visitLabel', { label })}
                       onClick={async () => {
-                        await recordVisit({ household_id: h.id, visited_at: new Date().toISOString() });
+                        await recordVisit({ household_id: h.id, visited_at: new Date().toISOString() }, label);
                         void requestBackgroundSync();
                       }}
                     >
