@@ -281,8 +281,23 @@ def test_without_a_household_a_need_recurs_in_its_grid(report, demand, world):
     }
 
 
+def test_a_recurring_need_lists_its_latest_twenty_cases_and_counts_them_all(report, demand, world):
+    reporters = [{"reporter": world.resident_a}, {"reporter": world.resident_a2}] * 8 + [
+        {"reporter": world.dispatcher_a, "on_behalf_of": {"resident_id": world.resident_a.id}}
+    ] * 6
+    cases = [
+        report(utc(2026, 11, 1) + timedelta(hours=n), org_id=world.grid_a2.id, **who)
+        for n, who in enumerate(reporters)
+    ]
+
+    row = recurring(demand(**NOV))[("grid", world.grid_a2.id, "elderly_care")]
+
+    assert row["cases"] == 22
+    assert row["case_ids"] == [c["id"] for c in cases[2:]]  # the latest 20, oldest first
+
+
 def test_a_recurring_need_links_only_the_cases_the_reader_may_open(report, demand, world):
-    cases = [report(utc(2026, 11, 20), org_id=world.grid_a2.id) for _ in range(3)]
+    cases = [report(utc(2026, 11, 20, hour), org_id=world.grid_a2.id) for hour in (1, 2, 3)]
     climbed = uuid.UUID(cases[1]["id"])
     db.session.execute(
         update(Case).where(Case.id == climbed).values(escalation_level=OrgKind.STREET)

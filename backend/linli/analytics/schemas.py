@@ -178,7 +178,9 @@ class RecurringRow(Schema):
             f"the 90 days before the end of `to`; listed from {RECURRING_THRESHOLD}"
         }
     )
-    case_ids = fields.List(fields.UUID(), metadata={"description": "Oldest first"})
+    case_ids = fields.List(
+        fields.UUID(), metadata={"description": "The latest 20 of them, oldest first"}
+    )
     openable_case_ids = fields.List(
         fields.UUID(),
         metadata={

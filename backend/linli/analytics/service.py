@@ -34,6 +34,7 @@ MAX_YEARS = {WEEK: 3, MONTH: 10}
 DEFAULT_MONTHS = 12
 RECURRING_WINDOW = timedelta(days=90)
 RECURRING_THRESHOLD = 3
+RECURRING_LISTED = 20  # the latest cases of a recurring need, listed with it
 
 
 @dataclass(frozen=True)
@@ -348,7 +349,9 @@ def _recurring(actor: User, *, end: datetime, categories) -> list[dict]:
         .subquery()
     )
     groups = (
-        select(rows.c.category_id, rows.c.kind, rows.c.place_id)
+        select(
+            rows.c.category_id, rows.c.kind, rows.c.place_id, func.count(rows.c.case_id).label("n")
+        )
         .group_by(rows.c.category_id, rows.c.kind, rows.c.place_id)
         .having(func.count(rows.c.case_id) >= RECURRING_THRESHOLD)
         .subquery()
@@ -358,13 +361,29 @@ def _recurring(actor: User, *, end: datetime, categories) -> list[dict]:
         groups.c.kind == rows.c.kind,
         groups.c.place_id == rows.c.place_id,
     )
+    # The latest cases of each group are listed (a city's groups can hold hundreds).
+    newest_first = (
+        func.row_number()
+        .over(
+            partition_by=(rows.c.category_id, rows.c.kind, rows.c.place_id),
+            order_by=(rows.c.created_at.desc(), rows.c.case_id.desc()),
+        )
+        .label("newest")
+    )
+    listed = select(rows, groups.c.n, newest_first).join(groups, same_group).subquery()
+    listed = select(listed).where(listed.c.newest <= RECURRING_LISTED).subquery()
     grid = aliased(Org)
     query = (
-        select(rows, Building.name.label("building_name"), grid.name.label("grid_name"))
-        .join(groups, same_group)
-        .outerjoin(Building, and_(rows.c.kind == "building", Building.id == rows.c.place_id))
-        .outerjoin(grid, and_(rows.c.kind == "grid", grid.id == rows.c.place_id))
-        .order_by(rows.c.kind, rows.c.place_id, rows.c.category_id, rows.c.created_at)
+        select(listed, Building.name.label("building_name"), grid.name.label("grid_name"))
+        .outerjoin(Building, and_(listed.c.kind == "building", Building.id == listed.c.place_id))
+        .outerjoin(grid, and_(listed.c.kind == "grid", grid.id == listed.c.place_id))
+        .order_by(
+            listed.c.kind,
+            listed.c.place_id,
+            listed.c.category_id,
+            listed.c.created_at,
+            listed.c.case_id,
+        )
     )
     found: dict[tuple, dict] = {}
     for row in db.session.execute(query):
@@ -374,20 +393,16 @@ def _recurring(actor: User, *, end: datetime, categories) -> list[dict]:
             found[key] = {
                 "place": {"kind": row.kind, "id": row.place_id, "name": name},
                 "category": _category_ref(categories[row.category_id]),
-                "cases": 0,
+                "cases": row.n,
                 "case_ids": [],
             }
-        found[key]["cases"] += 1
         found[key]["case_ids"].append(row.case_id)
-    every_id = [i for group in found.values() for i in group["case_ids"]]
-    openable = (
-        set(
-            db.session.scalars(
-                visible_cases(actor).with_only_columns(Case.id).where(Case.id.in_(every_id))
-            )
+    openable = set(
+        db.session.scalars(
+            visible_cases(actor)
+            .with_only_columns(Case.id)
+            .where(Case.id.in_(select(listed.c.case_id)))
         )
-        if every_id
-        else set()
     )
     for group in found.values():
         group["openable_case_ids"] = [i for i in group["case_ids"] if i in openable]

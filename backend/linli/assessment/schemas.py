@@ -103,8 +103,8 @@ class AssessmentRowOut(Schema):
     cases = fields.Integer(
         metadata={
             "description": "Cases the unit handled in the period: a provider, the cases it held "
-            "at some time in it or had a figure for; an org or category, its cases open at "
-            "some time in it or with a figure in it"
+            "at some moment of it (its end included); an org or category, its cases open at "
+            "some moment of it. Every other figure of a unit comes from these cases"
         }
     )
     due_for_acceptance = fields.Integer(

@@ -245,11 +245,11 @@ def assessment_rows(
     # The late ones are few, and have their own index.
     for key, overdue in db.session.execute(
         select(unit, func.count(distinct(F.case_id)))
-        .where(settled, F.kind.in_((ACCEPTANCE, RESOLUTION)), F.on_time.is_(False))
+        .where(settled, F.kind.in_((ACCEPTANCE, RESOLUTION)), ~F.on_time)
         .group_by(unit)
     ):
         tally(key).overdue = overdue
-    counted = _counted_cases(scope, unit, group_by, span, until).subquery()
+    counted = _counted_cases(scope, unit, group_by, span).subquery()
     for key, cases in db.session.execute(
         select(counted.c.unit, func.count()).group_by(counted.c.unit)
     ):
@@ -284,27 +284,20 @@ def assessment_rows(
     return rows
 
 
-def _counted_cases(scope: Scope, unit, group_by: str, span: Span, until: datetime):
-    """(unit, case) pairs of the cases a unit handled in the span: a fact of it in the span,
-    or a span of it (a provider holding the case; for org and category rows, the case
-    being open) overlapping the span. Two SELECTs, each with its index."""
+def _counted_cases(scope: Scope, unit, group_by: str, span: Span):
+    """(unit, case) pairs of the cases a unit handled in the span: those it held at some
+    moment of the span, its end included (for org and category rows: the case was open).
+    Every fact of a unit falls within one of its spans, so this holds the cases with a
+    figure too. Spans ended within or after the span, and spans still running: two
+    SELECTs, each a range of the spans' index."""
     held = HELD if group_by == PROVIDER else OPEN
-    pairs = (unit.label("unit"), F.case_id)
-    with_facts = select(*pairs).where(
-        _in_scope(scope),
-        unit.is_not(None),
-        F.kind.in_(SETTLED),
-        F.at >= span.start,
-        F.at < until,
-    )
-    spanning = select(*pairs).where(
-        _in_scope(scope),
-        unit.is_not(None),
-        F.kind == held,
-        F.at < span.end,
-        or_(F.until.is_(None), F.until > span.start),
-    )
-    return union(with_facts, spanning)  # UNION: each pair once
+
+    def spans(*until):
+        return select(unit.label("unit"), F.case_id).where(
+            _in_scope(scope), unit.is_not(None), F.kind == held, F.at < span.end, *until
+        )
+
+    return union(spans(F.until >= span.start), spans(F.until.is_(None)))  # each pair once
 
 
 def _median_of(kind):
