@@ -117,7 +117,7 @@ def demand_figures(
         "periods": [
             {"period": p.label, "starts_at": p.starts_at, "ends_at": p.ends_at} for p in buckets
         ],
-        "series": _series(actor, set(by), level, buckets),
+        "series": demand_series(actor, set(by), level, buckets),
         **_supply(open_cases, communities, categories, now=now),
         "recurring_needs": _recurring(actor, end=buckets[-1].ends_at, categories=categories),
     }
@@ -136,72 +136,71 @@ def _at_level(case_org, kind: OrgKind):
 # --- series: cases and +1s per period × category × org ---------------------------------
 
 
-def _series(actor: User, by: set[str], level: OrgKind, buckets: list[Period]) -> list[dict]:
-    case_org = aliased(Org)
-    ancestor, at_level = _at_level(case_org, level)
+def demand_series(actor: User, by: set[str], level: OrgKind, buckets: list[Period]) -> list[dict]:
+    """Cases and +1s per period × category × org at `level`. Counted in SQL per case org
+    (one range of the (org, created_at) index per org), folded to `level` here: the org
+    tree is small, the cases are not."""
     period = case(*((Case.created_at < p.ends_at, p.label) for p in buckets))
+    in_range = and_(
+        in_figures_area(actor),
+        Case.created_at >= buckets[0].starts_at,
+        Case.created_at < buckets[-1].ends_at,
+    )
     # The period is computed in a subquery and grouped outside it: PostgreSQL will not
     # match a GROUP BY expression whose bound parameters differ from the SELECT's.
     rows = (
-        select(
-            period.label("period"),
-            Case.id.label("case_id"),
-            Case.category_id.label("category_id"),
-            ancestor.id.label("org_id"),
-        )
-        .join(case_org, case_org.id == Case.org_id)
-        .join(ancestor, at_level)
-        .where(
-            in_figures_area(actor),
-            Case.created_at >= buckets[0].starts_at,
-            Case.created_at < buckets[-1].ends_at,
-        )
+        select(period.label("period"), Case.id, Case.category_id, Case.org_id)
+        .where(in_range)
         .subquery()
     )
-    supports = (
-        select(CaseSupport.case_id, func.count(CaseSupport.id).label("n"))
-        .group_by(CaseSupport.case_id)
-        .subquery()
-    )
-    columns, keys, joins = [rows.c.period], [rows.c.period], []
-    if "category" in by:
-        columns += [Category.code, Category.name_zh, Category.name_en]
-        keys += [Category.sort_order, Category.code, Category.name_zh, Category.name_en]
-        joins.append((Category, Category.id == rows.c.category_id))
-    if "org" in by:
-        group_org = aliased(Org)
-        columns += [group_org.id, group_org.name]
-        keys += [group_org.name, group_org.id]
-        joins.append((group_org, group_org.id == rows.c.org_id))
-    query = select(
-        *columns,
-        func.count(rows.c.case_id).label("cases"),
-        func.coalesce(func.sum(supports.c.n), 0).label("supporters"),
-    ).select_from(rows)
-    for target, onclause in joins:
-        query = query.join(target, onclause)
-    query = (
-        query.outerjoin(supports, supports.c.case_id == rows.c.case_id)
+    keys = (rows.c.period, rows.c.category_id, rows.c.org_id)
+    counts: dict = {}
+    for *key, cases in db.session.execute(select(*keys, func.count()).group_by(*keys)):
+        counts[tuple(key)] = [cases, 0]
+    for *key, supporters in db.session.execute(
+        select(*keys, func.count(CaseSupport.id))
+        .join(CaseSupport, CaseSupport.case_id == rows.c.id)
         .group_by(*keys)
-        .order_by(*keys)
-    )
-    out = []
-    for row in db.session.execute(query).mappings():
-        category = org = None
-        if "category" in by:
-            category = {"code": row["code"], "name_zh": row["name_zh"], "name_en": row["name_en"]}
-        if "org" in by:
-            org = {"id": row["id"], "name": row["name"]}
-        out.append(
-            {
-                "period": row["period"],
-                "category": category,
-                "org": org,
-                "cases": row["cases"],
-                "supporters": int(row["supporters"]),
-            }
+    ):
+        counts[tuple(key)][1] = supporters
+    orgs = {o.id: o for o in db.session.scalars(select(Org))}
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    at_level: dict[int, Org | None] = {}
+    for org_id in {org_id for _, _, org_id in counts}:
+        ids = orgs[org_id].ancestors_and_self_ids()
+        at_level[org_id] = next((orgs[i] for i in ids if orgs[i].kind is level), None)
+    folded: dict = {}
+    for (label, category_id, org_id), (cases, supporters) in counts.items():
+        org = at_level[org_id]
+        if org is None:
+            continue  # reported above the level asked for (no ancestor of that kind)
+        key = (
+            label,
+            categories[category_id] if "category" in by else None,
+            org if "org" in by else None,
         )
-    return out
+        total = folded.setdefault(key, [0, 0])
+        total[0] += cases
+        total[1] += supporters
+
+    def order(item):
+        (label, category, org), _ = item
+        return (
+            label,
+            (category.sort_order, category.code) if category else (),
+            (org.name, org.id) if org else (),
+        )
+
+    return [
+        {
+            "period": label,
+            "category": _category_ref(category) if category else None,
+            "org": {"id": org.id, "name": org.name} if org else None,
+            "cases": cases,
+            "supporters": supporters,
+        }
+        for (label, category, org), (cases, supporters) in sorted(folded.items(), key=order)
+    ]
 
 
 # --- unmet needs and supply against demand ------------------------------------------------

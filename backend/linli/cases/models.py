@@ -86,7 +86,12 @@ class Case(Base):
         Index("ix_cases_created_at_id", "created_at", "id"),
         Index("ix_cases_org_id_state", "org_id", "state"),
         # An area's cases over a range of days (the demand figures).
-        Index("ix_cases_org_id_created_at", "org_id", "created_at"),
+        Index(
+            "ix_cases_org_id_created_at",
+            "org_id",
+            "created_at",
+            postgresql_include=["category_id"],
+        ),
         # The escalation sweep looks only at open cases whose clocks have run out.
         Index(
             "ix_cases_open_accept_due",

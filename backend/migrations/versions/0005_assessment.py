@@ -112,7 +112,12 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_assessment_facts_case_id"), ["case_id"], unique=False)
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("facts_version", sa.Integer(), nullable=True))
-        batch_op.create_index("ix_cases_org_id_created_at", ["org_id", "created_at"], unique=False)
+        batch_op.create_index(
+            "ix_cases_org_id_created_at",
+            ["org_id", "created_at"],
+            unique=False,
+            postgresql_include=["category_id"],
+        )
         batch_op.create_index(
             "ix_cases_facts_stale",
             ["created_at"],
