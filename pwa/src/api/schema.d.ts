@@ -2345,7 +2345,7 @@ export interface components {
         };
         AssessmentRowOut: {
             unit: components["schemas"]["UnitOut"];
-            /** @description Cases the unit handled in the period: a provider, the cases it held at some time in it or had a figure for; an org or category, its cases open at some time in it or with a figure in it */
+            /** @description Cases the unit handled in the period: a provider, the cases it held at some moment of it (its end included); an org or category, its cases open at some moment of it. Every other figure of a unit comes from these cases */
             cases: number;
             /** @description A case is judged per handling cycle (the report starts cycle 1, each reopen or appeal the next), against the clocks that cycle started with. Cycles whose acceptance settled in the period: accepted, or their accept deadline passed, whichever came first. It counts for the provider holding the case at that moment (a cycle in triage counts for no provider); a cycle rejected at triage before its deadline owes none */
             due_for_acceptance: number;
@@ -2495,7 +2495,7 @@ export interface components {
             category: components["schemas"]["CategoryRef"];
             /** @description Cases (any state) of the category at the place created in the 90 days before the end of `to`; listed from 3 */
             cases: number;
-            /** @description Oldest first */
+            /** @description The latest 20 of them, oldest first */
             case_ids: string[];
             /** @description Of case_ids, those the caller may open (an officer opens the cases that have climbed to their level; the rest are handled below) */
             openable_case_ids: string[];
