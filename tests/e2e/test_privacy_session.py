@@ -145,6 +145,13 @@ def _reload_list(page: Page) -> None:
         page.get_by_test_id("nav-cases").click()
 
 
+def _until_count(page: Page, seen: list, n: int) -> None:
+    """Events reach Python in their own time: wait (briefly) until `n` have come."""
+    deadline = time.monotonic() + 5
+    while len(seen) < n and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+
+
 def test_a_second_tab_keeps_its_session_when_the_first_refreshes(context: BrowserContext, app_ui):
     first = context.new_page()
     app_ui.sign_in(first, "resident5")
@@ -164,11 +171,13 @@ def test_a_second_tab_keeps_its_session_when_the_first_refreshes(context: Browse
     # The first tab's access token "expires": it refreshes, and the server revokes the old refresh token.
     first.route(re.compile(r"/api/v1/cases\?"), _refused_once, times=1)
     _reload_list(first)
+    _until_count(first, refreshes, 1)
     assert [n for n, _ in refreshes] == ["first"]
 
     # The second tab's token expires too: it must use the tokens the first tab stored.
     second.route(re.compile(r"/api/v1/cases\?"), _refused_once, times=1)
     _reload_list(second)
+    _until_count(second, refreshes, 2)
     assert [n for n, _ in refreshes] == ["first", "second"]
     assert refreshes[1][1] != refreshes[0][1], "the second tab sent the refresh token already used"
     for tab in (first, second):
