@@ -170,7 +170,11 @@ export const en: Messages = {
   'actions.chooseProvider': 'Choose a provider',
   'actions.noProviders': 'No provider covers this (unmet need)',
   'actions.submit': 'Confirm: {action}',
-  'actions.queued': 'Saved; it will be sent in order.',
+  'actions.queued': 'Saved; it will be sent, in order, when online.',
+  'actions.sending': 'Sending: {action}…',
+  'actions.done': '{action}: done.',
+  'actions.refused': '{action} was not accepted and needs a change.',
+  'actions.openOutbox': 'Open the outbox',
   'actions.reasonRequired': 'Please give a reason',
   'actions.providerRequired': 'Please choose a provider',
 

@@ -170,7 +170,11 @@ export const zhCN = {
   'actions.chooseProvider': '选择承办单位',
   'actions.noProviders': '没有可选的承办单位（缺口需求）',
   'actions.submit': '确认{action}',
-  'actions.queued': '已保存，将按顺序发送。',
+  'actions.queued': '已保存，联网后按顺序发送。',
+  'actions.sending': '正在提交{action}…',
+  'actions.done': '{action}已完成。',
+  'actions.refused': '{action}未被接受，需要修改。',
+  'actions.openOutbox': '去发送箱查看',
   'actions.reasonRequired': '请填写原因',
   'actions.providerRequired': '请选择承办单位',
 

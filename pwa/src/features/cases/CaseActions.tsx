@@ -4,13 +4,31 @@ import type { ActionBody, Case, CaseAction, CoProviderBody, Routing } from '../.
 import { ESCALATION_LEVELS } from '../../api/types';
 import { fromShanghaiInput, hasKey, t, toShanghaiInput } from '../../i18n';
 import { reads } from '../../offline/cache';
-import { caseAction } from '../../offline/outbox';
+import { caseAction, getItem } from '../../offline/outbox';
+import { online } from '../../offline/online';
 import type { StoredFile } from '../../offline/outbox-types';
 import { TextAreaField } from '../../ui/form';
 import { useResource } from '../../ui/useResource';
 import { PhotoPicker } from '../report/PhotoPicker';
 
 const NEEDS_REASON: CaseAction[] = ['return', 'reject', 'refuse_return'];
+/** How long an online action may take before the screen says it waits in the outbox. */
+const ONLINE_WAIT_MS = 10_000;
+
+/** What became of the last action taken here: being sent now, done, waiting offline, refused. */
+type Outcome = { state: 'sending' | 'done' | 'queued' | 'refused'; action: CaseAction } | null;
+
+/** Wait for a write to leave the outbox (the sync sends it at once when online). */
+async function settled(id: string): Promise<'sent' | 'refused' | 'waiting'> {
+  const until = Date.now() + ONLINE_WAIT_MS;
+  while (Date.now() < until) {
+    const item = await getItem(id);
+    if (!item || item.state === 'sent') return 'sent';
+    if (item.state === 'needs_attention') return 'refused';
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return 'waiting';
+}
 const PICKS_PROVIDER: CaseAction[] = ['assign', 'coordinate'];
 
 /** coverage_depth counts from the root of the org tree (routing/rules.py): 0 = city … 4 = grid. */
@@ -204,7 +222,7 @@ export default function CaseActions({ c, hide = [] }: { c: Case; hide?: CaseActi
   const [co, setCo] = useState<Map<number, CoPick>>(new Map());
   const [photos, setPhotos] = useState<StoredFile[]>([]);
   const [error, setError] = useState('');
-  const [queued, setQueued] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
 
   const needsReason = !!action && NEEDS_REASON.includes(action);
 
@@ -232,26 +250,37 @@ export default function CaseActions({ c, hide = [] }: { c: Case; hide?: CaseActi
     setError('');
     if (note.trim()) body.note = note.trim();
     if (needsReason) body.reason = reason.trim();
-    await caseAction(c.id, action, body, action === 'resolve' ? photos : []);
-    setQueued(true);
+    const taken = action;
+    const item = await caseAction(c.id, taken, body, taken === 'resolve' ? photos : []);
+    setOutcome({ state: online.value ? 'sending' : 'queued', action: taken });
     setAction(null);
     setNote('');
     setReason('');
     setProvider(null);
     setCo(new Map());
     setPhotos([]);
+    if (!online.value) return;
+    const result = await settled(item.id);
+    // Sent: the page reloads the case (the sync says so), showing its new state and actions.
+    setOutcome({ state: result === 'sent' ? 'done' : result === 'refused' ? 'refused' : 'queued', action: taken });
   };
 
   return (
     <section class="card-pad" aria-labelledby="actions-title" data-testid="case-actions">
       <h2 id="actions-title">{t('actions.title')}</h2>
-      {queued && (
-        <p class="note" role="status">
-          {t('actions.queued')}
+      {outcome && (
+        <p class={`note${outcome.state === 'refused' ? ' note-warn' : ''}`} role="status" data-testid="action-outcome" data-state={outcome.state}>
+          {t(`actions.${outcome.state}`, { action: hasKey(`action.${outcome.action}`) ? t(`action.${outcome.action}`) : outcome.action })}
+          {outcome.state === 'refused' && (
+            <>
+              {' '}
+              <a href="/outbox">{t('actions.openOutbox')}</a>
+            </>
+          )}
         </p>
       )}
       <div class="seg wrap">
-        {allowed.map((a) => (
+        {outcome?.state !== 'sending' && allowed.map((a) => (
           <button
             type="button"
             key={a}
@@ -261,7 +290,7 @@ export default function CaseActions({ c, hide = [] }: { c: Case; hide?: CaseActi
             onClick={() => {
               setAction(a);
               setError('');
-              setQueued(false);
+              setOutcome(null);
             }}
           >
             {hasKey(`action.${a}`) ? t(`action.${a}`) : a}
