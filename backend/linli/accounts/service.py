@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, datetime
 
 import phonenumbers
-from flask import current_app
+from flask import current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token, current_user, decode_token
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -280,18 +280,40 @@ def malformed_token_reason(jwt_payload: dict) -> str | None:
 
 
 def is_token_revoked(jwt_payload: dict) -> bool:
-    """Revoked itself, or of an ended session; a rotated refresh token coming back ends its session."""
-    if db.session.get(RevokedToken, jwt_payload["jti"]) is not None:
+    """Revoked itself, or of an ended session; a rotated refresh token coming back ends its session.
+
+    One statement per request: the token's account is read with the two revocation checks,
+    and kept for the user lookup that follows (load_token_user)."""
+    jti, family = jwt_payload["jti"], token_family(jwt_payload)
+    token_revoked = select(RevokedToken.jti).where(RevokedToken.jti == jti).exists()
+    family_revoked = (
+        select(RevokedTokenFamily.family).where(RevokedTokenFamily.family == family).exists()
+    )
+    account_id = account_id_of(jwt_payload.get("sub"))
+    found = db.session.execute(
+        select(User, token_revoked, family_revoked).where(User.id == account_id)
+    ).first()
+    if found is None:  # no such account: the lookup refuses the token; still honour revocations
+        revoked_itself = db.session.get(RevokedToken, jti) is not None
+        revoked_session = db.session.get(RevokedTokenFamily, family) is not None
+    else:
+        user, revoked_itself, revoked_session = found
+        g.token_user = (jwt_payload.get("sub"), user)
+    if revoked_itself:
         if jwt_payload.get("type") == "refresh":
             end_session(jwt_payload, SessionEnd.REUSE)
             db.session.commit()
         return True
-    return db.session.get(RevokedTokenFamily, token_family(jwt_payload)) is not None
+    return bool(revoked_session)
 
 
 def load_token_user(identity: str) -> User | None:
-    account_id = account_id_of(identity)
-    user = db.session.get(User, account_id) if account_id is not None else None
+    kept = g.pop("token_user", None)
+    if kept is not None and kept[0] == identity:
+        user = kept[1]
+    else:
+        account_id = account_id_of(identity)
+        user = db.session.get(User, account_id) if account_id is not None else None
     return user if user is not None and user.active else None
 
 
