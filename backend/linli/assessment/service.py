@@ -59,12 +59,6 @@ class Span:
     end: datetime
     label: str | None = None  # "2026-11" for a calendar month
 
-    def holds(self, moment: datetime) -> bool:
-        return self.start <= moment < self.end
-
-    def overlaps(self, since: datetime, until: datetime | None) -> bool:
-        return since < self.end and (until is None or until > self.start)
-
 
 @dataclass
 class Tally:
