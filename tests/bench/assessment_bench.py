@@ -344,6 +344,7 @@ def main() -> int:
             from linli.analytics.service import demand_figures, demand_series, periods
             from linli.assessment.service import Scope, assessment_rows, month_span
             from linli.assessment.store import refresh_stale_facts
+            from linli.categories.models import Category
             from linli.extensions import db
             from linli.orgs.models import OrgKind
 
@@ -386,9 +387,12 @@ def main() -> int:
                 select(User).where(User.role == Role.OFFICER, User.username == "officer-0")
             )
             weeks = periods("week", date(2026, 9, 7), date(2026, 11, 29))
+            categories = {c.id: c for c in db.session.scalars(select(Category))}
             results["weekly demand series of a district"] = timed(
                 "weekly demand series of a district (12 weeks, by category and community)",
-                lambda: demand_series(officer, {"category", "org"}, OrgKind.COMMUNITY, weeks),
+                lambda: demand_series(
+                    officer, {"category", "org"}, OrgKind.COMMUNITY, weeks, categories
+                ),
                 "GROUP BY",
             )
             extra["whole demand answer of a district"] = timed(

@@ -20,10 +20,10 @@ from linli.cases.models import OPEN_STATES, Case, CaseSupport
 from linli.cases.scope import figures_area, in_figures_area, visible_cases
 from linli.categories.models import Category
 from linli.errors import abort
-from linli.escalation.calendar import SHANGHAI
 from linli.extensions import db
 from linli.orgs.models import Building, Household, Org, OrgKind
-from linli.periods import first_of_month, start_of_day
+from linli.orgs.service import levels_of_tree
+from linli.periods import first_of_month, shanghai_today, start_of_day
 from linli.routing.models import Provider
 from linli.routing.rules import open_loads
 from linli.routing.service import fits_case
@@ -103,7 +103,7 @@ def demand_figures(
 ) -> dict:
     """The demand analytics of `actor`'s figures area (403 for residents and providers)."""
     in_figures_area(actor)  # refuses residents and provider staff before anything else
-    first, last = resolve_range(granularity, first, last, today=now.astimezone(SHANGHAI).date())
+    first, last = resolve_range(granularity, first, last, today=shanghai_today(now))
     buckets = periods(granularity, first, last)
     categories = {c.id: c for c in db.session.scalars(select(Category))}
     open_cases = _open_cases(actor)
@@ -117,7 +117,7 @@ def demand_figures(
         "periods": [
             {"period": p.label, "starts_at": p.starts_at, "ends_at": p.ends_at} for p in buckets
         ],
-        "series": demand_series(actor, set(by), level, buckets),
+        "series": demand_series(actor, set(by), level, buckets, categories),
         **_supply(open_cases, communities, categories, now=now),
         "recurring_needs": _recurring(actor, end=buckets[-1].ends_at, categories=categories),
     }
@@ -136,7 +136,9 @@ def _at_level(case_org, kind: OrgKind):
 # --- series: cases and +1s per period × category × org ---------------------------------
 
 
-def demand_series(actor: User, by: set[str], level: OrgKind, buckets: list[Period]) -> list[dict]:
+def demand_series(
+    actor: User, by: set[str], level: OrgKind, buckets: list[Period], categories: dict
+) -> list[dict]:
     """Cases and +1s per period × category × org at `level`. Counted in SQL per case org
     (one range of the (org, created_at) index per org), folded to `level` here: the org
     tree is small, the cases are not."""
@@ -163,15 +165,10 @@ def demand_series(actor: User, by: set[str], level: OrgKind, buckets: list[Perio
         .group_by(*keys)
     ):
         counts[tuple(key)][1] = supporters
-    orgs = {o.id: o for o in db.session.scalars(select(Org))}
-    categories = {c.id: c for c in db.session.scalars(select(Category))}
-    at_level: dict[int, Org | None] = {}
-    for org_id in {org_id for _, _, org_id in counts}:
-        ids = orgs[org_id].ancestors_and_self_ids()
-        at_level[org_id] = next((orgs[i] for i in ids if orgs[i].kind is level), None)
+    levels = levels_of_tree()
     folded: dict = {}
     for (label, category_id, org_id), (cases, supporters) in counts.items():
-        org = at_level[org_id]
+        org = levels[org_id].get(level)
         if org is None:
             continue  # reported above the level asked for (no ancestor of that kind)
         key = (

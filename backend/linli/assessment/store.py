@@ -20,7 +20,7 @@ from linli.escalation.service import sla_durations
 from linli.extensions import db
 from linli.feedback.models import Rating, RatingChannel
 from linli.orgs.models import Org, OrgKind
-from linli.orgs.service import subtree_ids_query
+from linli.orgs.service import levels_of_tree, subtree_ids_query
 
 HELD, OPEN = "held", "open"  # spans: a provider holding the case; the case being open
 STALE = Case.facts_version.is_distinct_from(Case.version)
@@ -56,17 +56,17 @@ def stale_case_ids(root: Org | None = None, *, before: datetime | None = None, l
 
 def _places() -> dict[int, dict]:
     """org id → its community, street and district ids (None where it has none)."""
-    orgs = {o.id: o for o in db.session.execute(select(Org.id, Org.path, Org.kind))}
-    places = {}
-    for org_id, org in orgs.items():
-        ids = [int(part) for part in org.path.strip("/").split("/") if part]
-        kinds = {orgs[i].kind: i for i in ids if i in orgs}
-        places[org_id] = {
-            "community_id": kinds.get(OrgKind.COMMUNITY),
-            "street_id": kinds.get(OrgKind.STREET),
-            "district_id": kinds.get(OrgKind.DISTRICT),
+    return {
+        org_id: {
+            column: levels[kind].id if kind in levels else None
+            for column, kind in (
+                ("community_id", OrgKind.COMMUNITY),
+                ("street_id", OrgKind.STREET),
+                ("district_id", OrgKind.DISTRICT),
+            )
         }
-    return places
+        for org_id, levels in levels_of_tree().items()
+    }
 
 
 def refresh_facts(case_ids: list, places: dict | None = None) -> int:

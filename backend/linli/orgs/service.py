@@ -47,6 +47,16 @@ def org_at_level(org: Org, kind: OrgKind) -> Org | None:
     return db.session.scalar(select(Org).where(Org.id.in_(ids), Org.kind == kind))
 
 
+def levels_of_tree() -> dict[int, dict[OrgKind, Org]]:
+    """Every org's ancestors (itself included) by kind, from one read of the tree: for
+    figures that fold many cases onto a level (the tree is small, the cases are not)."""
+    orgs = {o.id: o for o in db.session.scalars(select(Org))}
+    return {
+        org_id: {orgs[i].kind: orgs[i] for i in org.ancestors_and_self_ids() if i in orgs}
+        for org_id, org in orgs.items()
+    }
+
+
 def add_building(grid: Org, name: str, household_labels: list[str]) -> Building:
     if grid.kind is not OrgKind.GRID:
         raise ValueError("buildings belong to grids")
