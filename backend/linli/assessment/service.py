@@ -269,8 +269,7 @@ def assessment_rows(
                 hours,
             )
 
-    orgs = {o.id: o for o in db.session.scalars(select(Org))}
-    units = _units(group_by, level, scope, set(tallies), orgs)
+    units = _units(group_by, level, scope, set(tallies))
     rows = [{"unit": unit_, **(tallies.get(unit_["id"]) or Tally()).figures()} for unit_ in units]
     rank_rows(rows)
     if scope.own_provider_id is not None:
@@ -313,19 +312,17 @@ def _medians(unit, settled) -> dict:
     return {key: statistics.median(values) for key, values in hours.items()}
 
 
-def _units(group_by: str, level: OrgKind, scope: Scope, keys: set, orgs: dict) -> list[dict]:
+def _units(group_by: str, level: OrgKind, scope: Scope, keys: set) -> list[dict]:
     """The units a table lists: every org of the level in the area and every active
     category (a unit without cases shows as such); providers with figures, and a provider's
     own row for its staff."""
     if group_by == ORG:
-        found = [
-            o
-            for o in orgs.values()
-            if o.kind is level and (scope.root is None or scope.root.contains(o))
-        ]
+        query = select(Org).where(Org.kind == level).order_by(Org.path)
+        if scope.root is not None:
+            query = query.where(Org.id.in_(subtree_ids_query(scope.root)))
         return [
             {"kind": ORG, "id": o.id, "name": o.name, "name_en": o.name_en or o.name}
-            for o in sorted(found, key=lambda o: o.path)
+            for o in db.session.scalars(query)
         ]
     if group_by == CATEGORY:
         categories = db.session.scalars(

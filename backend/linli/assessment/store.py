@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
+from linli.accounts.models import User
 from linli.assessment.facts import CYCLE_STARTS, EventRow, RatingRow, case_facts
 from linli.assessment.models import AssessmentFact
 from linli.cases.models import Case, CaseEvent, EventKind
@@ -37,6 +38,16 @@ FACT_EVENTS = (
     EventKind.ESCALATE,
     EventKind.CLOSE,
 )
+# Every row written in one INSERT has every column: a span's figures are blank.
+BLANK = {
+    "until": None,
+    "provider_id": None,
+    "on_time": False,
+    "resolved": False,
+    "satisfied": False,
+    "recorded": False,
+    "hours": None,
+}
 LEVEL_COLUMNS = {
     OrgKind.COMMUNITY: AssessmentFact.community_id,
     OrgKind.STREET: AssessmentFact.street_id,
@@ -130,20 +141,11 @@ def refresh_facts(case_ids: list, places: dict | None = None) -> int:
             "category_id": case.category_id,
             **places.get(case.org_id, {}),
         }
-        blank = {
-            "until": None,
-            "provider_id": None,
-            "on_time": False,
-            "resolved": False,
-            "satisfied": False,
-            "recorded": False,
-            "hours": None,
-        }
         for fact in found.facts:
             rows.append(
                 {
                     **common,
-                    **blank,
+                    **BLANK,
                     "kind": fact.kind,
                     "at": fact.at,
                     "provider_id": fact.provider_id,
@@ -158,7 +160,7 @@ def refresh_facts(case_ids: list, places: dict | None = None) -> int:
             rows.append(
                 {
                     **common,
-                    **blank,
+                    **BLANK,
                     "kind": HELD,
                     "at": since,
                     "until": until,
@@ -166,7 +168,7 @@ def refresh_facts(case_ids: list, places: dict | None = None) -> int:
                 }
             )
         for since, until in found.open_spans:
-            rows.append({**common, **blank, "kind": OPEN, "at": since, "until": until})
+            rows.append({**common, **BLANK, "kind": OPEN, "at": since, "until": until})
     db.session.execute(delete(AssessmentFact).where(AssessmentFact.case_id.in_(ids)))
     if rows:
         db.session.execute(insert(AssessmentFact.__table__), rows)
@@ -182,8 +184,6 @@ def refresh_facts(case_ids: list, places: dict | None = None) -> int:
 
 def select_actor_provider():
     """The provider of the staff member who acted (a correlated scalar: no join needed)."""
-    from linli.accounts.models import User
-
     return (
         select(User.provider_id)
         .where(User.id == CaseEvent.actor_id)
