@@ -19,11 +19,9 @@ the load when the database already holds it.
 """
 
 import argparse
-import json
 import random
 import sys
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -31,29 +29,13 @@ from sqlalchemy import event, select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from histories import CASE_COLUMNS, EVENT_COLUMNS, RATING_COLUMNS, Rows, history, write
 from sweep_bench import build_app, drop_database, ensure_database, small_city
 
 TARGET_MS = 500
 END = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)  # 1 December, midnight in Shanghai
 START = END - timedelta(days=365)
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat()
-
-
-def copy(conn, table: str, columns: list[str], rows) -> int:
-    """COPY rows (tuples, None for NULL) into table; returns the count."""
-    n = 0
-    with (
-        conn.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out,
-    ):
-        for row in rows:
-            out.write_row(row)
-            n += 1
-    return n
 
 
 def load(n_cases: int) -> dict:
@@ -97,190 +79,38 @@ def load(n_cases: int) -> dict:
     by_community = {p.coverage[0].id: p for p in providers[1:]}
     grid_community = {g.id: g.parent_id for g in grids}
 
-    cases, events, ratings = [], [], []
+    rows = Rows([], [], [])
     started = time.perf_counter()
     for i in range(n_cases):
-        created = START + timedelta(seconds=rng.uniform(0, 365 * 86400))
         grid = rng.choice(grids)
-        category = rng.choice(categories)
-        provider = by_community[grid_community[grid.id]] if rng.random() < 0.7 else city_provider
-        case_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-        accept_due, resolve_due = created + timedelta(hours=24), created + timedelta(days=7)
-        clock = {"accept_due_at": iso(accept_due), "resolve_due_at": iso(resolve_due)}
-        ev = [(created, "submit", None, {"channel": "app", "clock": clock}, None, "submitted")]
-        at = created + timedelta(minutes=rng.uniform(5, 120))
-        ev.append((at, "assign", None, {"provider_id": provider.id}, "submitted", "assigned"))
-        state = "assigned"
-        if rng.random() < 0.04:  # returned once, dispatched again
-            at += timedelta(hours=rng.uniform(1, 10))
-            ev.append((at, "return", staff[provider.id], {}, "assigned", "returned"))
-            ev.append(
-                (
-                    at,
-                    "accept_return",
-                    None,
-                    {"bounced_provider_id": provider.id},
-                    "returned",
-                    "submitted",
-                )
-            )
-            provider = city_provider
-            ev.append((at, "assign", None, {"provider_id": provider.id}, "submitted", "assigned"))
-        accepted = resolved = closed = None
-        if rng.random() < 0.97 and at < NOW:
-            accepted = at + timedelta(hours=rng.expovariate(1 / 10))
-            if accepted < NOW:
-                ev.append((accepted, "accept", staff[provider.id], {}, "assigned", "in_progress"))
-                state = "in_progress"
-            else:
-                accepted = None
-        if accepted and rng.random() < 0.95:
-            resolved = accepted + timedelta(hours=rng.expovariate(1 / 60))
-            if resolved < NOW:
-                ev.append((resolved, "resolve", staff[provider.id], {}, "in_progress", "resolved"))
-                state = "resolved"
-            else:
-                resolved = None
-        if accepted is None and accept_due < NOW:
-            ev.append(
-                (
-                    accept_due + timedelta(minutes=1),
-                    "escalate",
-                    None,
-                    {"reason": "accept_overdue", "from_level": "grid", "to_level": "community"},
-                    state,
-                    state,
-                )
-            )
-        if resolved is not None:
-            if rng.random() < 0.3 and resolved + timedelta(hours=30) < NOW:
-                rated_at = resolved + timedelta(hours=rng.uniform(1, 30))
-                stars = rng.choices([5, 4, 3, 2, 1], [50, 25, 12, 8, 5])[0]
-                ok = rng.random() < 0.92
-                ratings.append(
-                    (case_id, 1, resident.id, resident.id, "app", ok, stars, "", rated_at)
-                )
-                verdict = {"rating": {"resolved": ok, "stars": stars, "channel": "app"}}
-                ev.append((rated_at, "close", resident.id, verdict, "resolved", "closed"))
-                closed, state = rated_at, "closed"
-            elif resolved + timedelta(days=7) < NOW:
-                closed = resolved + timedelta(days=7, minutes=1)
-                ev.append((closed, "close", None, {"not_rated": True}, "resolved", "closed"))
-                state = "closed"
-        cases.append(
-            (
-                case_id,
-                f"B-{i:09d}",
-                category.id,
-                "基准诉求",
-                "基准",
-                grid.id,
-                "",
-                "normal",
-                "app",
-                resident.id,
-                "居民",
-                "",
-                resident.id,
-                state,
-                2,
-                "community" if accept_due < NOW and not accepted else "grid",
-                provider.id,
-                1,
-                accept_due,
-                resolve_due,
-                accepted,
-                False,
-                created,
-                ev[-1][0],
-                resolved,
-                closed,
-            )
+        community_provider = by_community[grid_community[grid.id]]
+        history(
+            rng,
+            f"B-{i:09d}",
+            created=START + timedelta(seconds=rng.uniform(0, 365 * 86400)),
+            now=NOW,
+            grid_id=grid.id,
+            category_id=rng.choice(categories).id,
+            provider_id=(community_provider if rng.random() < 0.7 else city_provider).id,
+            fallback_provider_id=city_provider.id,
+            staff_of=staff,
+            resident_id=resident.id,
+            into=rows,
         )
-        for at, kind, actor, data, before, after in ev:
-            events.append((case_id, at, actor, kind, before, after, "", True, json.dumps(data)))
     built = time.perf_counter() - started
 
-    raw = db.engine.raw_connection()
-    try:
-        conn = raw.driver_connection
-        started = time.perf_counter()
-        copy(
-            conn,
-            "cases",
-            [
-                "id",
-                "reference",
-                "category_id",
-                "title",
-                "description",
-                "org_id",
-                "address",
-                "priority",
-                "channel",
-                "reporter_id",
-                "reporter_name",
-                "reporter_phone",
-                "created_by_id",
-                "state",
-                "version",
-                "escalation_level",
-                "provider_id",
-                "cycle",
-                "accept_due_at",
-                "resolve_due_at",
-                "accepted_at",
-                "unmet_need",
-                "created_at",
-                "updated_at",
-                "resolved_at",
-                "closed_at",
-            ],
-            cases,
-        )
-        copy(
-            conn,
-            "case_events",
-            [
-                "case_id",
-                "at",
-                "actor_id",
-                "action",
-                "from_state",
-                "to_state",
-                "note",
-                "public",
-                "data",
-            ],
-            events,
-        )
-        copy(
-            conn,
-            "ratings",
-            [
-                "case_id",
-                "cycle",
-                "rater_id",
-                "recorded_by_id",
-                "channel",
-                "resolved",
-                "stars",
-                "comment",
-                "created_at",
-            ],
-            ratings,
-        )
-        conn.commit()
-        copied = time.perf_counter() - started
-    finally:
-        raw.close()
+    started = time.perf_counter()
+    write(db.engine, "cases", CASE_COLUMNS, rows.cases)
+    write(db.engine, "case_events", EVENT_COLUMNS, rows.events)
+    write(db.engine, "ratings", RATING_COLUMNS, rows.ratings)
+    copied = time.perf_counter() - started
     with db.engine.connect() as c:
         c.execute(text("ANALYZE"))
         c.commit()
     return {
-        "cases": len(cases),
-        "events": len(events),
-        "ratings": len(ratings),
+        "cases": len(rows.cases),
+        "events": len(rows.events),
+        "ratings": len(rows.ratings),
         "built_s": built,
         "copy_s": copied,
     }
