@@ -1,5 +1,7 @@
+from contextvars import ContextVar
+
 from flask import url_for
-from flask_jwt_extended import current_user
+from flask_jwt_extended import get_current_user
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
@@ -109,6 +111,12 @@ class RatingOut(Schema):
     created_at = fields.DateTime()
 
 
+# Who is looking, for the length of one dump: a page of cases asks it for every field of
+# every row, and each lookup of the request's user through flask-jwt-extended costs. A
+# context variable, not the schema instance: one instance serves every request and thread.
+_dumping_for: ContextVar[object | None] = ContextVar("linli_dumping_for", default=None)
+
+
 class ActorAware:
     """An output schema whose content depends on who asks (the request's user by default)."""
 
@@ -118,7 +126,14 @@ class ActorAware:
 
     @property
     def actor(self):
-        return self._actor or current_user
+        return self._actor or _dumping_for.get() or get_current_user()
+
+    def dump(self, obj, *, many=None):
+        token = _dumping_for.set(self.actor)
+        try:
+            return super().dump(obj, many=many)
+        finally:
+            _dumping_for.reset(token)
 
 
 @output
