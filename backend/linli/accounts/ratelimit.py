@@ -44,11 +44,11 @@ class DatabaseStorage(Storage):
     def _engine():
         from linli.extensions import db
 
-        # The limiter runs before a view or after it, when the request's session holds nothing
-        # it still needs (uncommitted work is rolled back at teardown anyway). Ending its
-        # transaction first matters on SQLite: a write request's session holds the write lock,
-        # which this storage's own connection would otherwise wait for.
-        if has_request_context():
+        # SQLite: a write request's session holds the write lock, which this storage's own
+        # connection would wait for; the limiter runs before a view or after it, when the
+        # session holds nothing it still needs, so its transaction ends first. PostgreSQL
+        # locks rows, not the database: the session (and the objects it holds) is left alone.
+        if has_request_context() and db.engine.dialect.name == "sqlite":
             db.session.rollback()
         return db.engine
 

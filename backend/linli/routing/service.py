@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from linli.accounts.models import Role, User
 from linli.audit.service import describe, record_change
@@ -67,7 +68,13 @@ def create_provider(
 
 def providers_covering(category: Category | None, org: Org | None) -> list[Provider]:
     """Active providers serving `category` whose coverage includes `org` (either filter optional)."""
-    query = select(Provider).where(Provider.active.is_(True)).order_by(Provider.name, Provider.id)
+    # Their coverage comes along: routing ranks each candidate by it (one statement, not one each).
+    query = (
+        select(Provider)
+        .where(Provider.active.is_(True))
+        .options(selectinload(Provider.coverage))
+        .order_by(Provider.name, Provider.id)
+    )
     if category is not None:
         query = query.where(
             Provider.id.in_(
