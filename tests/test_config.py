@@ -85,6 +85,31 @@ def test_database_url_comes_from_the_environment(env):
     assert load_config()["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://linli@db:5432/linli"
 
 
+def test_postgresql_pool_and_prepared_statements_come_from_the_environment(env):
+    env(DATABASE_URL="postgresql+psycopg://linli@db:5432/linli")
+    assert load_config()["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True,
+        "pool_size": 4,
+        "max_overflow": 4,
+        "connect_args": {"prepare_threshold": 5},
+    }
+
+    env(DB_POOL_SIZE="2", DB_MAX_OVERFLOW="0", DB_PREPARE_THRESHOLD="0")  # behind PgBouncer
+    options = load_config()["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert (options["pool_size"], options["max_overflow"]) == (2, 0)
+    assert options["connect_args"] == {"prepare_threshold": None}  # psycopg: never prepare
+
+
+def test_sqlite_gets_no_server_pool_settings(env):
+    assert load_config()["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
+def test_a_pool_size_that_is_not_a_number_is_refused(env):
+    env(DATABASE_URL="postgresql+psycopg://linli@db:5432/linli", DB_POOL_SIZE="many")
+    with pytest.raises(ConfigError, match="LINLI_DB_POOL_SIZE"):
+        load_config()
+
+
 @pytest.mark.parametrize("value", ["staging", "prod", "Production", "test"])
 def test_unknown_environment_is_refused(env, value):
     env(ENV=value)
