@@ -250,7 +250,7 @@ def scenario_files(folder: Path, city: City, now: datetime) -> dict[str, tuple[s
         worker = token(city.worker_of[grid])
         for household in city.households_of[grid][:3]:
             visit = {"id": "{uuid}", "household_id": household, "visited_at": now.isoformat()}
-            lines["sync"].append(f"POST\t/api/v1/rounds\t{worker}\t{json.dumps(visit)}")
+            lines["sync"].append(f"POST\t/api/v1/visits\t{worker}\t{json.dumps(visit)}")
         behalf = {"household_id": city.households_of[grid][3], "channel": "grid_visit"}
         behalf["on_behalf_of"] = {"resident_id": city.residents_of[grid][-1]}
         lines["sync"].append(f"POST\t/api/v1/cases\t{worker}\t{report(grid, behalf)}")
@@ -368,8 +368,10 @@ def statements_of(app, lines: Path) -> int:
         with app.test_client() as client:
             headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": fresh}
             data = body.replace("{uuid}", fresh).encode() if method == "POST" else None
-            client.open(path, method=method, data=data, headers=headers,
-                        content_type="application/json")  # fmt: skip
+            answer = client.open(path, method=method, data=data, headers=headers,
+                                 content_type="application/json")  # fmt: skip
+            if answer.status_code >= 400:
+                raise RuntimeError(f"{method} {path}: {answer.status_code} {answer.get_data()}")
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return len(seen)

@@ -61,17 +61,30 @@ SIMILAR_AT_LEAST = 0.1  # less alike than this to what is being typed: not offer
 
 
 def next_reference(now: datetime) -> str:
-    """LL-<year>-<6-digit sequence>, from a per-year counter row (atomic on both databases)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ReferenceCounter)
-    db.session.execute(insert.values(year=now.year, last=0).on_conflict_do_nothing())
-    number = db.session.scalar(
+    """LL-<year>-<6-digit sequence>, from a per-year counter row (atomic on both databases).
+
+    On PostgreSQL the counter moves in a short transaction of its own: every report updates
+    the year's one row, and holding its lock until the report commits would queue each report
+    behind the one before (a number taken by a report that then fails stays unused). SQLite
+    lets one writer in at a time anyway, and the request's transaction holds that lock."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return _reference(now.year, _count_up(db.session, sqlite.insert, now.year))
+    with db.engine.begin() as conn:
+        return _reference(now.year, _count_up(conn, postgresql.insert, now.year))
+
+
+def _count_up(executor, insert, year: int) -> int:
+    executor.execute(insert(ReferenceCounter).values(year=year, last=0).on_conflict_do_nothing())
+    return executor.scalar(
         update(ReferenceCounter)
-        .where(ReferenceCounter.year == now.year)
+        .where(ReferenceCounter.year == year)
         .values(last=ReferenceCounter.last + 1)
         .returning(ReferenceCounter.last)
     )
-    return f"LL-{now.year}-{number:06d}"
+
+
+def _reference(year: int, number: int) -> str:
+    return f"LL-{year}-{number:06d}"
 
 
 def _check_household(household_id: int, org: Org) -> None:
