@@ -8,7 +8,7 @@ from limits import parse_many
 from sqlalchemy import select
 
 from linli.accounts.models import Role, User
-from linli.accounts.permissions import org_in_scope, require_role
+from linli.accounts.permissions import require_role
 from linli.audit.service import describe, record_change
 from linli.errors import abort
 from linli.extensions import db
@@ -30,7 +30,8 @@ def _community_in_scope(actor: User | None, community_id: int) -> Org:
     community = db.session.get(Org, community_id)
     if community is None or community.kind is not OrgKind.COMMUNITY:
         abort(422, "no such community", errors={"community_id": ["no such community"]})
-    if actor is not None and not org_in_scope(actor, community):
+    # An admin's area is their org's subtree (the key list below reads the same).
+    if actor is not None and not actor.org.contains(community):
         abort(
             422,
             "that community is outside your area",
