@@ -127,6 +127,7 @@ def test_a_revoked_key_opens_nothing(client, world, post_request, issued):
     [
         ({"service_code": None}, "service_code"),
         ({"address_string": None}, "location"),
+        ({"address_string": "  "}, "location"),
         ({"address_string": None, "lat": "39.9"}, "long"),
         ({"lat": "91", "long": "116"}, "lat"),
         ({"service_code": "no_such"}, "service_code"),
@@ -285,3 +286,16 @@ def test_each_key_has_its_own_rate_limit(client, world, post_request):
     assert answers == [201, 201, 429]
     assert post_request().status_code == 201  # the first key counts on its own
     assert row.rate_limit == "2 per hour"
+
+
+def test_a_page_of_requests_costs_the_same_statements_however_many_it_holds(
+    client, world, post_request, statements
+):
+    post_request()
+    one = statements(lambda: client.get(f"{V2}/requests.json"))
+    for _ in range(4):
+        post_request(media_url="https://img.example.org/x.jpg")
+    five = statements(lambda: client.get(f"{V2}/requests.json"))
+
+    assert len(client.get(f"{V2}/requests.json").get_json()) == 5
+    assert five == one

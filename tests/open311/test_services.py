@@ -109,3 +109,10 @@ def test_discovery_names_this_endpoint_in_both_formats(client, world):
 def test_an_unknown_format_or_path_is_no_app_shell(client, world):
     assert client.get(f"{V2}/services.csv").status_code == 404
     assert client.get(f"{V2}/nothing.json").status_code == 404
+
+
+def test_answers_are_data_that_no_browser_runs(client, world):
+    response = client.get(f"{V2}/services.xml")
+
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

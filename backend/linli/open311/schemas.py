@@ -49,7 +49,8 @@ class RequestCreate(Schema):
     def _located(self, data, **_kwargs):
         if ("lat" in data) != ("long" in data):
             raise ValidationError("send both lat and long", "lat" if "lat" not in data else "long")
-        if not ({"lat", "address_string", "address_id"} & data.keys()):
+        named = {k for k in ("address_string", "address_id") if (data.get(k) or "").strip()}
+        if "lat" not in data and not named:
             raise ValidationError("lat and long, address_string or address_id", "location")
 
 
