@@ -16,6 +16,13 @@ def test_existing_cases_keep_their_channel_and_open311_is_now_one(tmp_path):
         with app.app_context():
             with db.engine.begin() as conn:
                 insert_one_case(conn)
+                # Rows that refer to the case: the rebuilt table must keep them valid.
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO case_events (case_id, at, action, note, public, data) "
+                        f"VALUES ('{ONE_CASE_ID}', '2026-01-01 00:00:00', 'submit', '', 1, '{{}}')"
+                    )
+                )
                 with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
                     conn.execute(sa.text("UPDATE cases SET channel = 'open311'"))
             command.upgrade(config, "head")
@@ -29,6 +36,10 @@ def test_existing_cases_keep_their_channel_and_open311_is_now_one(tmp_path):
                 with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
                     conn.execute(sa.text("UPDATE cases SET channel = 'fax'"))
                 assert conn.execute(sa.text("SELECT count(*) FROM open311_keys")).scalar() == 0
+                assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+                assert conn.execute(sa.text("SELECT case_id FROM case_events")).scalar() == (
+                    ONE_CASE_ID
+                )
 
             # Down again only without Open311 cases.
             with pytest.raises(RuntimeError):

@@ -281,9 +281,11 @@ def test_each_key_has_its_own_rate_limit(client, world, post_request):
     )
     form = {"api_key": other_key, "service_code": "other", "address_string": "x"}
 
-    answers = [client.post(f"{V2}/requests.json", data=form).status_code for _ in range(3)]
+    answers = [client.post(f"{V2}/requests.json", data=form) for _ in range(3)]
 
-    assert answers == [201, 201, 429]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert answers[2].get_json()[0]["code"] == 429
+    assert answers[0].get_json()[0]["service_notice"] == "待派单"
     assert post_request().status_code == 201  # the first key counts on its own
     assert row.rate_limit == "2 per hour"
 
@@ -299,3 +301,18 @@ def test_a_page_of_requests_costs_the_same_statements_however_many_it_holds(
 
     assert len(client.get(f"{V2}/requests.json").get_json()) == 5
     assert five == one
+
+
+def test_no_one_claims_the_open311_channel_in_the_app(client, auth, world):
+    body = {
+        "category": "other",
+        "title": "冒充",
+        "description": "d",
+        "org_id": world.grid_a1.id,
+        "channel": "open311",
+    }
+    for user in (world.dispatcher_a, world.admin, world.grid_worker_a1, world.resident_a):
+        response = client.post("/api/v1/cases", headers=auth(user), json=body)
+
+        assert response.status_code == 422, (user.role, response.get_json())
+        assert "channel" in response.get_json()["errors"]

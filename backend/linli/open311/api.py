@@ -116,7 +116,7 @@ def post_request(fmt):
         if match:
             attributes.setdefault(match.group(1), []).extend(values)
     data = _load(RequestCreate(), request.form)
-    answer = service.file_request(key, data, attributes, now=utcnow())
+    answer = service.file_request(key, data, attributes, locale=_locale(), now=utcnow())
     return _answer(fmt, "service_requests", [answer], 201)
 
 

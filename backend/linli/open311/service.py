@@ -197,7 +197,9 @@ def _reporter_name(first: str, last: str) -> str:
     return " ".join(part for part in (first, last) if part)
 
 
-def file_request(key: Open311Key, data: dict, attributes: dict, *, now: datetime) -> dict:
+def file_request(
+    key: Open311Key, data: dict, attributes: dict, *, locale: str, now: datetime
+) -> dict:
     """A client app's report (its key already checked): a new case in the key's community.
 
     The contact details go to the case's reporter fields (for the handlers only; an email
@@ -232,7 +234,11 @@ def file_request(key: Open311Key, data: dict, attributes: dict, *, now: datetime
         submitted=submitted,
         now=now,
     )
-    return {"service_request_id": case.reference, "service_notice": None, "account_id": None}
+    return {
+        "service_request_id": case.reference,
+        "service_notice": _pick(STATUS_NOTICE[case.state], locale),
+        "account_id": None,
+    }
 
 
 def _active_category_or_400(code: str) -> Category:

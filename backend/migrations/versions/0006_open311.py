@@ -7,7 +7,8 @@ Create Date: 2026-12-04 03:30:00
 open311_keys holds each client app's key (its SHA-256 digest only), the account that files
 its cases, the community its reports go to and its rate limit. cases.channel gains
 "open311". The channel is a CHECK constraint on both databases (no native enum), so the
-constraint is replaced; batch mode rebuilds the table on SQLite.
+constraint is replaced; batch mode rebuilds the table on SQLite (with foreign keys off
+while it does, see env.py).
 """
 
 import sqlalchemy as sa
