@@ -56,6 +56,8 @@ def register_blueprints(app: Flask) -> None:
     from linli.feedback.api import blp as feedback_blp
     from linli.feedback.api import reviews_blp
     from linli.notifications.api import blp as notifications_blp
+    from linli.open311.api import blp as open311_blp
+    from linli.open311.api import keys_blp as open311_keys_blp
     from linli.orgs.api import blp as orgs_blp
     from linli.rounds.api import blp as rounds_blp
     from linli.routing.api import blp as providers_blp
@@ -79,9 +81,11 @@ def register_blueprints(app: Flask) -> None:
         audit_blp,
         assessment_blp,
         analytics_blp,
+        open311_keys_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     app.register_blueprint(docs_blp)
+    app.register_blueprint(open311_blp)
     app.register_blueprint(web_blp)
 
 

@@ -8,9 +8,10 @@ def register_domain_commands(app: Flask) -> None:
     from linli.accounts.cli import accounts_cli
     from linli.demo.cli import demo_cli
     from linli.escalation.cli import escalation_cli, scheduler
+    from linli.open311.cli import open311_cli
     from linli.routing.cli import providers_cli
 
-    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, providers_cli):
+    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, providers_cli, open311_cli):
         app.cli.add_command(command)
 
 

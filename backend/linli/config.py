@@ -131,6 +131,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REPORT_LIMIT_PER_RESIDENT": _env(
             "LINLI_REPORT_LIMIT_PER_RESIDENT", "10 per hour;30 per day"
         ),
+        # Open311 discovery: whom to ask about the API, and where client apps ask for a key.
+        "OPEN311_CONTACT": _env("LINLI_OPEN311_CONTACT", ""),
+        "OPEN311_KEY_SERVICE": _env("LINLI_OPEN311_KEY_SERVICE", ""),
         # How long a resolved case waits for the resident's rating before the sweep closes
         # it as not rated, and how long after closing the reporter may appeal (days).
         "RATING_WINDOW_DAYS": _days("LINLI_RATING_WINDOW_DAYS", 7),

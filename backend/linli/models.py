@@ -9,6 +9,7 @@ from linli.escalation.models import Escalation, SlaPolicy
 from linli.feedback.models import Rating
 from linli.idempotency import IdempotencyRecord
 from linli.notifications.models import Notification
+from linli.open311.models import Open311Key
 from linli.orgs.models import Building, Household, Org
 from linli.rounds.models import Visit
 from linli.routing.models import CoTask, Provider
@@ -28,6 +29,7 @@ __all__ = [
     "Household",
     "IdempotencyRecord",
     "Notification",
+    "Open311Key",
     "Org",
     "Provider",
     "Rating",

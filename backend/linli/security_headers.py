@@ -65,7 +65,7 @@ def _policy(response: Response) -> str:
         # The page embeds the docs' settings in its script: hash what was rendered.
         html = response.get_data(as_text=True)
         return DOCS_CSP.format(script_hashes=_script_hashes(html))
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/open311/")):
         return API_CSP
     return APP_CSP
 

@@ -7,9 +7,10 @@ from werkzeug.routing import PathConverter
 
 
 class NotApiPath(PathConverter):
-    """Any path outside /api/: unknown API URLs get an honest 404 (or 405), never the app shell."""
+    """Any path outside /api/ and /open311/: unknown API URLs get an honest 404 (or 405),
+    never the app shell."""
 
-    regex = r"(?!api(?:/|$))[^/].*?"
+    regex = r"(?!(?:api|open311)(?:/|$))[^/].*?"
 
 
 blp = Blueprint("web", __name__)

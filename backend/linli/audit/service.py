@@ -11,6 +11,7 @@ from linli.audit.models import AuditAction, AuditRecord
 from linli.categories.models import Category
 from linli.escalation.models import SlaPolicy
 from linli.extensions import db
+from linli.open311.models import Open311Key
 from linli.routing.models import Provider
 
 
@@ -34,6 +35,17 @@ DESCRIBE = {
             "active": p.active,
             "categories": sorted(c.code for c in p.categories),
             "coverage": sorted(o.id for o in p.coverage),
+        },
+    ),
+    # Never the key nor its digest.
+    Open311Key: (
+        "open311_key",
+        lambda k: {
+            "name": k.name,
+            "community_id": k.community_id,
+            "rate_limit": k.rate_limit,
+            "account_id": k.account_id,
+            "revoked": k.revoked_at is not None,
         },
     ),
     SlaPolicy: (

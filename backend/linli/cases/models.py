@@ -37,6 +37,7 @@ class Channel(enum.StrEnum):
     GRID_VISIT = "grid_visit"
     HOTLINE = "hotline"
     SELF_ORG = "self_org"
+    OPEN311 = "open311"  # a client app, through the GeoReport v2 API (open311/)
 
 
 class EventKind(enum.StrEnum):

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select, true
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import org_in_scope
-from linli.cases.models import Case, CaseEvent, CaseSupport
+from linli.cases.models import Case, CaseEvent, CaseSupport, Channel
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Org, OrgKind
@@ -120,6 +120,38 @@ def get_case_for(actor: User, case_id: uuid.UUID, *, least: CaseView = CaseView.
 def _at_least(view: CaseView, least: CaseView) -> bool:
     order = (CaseView.PUBLIC, CaseView.OVERSIGHT, CaseView.HANDLING)
     return order.index(view) >= order.index(least)
+
+
+# --- an anonymous reader (Open311) ---------------------------------------------------------
+
+
+def public_cases():
+    """SELECT of the cases anyone may read, as the notice board shows them (PUBLIC view):
+    every case. Which of their fields and events: `public_field_visible`, `public_events`."""
+    return select(Case)
+
+
+# What a client app posted to a public API (GeoReport requests are public by design) is public
+# for its own cases; of the other channels' cases a reader gets the notice board only.
+OPEN311_PUBLISHED_FIELDS = frozenset({"description", "address", "lat", "lon", "media_url"})
+
+
+def public_field_visible(case: Case, field: str) -> bool:
+    """Whether an anonymous reader sees `field` of `case`; never the reporter."""
+    if field == "reporter":
+        return False
+    if case.channel is Channel.OPEN311 and field in OPEN311_PUBLISHED_FIELDS:
+        return True
+    return field not in PRIVATE_CASE_FIELDS | OPEN311_PUBLISHED_FIELDS
+
+
+def public_events(case_ids):
+    """SELECT of the public timeline events of these cases, in order."""
+    return (
+        select(CaseEvent)
+        .where(CaseEvent.case_id.in_(case_ids), CaseEvent.public.is_(True))
+        .order_by(CaseEvent.case_id, CaseEvent.at, CaseEvent.id)
+    )
 
 
 # --- which fields -------------------------------------------------------------------------

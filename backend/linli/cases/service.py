@@ -50,6 +50,8 @@ CHANNELS_BY_ROLE = {
     Role.RESIDENT: (Channel.APP, Channel.SELF_ORG),
     Role.GRID_WORKER: (Channel.GRID_VISIT, Channel.APP, Channel.HOTLINE),
 }
+# Other staff take any channel but Open311's, which only a client app's key files through.
+STAFF_CHANNELS = tuple(c for c in Channel if c is not Channel.OPEN311)
 DEFAULT_CHANNEL = {Role.RESIDENT: Channel.APP, Role.GRID_WORKER: Channel.GRID_VISIT}
 SIMILAR_WINDOW = timedelta(days=30)
 SIMILAR_CANDIDATES = 50  # the most recent of the category nearby, ranked by likeness
@@ -155,7 +157,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
             errors={"household_id": ["not for residents"]},
         )
     channel = data.get("channel") or DEFAULT_CHANNEL.get(actor.role, Channel.HOTLINE)
-    if channel not in CHANNELS_BY_ROLE.get(actor.role, tuple(Channel)):
+    if channel not in CHANNELS_BY_ROLE.get(actor.role, STAFF_CHANNELS):
         abort(
             422,
             f"a {actor.role} cannot report through {channel}",
@@ -164,8 +166,53 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
     if data.get("household_id") is not None:
         _check_household(data["household_id"], org)
 
+    case = _file_case(
+        actor,
+        data,
+        case_id=client_id,
+        category=category,
+        org=org,
+        channel=channel,
+        reporter=_reporter_fields(actor, data.get("on_behalf_of")),
+        now=now,
+    )
+    return case, True
+
+
+def report_through_open311(
+    client: User, data: dict, *, org: Org, reporter: dict, submitted: dict, now: datetime
+) -> Case:
+    """A report an Open311 client app passes on, filed by the app's account in `org` (the
+    place its key names) for the person the app names (`reporter`: for the handlers only).
+    `submitted` is what else the app sent (media link, attributes), kept on the first event."""
+    return _file_case(
+        client,
+        data,
+        case_id=None,
+        category=category_by_code(data["category"], field="service_code"),
+        org=org,
+        channel=Channel.OPEN311,
+        reporter=reporter,
+        now=now,
+        submitted=submitted,
+    )
+
+
+def _file_case(
+    actor: User,
+    data: dict,
+    *,
+    case_id: uuid.UUID | None,
+    category,
+    org: Org,
+    channel: Channel,
+    reporter: dict,
+    now: datetime,
+    submitted: dict | None = None,
+) -> Case:
+    """The new case, its clocks, its first event and its routing, committed: every channel's."""
     case = Case(
-        id=client_id or uuid.uuid4(),
+        id=case_id or uuid.uuid4(),
         reference=next_reference(now),
         category=category,
         title=data["title"].strip(),
@@ -182,7 +229,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         escalation_level=org.kind,
         created_at=now,
         updated_at=now,
-        **_reporter_fields(actor, data.get("on_behalf_of")),
+        **reporter,
     )
     start_cycle_clocks(case, now)
     db.session.add(case)
@@ -193,12 +240,12 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         now=now,
         public=True,
         from_state=None,
-        data={"channel": channel.value, "clock": cycle_clock(case)},
+        data={"channel": channel.value, "clock": cycle_clock(case), **(submitted or {})},
     )
     db.session.flush()
     route_case(case, now=now)
     db.session.commit()
-    return case, True
+    return case
 
 
 # --- reading ------------------------------------------------------------------------------

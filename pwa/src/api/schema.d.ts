@@ -1635,7 +1635,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: number;
-                    object_type?: "provider" | "sla_policy" | "category" | "user";
+                    object_type?: "provider" | "sla_policy" | "category" | "user" | "open311_key";
                     object_id?: string;
                 };
                 header?: never;
@@ -1822,6 +1822,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/open311-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The keys of the caller's area, revoked ones too (admins). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KeyOut"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /**
+         * Issue a key for a client app (admins, for a community of their area); the key is in
+         *     this answer only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["KeyCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KeyIssued"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open311-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key: it opens nothing from now on (admins). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KeyOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1990,7 +2100,7 @@ export interface components {
             /** @enum {unknown} */
             priority?: "normal" | "urgent";
             /** @enum {unknown} */
-            channel?: "app" | "grid_visit" | "hotline" | "self_org";
+            channel?: "app" | "grid_visit" | "hotline" | "self_org" | "open311";
             household_id?: number | null;
             on_behalf_of?: components["schemas"]["OnBehalfOfIn"] | null;
         };
@@ -2051,7 +2161,7 @@ export interface components {
             /** @enum {unknown} */
             priority: "normal" | "urgent";
             /** @enum {unknown} */
-            channel: "app" | "grid_visit" | "hotline" | "self_org";
+            channel: "app" | "grid_visit" | "hotline" | "self_org" | "open311";
             /** @enum {unknown} */
             state: "submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected";
             version: number;
@@ -2517,6 +2627,35 @@ export interface components {
             supply_vs_demand: components["schemas"]["SupplyRow"][];
             /** @description Candidates for acting before complaints: the same need again and again at one place; most cases first */
             recurring_needs: components["schemas"]["RecurringRow"][];
+        };
+        KeyCreate: {
+            name: string;
+            /** @description Where the app's reports go (a community) */
+            community_id: number;
+            /** @description flask-limiter notation; default 60 per minute;1000 per day */
+            rate_limit?: string;
+        };
+        KeyIssued: {
+            id: number;
+            name: string;
+            community_id: number;
+            rate_limit: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @description The key itself: shown this once, never stored in clear */
+            api_key: string;
+        };
+        KeyOut: {
+            id: number;
+            name: string;
+            community_id: number;
+            rate_limit: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            revoked_at: string | null;
         };
     };
     responses: {
