@@ -352,18 +352,19 @@ def drive(url: str, lines: Path, seconds: int, connections: int) -> dict:
     return figures
 
 
-def statements_of(app, lines: Path) -> int:
-    """SQL statements that the scenario's first request costs, counted in this process."""
+def statements_of(app, lines: Path) -> list[tuple[str, object]]:
+    """The SQL statements (with parameters) that the scenario's first request costs, run in
+    this process."""
     from linli.extensions import db
 
     method, path, token, body = lines.read_text().splitlines()[0].split("\t")
     fresh = str(uuid.uuid4())
     seen = []
 
-    def count(*_args):
-        seen.append(1)
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        seen.append((statement, parameters))
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    event.listen(db.engine, "before_cursor_execute", keep)
     try:
         with app.test_client() as client:
             headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": fresh}
@@ -373,8 +374,31 @@ def statements_of(app, lines: Path) -> int:
             if answer.status_code >= 400:
                 raise RuntimeError(f"{method} {path}: {answer.status_code} {answer.get_data()}")
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(seen)
+        event.remove(db.engine, "before_cursor_execute", keep)
+    return seen
+
+
+def explain_lists(app, files: dict) -> None:
+    """PostgreSQL's plan of the main statement of each list and read: what index it takes."""
+    from linli.extensions import db
+
+    for name, file, kind, _where in SCENARIOS:
+        if kind != "read":
+            continue
+        statements = statements_of(app, files[file])
+        statement, parameters = next(
+            (s, p) for s, p in reversed(statements) if s.lstrip().startswith("SELECT") and
+            "FROM cases" in s
+        )  # fmt: skip
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            plan = [row[0] for row in cursor.fetchall()]
+        finally:
+            raw.close()
+        print(f"\n{name}: the plan of its cases query")
+        print("\n".join("    " + line for line in plan if "Scan" in line or "Time" in line))
 
 
 def run_size(app, env, files, folder, args, size) -> dict:
@@ -388,7 +412,7 @@ def run_size(app, env, files, folder, args, size) -> dict:
         for name, file, kind, where in SCENARIOS:
             server = ceiling if where == "ceiling" else linli
             figures = drive(server.url, files[file], args.duration, args.connections)
-            figures["statements"] = statements_of(app, files[file]) if where == "linli" else 0
+            figures["statements"] = len(statements_of(app, files[file])) if where == "linli" else 0
             figures["kind"] = kind
             results[name] = figures
         results["memory"] = linli.peak_memory_mb()
@@ -479,6 +503,8 @@ def main() -> int:
                 by_size[size] = results
                 misses += print_size(size, results)
             compare_sizes(by_size, sizes, misses)
+            if backend == "postgresql":
+                explain_lists(app, files)
             for setting in filter(None, args.settings.split(",")):
                 workers, threads = setting.split("x")
                 tried = {**env, "LINLI_WORKERS": workers, "LINLI_THREADS": threads}
@@ -488,7 +514,8 @@ def main() -> int:
                 print_size(sizes[-1], results)
     finally:
         if backend == "postgresql" and not args.keep:
-            db.engine.dispose()
+            with app.app_context():
+                db.engine.dispose()
             drop_database(url)
     print("\ntargets missed:" if misses else "\nall targets met")
     for miss in misses:
