@@ -57,13 +57,13 @@ def plan(actor: User, rows: list[SheetRow]) -> SheetPlan:
         if kind is None and cells["type"]:
             row.refuse("unknown_type", "type")
         wanted = split_list(cells["categories"])
-        unknown = [c for c in wanted if c not in category_of]
-        if unknown:
-            row.refuse("unknown_category", "categories", values=unknown)
+        unknown_categories = [c for c in wanted if c not in category_of]
+        if unknown_categories:
+            row.refuse("unknown_category", "categories", values=unknown_categories)
         coverage_codes = split_list(cells["coverage"])
-        unknown = [c for c in coverage_codes if c not in orgs]
-        if unknown:
-            row.refuse("unknown_org", "coverage", values=unknown)
+        unknown_orgs = [c for c in coverage_codes if c not in orgs]
+        if unknown_orgs:
+            row.refuse("unknown_org", "coverage", values=unknown_orgs)
         outside = [c for c in coverage_codes if c in orgs and not org_in_scope(actor, orgs[c])]
         if outside:
             row.refuse("outside_area", "coverage", values=outside)
@@ -74,7 +74,7 @@ def plan(actor: User, rows: list[SheetRow]) -> SheetPlan:
             "name": cells["name"],
             "type": kind,
             "categories": list(
-                {category_of[c].id: category_of[c] for c in wanted if c not in unknown}.values()
+                {category_of[c].id: category_of[c] for c in wanted if c in category_of}.values()
             ),
             "coverage": [orgs[c] for c in coverage_codes if c in orgs],
             "capacity": capacity,
