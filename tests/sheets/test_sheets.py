@@ -417,3 +417,28 @@ def test_a_households_file_costs_the_same_statements_for_10_rows_as_for_100(
     assert cost(10, "plan") == cost(100, "plan")
     assert cost(10, "import") == cost(100, "import")
     assert db.session.scalar(select(func.count()).select_from(Household)) == 2
+
+
+def test_an_account_created_meanwhile_makes_the_import_a_409_writing_nothing(
+    send, world, monkeypatch
+):
+    from linli.sheets.kinds import users
+
+    planned = users.plan
+
+    def plan_then_someone_else_creates_wang(actor, rows):
+        sheet = planned(actor, rows)
+        make_user("wang", Role.DISPATCHER, world.community_a)  # another admin, just now
+        return sheet
+
+    monkeypatch.setattr(users, "plan", plan_then_someone_else_creates_wang)
+    rows = [
+        ["wang", "王网格员", "", "网格员", "t-ca-2", ""],
+        ["li", "李", "", "网格员", "t-ca-2", ""],
+    ]
+
+    response = send("users", xlsx("users", rows), "import")
+
+    assert assert_problem(response, 409)["type"].endswith("/sheet-conflict")
+    settle()
+    assert count(User, User.username.in_(["wang", "li"])) == 0

@@ -75,6 +75,7 @@ def plan(files, kind):
     schema=SheetRefusedProblem,
     description="Rows were refused (all listed) or the file is unreadable; nothing was written",
 )
+@blp.alt_response(409, description="The data changed while importing: nothing was written")
 def import_sheet(files, kind):
     """Import the file all or nothing: exactly what its dry run says."""
     parsed = service.kind_or_404(kind)

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
 from linli.errors import PROBLEM_BASE, abort
@@ -63,8 +65,17 @@ def import_sheet(actor: User, kind: SheetKind, data: bytes, *, now: datetime) ->
     sheet = plan_sheet(actor, kind, data)
     if sheet.refused_rows:
         raise SheetRefused(sheet)
-    KINDS[kind].apply(actor, sheet, now=now)
-    db.session.commit()
+    try:
+        KINDS[kind].apply(actor, sheet, now=now)
+        db.session.commit()
+    except IntegrityError:
+        # Someone else created the same code, username or name since the plan was read.
+        db.session.rollback()
+        abort(
+            409,
+            "the data changed while importing; nothing was imported, run the dry run again",
+            type_=PROBLEM_BASE + "sheet-conflict",
+        )
     return sheet
 
 

@@ -2002,6 +2002,15 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
+                /** @description The data changed while importing: nothing was written */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rows were refused (all listed) or the file is unreadable; nothing was written */
                 422: {
                     headers: {

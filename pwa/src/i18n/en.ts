@@ -667,6 +667,7 @@ export const en: Messages = {
   'sheets.problem.out_of_range': 'Must be a whole number from {min} to {max}',
   'sheets.problem.other': 'This row cannot be imported',
   'sheets.file.not_a_spreadsheet': 'This file cannot be read: choose an XLSX file, or a CSV in UTF-8 or GBK.',
+  'sheets.conflict': 'The data changed while importing; nothing was written. Choose the file again for a new dry run.',
   'sheets.file.empty': 'The file is empty.',
   'sheets.file.no_rows': 'The file has a header row but no rows.',
   'sheets.file.wrong_headers': "Wrong header row; missing: {missing}. Use this kind of sheet's template.",

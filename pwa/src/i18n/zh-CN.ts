@@ -667,6 +667,7 @@ export const zhCN = {
   'sheets.problem.out_of_range': '须为 {min} 到 {max} 的整数',
   'sheets.problem.other': '这一行不能导入',
   'sheets.file.not_a_spreadsheet': '无法读取这个文件：请选择 XLSX 文件，或 UTF-8 / GBK 编码的 CSV 文件。',
+  'sheets.conflict': '导入期间数据被他人修改，本次没有写入任何数据。请重新选择文件预检。',
   'sheets.file.empty': '文件是空的。',
   'sheets.file.no_rows': '文件只有表头，没有数据行。',
   'sheets.file.wrong_headers': '表头不对，缺少：{missing}。请使用这类表格的模板。',

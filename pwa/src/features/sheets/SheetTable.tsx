@@ -47,6 +47,7 @@ export function refusedRows(problem: Problem): Pick<SheetPlan, 'counts' | 'rows'
 
 /** What is wrong with a file as a whole (not a spreadsheet, wrong headers, empty). */
 export function fileProblemMessage(problem: Problem): string {
+  if (problem.type?.endsWith('/sheet-conflict')) return t('sheets.conflict');
   const sheet = (problem as Partial<SheetUnreadable>).sheet as Record<string, unknown> | undefined;
   const key = `sheets.file.${String(sheet?.code)}`;
   if (sheet && hasKey(key)) {
