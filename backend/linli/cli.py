@@ -8,9 +8,9 @@ def register_domain_commands(app: Flask) -> None:
     from linli.accounts.cli import accounts_cli
     from linli.demo.cli import demo_cli
     from linli.escalation.cli import escalation_cli, scheduler
-    from linli.routing.cli import providers_cli
+    from linli.sheets.cli import sheets_cli
 
-    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, providers_cli):
+    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, sheets_cli):
         app.cli.add_command(command)
 
 
