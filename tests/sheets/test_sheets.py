@@ -442,3 +442,21 @@ def test_an_account_created_meanwhile_makes_the_import_a_409_writing_nothing(
     assert assert_problem(response, 409)["type"].endswith("/sheet-conflict")
     settle()
     assert count(User, User.username.in_(["wang", "li"])) == 0
+
+
+def test_an_optional_column_left_out_leaves_that_field_alone(send, world):
+    world.dispatcher_a.phone = "13912345672"
+    world.provider.contact = "12345"
+    db.session.commit()
+    users = "用户名,姓名,角色,所属组织编码\ndispatcher_a,Dispatcher_A,社区调度,t-ca\nstaff,Staff,服务单位,t-s\n"
+    providers = "名称,类型,服务类别,覆盖范围,容量\n街道服务中心,政府部门,养老服务,t-s,50\n"
+
+    accounts = send("users", users.encode(), "import", name="users.csv").get_json()
+    units = send("providers", providers.encode(), "import", name="providers.csv").get_json()
+
+    assert accounts["counts"] == {"create": 0, "change": 0, "unchanged": 2, "refuse": 0}
+    assert [c["column"] for c in units["rows"][0]["changes"]] == ["categories"]
+    settle()
+    assert db.session.get(User, world.dispatcher_a.id).phone == "13912345672"
+    assert db.session.get(User, world.provider_staff.id).provider_id == world.provider.id
+    assert db.session.get(Provider, world.provider.id).contact == "12345"

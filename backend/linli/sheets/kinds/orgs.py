@@ -74,6 +74,8 @@ def plan(actor: User, rows: list[SheetRow]) -> SheetPlan:
             row.refuse("level_changed", "level", was=ORG_LEVEL_NAMES[existing.kind])
         elif parent and code_by_id.get(existing.parent_id, parent) != parent:
             row.refuse("move_in_console", "parent", was=code_by_id[existing.parent_id])
+        if "name_en" not in row.cells:  # a column left out leaves the field as it is
+            row.values["name_en"] = existing.name_en
         row.compare("name", existing.name, row.values["name"])
         row.compare("name_en", existing.name_en, row.values["name_en"])
     return SheetPlan(SheetKind.ORGS, planned, context={"stored": stored})

@@ -84,6 +84,8 @@ def plan(actor: User, rows: list[SheetRow]) -> SheetPlan:
         if existing is None:
             continue
         row.existing = existing
+        if "contact" not in cells:  # a column left out leaves the field as it is
+            row.values["contact"] = existing.contact
         if not administers(actor, existing):
             row.refuse("outside_area", "name")
         row.compare("type", PROVIDER_TYPE_NAMES[existing.type], PROVIDER_TYPE_NAMES.get(kind))

@@ -64,7 +64,12 @@ def plan(actor: User, rows: list[SheetRow]) -> SheetPlan:
     )
     first_row_of_phone: dict[str, int] = {}
     for row in planned:
-        cells, phone = row.cells, row.values["phone"]
+        cells = row.cells
+        existing = accounts.get(cells["username"])
+        # An optional column left out of the file leaves that field as it is.
+        if "phone" not in cells and existing is not None:
+            row.values["phone"] = existing.phone
+        phone = row.values["phone"]
         role = _role(cells["role"])
         if role is None and cells["role"]:
             row.refuse("unknown_role", "role")
@@ -75,13 +80,17 @@ def plan(actor: User, rows: list[SheetRow]) -> SheetPlan:
             row.refuse("outside_area", "org")
         if role is Role.GRID_WORKER and org is not None and org.kind not in GRID_WORKER_KINDS:
             row.refuse("wrong_org_kind", "org")
-        provider = providers.get(cells.get("provider", ""))
-        if role is Role.PROVIDER_STAFF and not cells.get("provider"):
+        named = cells.get("provider", "")
+        if "provider" in cells:
+            provider_id = providers[named].id if named in providers else None
+            if named and provider_id is None:
+                row.refuse("unknown_provider", "provider")
+        else:
+            provider_id = existing.provider_id if existing else None
+        if role is Role.PROVIDER_STAFF and provider_id is None and not named:
             row.refuse("provider_required", "provider")
-        elif role is not Role.PROVIDER_STAFF and cells.get("provider"):
+        elif role is not Role.PROVIDER_STAFF and provider_id is not None:
             row.refuse("provider_not_allowed", "provider")
-        elif cells.get("provider") and provider is None:
-            row.refuse("unknown_provider", "provider")
         if phone:
             holder = holder_of_phone.get(phone, cells["username"])
             if holder != cells["username"]:
@@ -89,9 +98,12 @@ def plan(actor: User, rows: list[SheetRow]) -> SheetPlan:
             elif phone in first_row_of_phone:
                 row.refuse("duplicate_phone", "phone", row=first_row_of_phone[phone])
             first_row_of_phone.setdefault(phone, row.number)
-        row.values |= {"display_name": cells["display_name"], "role": role, "org": org}
-        row.values["provider"] = provider
-        existing = accounts.get(cells["username"])
+        row.values |= {
+            "display_name": cells["display_name"],
+            "role": role,
+            "org": org,
+            "provider_id": provider_id,
+        }
         if existing is None:
             continue
         row.existing = existing
@@ -104,7 +116,9 @@ def plan(actor: User, rows: list[SheetRow]) -> SheetPlan:
         row.compare("role", ROLE_NAMES.get(existing.role), ROLE_NAMES.get(role))
         row.compare("org", orgs[existing.org_id].code, cells["org"])
         row.compare(
-            "provider", provider_names.get(existing.provider_id, ""), cells.get("provider", "")
+            "provider",
+            provider_names.get(existing.provider_id, ""),
+            provider_names.get(provider_id, ""),
         )
     return SheetPlan(SheetKind.USERS, planned)
 
@@ -116,7 +130,7 @@ def _set(user: User, values: dict) -> None:
         values["role"],
     )
     user.org_id = values["org"].id
-    user.provider_id = values["provider"].id if values["provider"] else None
+    user.provider_id = values["provider_id"]
 
 
 def apply(actor: User, sheet: SheetPlan, *, now: datetime) -> None:
