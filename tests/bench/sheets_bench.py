@@ -7,7 +7,7 @@ Without --url it runs on a SQLite file in a temporary folder. Builds the schema 
 migrations and a small city (32 grids), writes a households file (XLSX by default) of
 --households rows over those grids, then times, through the service the API calls:
 
-- the dry run (read the file, plan every row);
+- the dry run (read the file, plan every row), and its answer as JSON;
 - the import (read, plan again, bulk inserts, audit, commit);
 - the same file imported again (nothing to change);
 - the export of the city's households.
@@ -17,6 +17,7 @@ A PostgreSQL database is dropped afterwards unless --keep.
 """
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -80,6 +81,7 @@ def main(argv=None) -> int:
         from linli.orgs.models import Household, Org
         from linli.sheets import service
         from linli.sheets.layouts import SheetKind
+        from linli.sheets.schemas import SheetPlanOut
 
         with app.app_context():
             if args.url:
@@ -107,6 +109,11 @@ def main(argv=None) -> int:
             kind = SheetKind.HOUSEHOLDS
             plan, _ = timed("dry run (read + plan)", lambda: service.plan_sheet(admin, kind, data))
             print(f"  plan counts: {plan.counts}")
+            answer, _ = timed(
+                "the dry run's answer as JSON (every row listed)",
+                lambda: json.dumps(SheetPlanOut().dump(plan), ensure_ascii=False),
+            )
+            print(f"  answer size: {len(answer.encode()) / 1e6:.1f} MB")
             db.session.rollback()
             done, import_s = timed(
                 "import (read + plan + bulk insert + commit)",
