@@ -148,6 +148,27 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(send, wor
     assert everything() == before
 
 
+def test_title_rows_above_the_header_are_passed_over(send, world):
+    data = "桃园社区住户登记表,,\n2026年12月,,\n网格编码,楼栋,单元门牌\nt-ca-2,3号楼,3-101\n"
+
+    body = send("households", data.encode("gb18030"), name="住户.csv").get_json()
+
+    assert [(r["row"], r["action"]) for r in body["rows"]] == [(4, "create")]
+
+
+def test_a_name_starting_with_an_equals_sign_is_exported_as_text(send, download, world):
+    world.provider.name = '=HYPERLINK("http://x")'
+    db.session.commit()
+
+    exported = download("providers")
+
+    names = [row[0] for row in load_workbook(io.BytesIO(exported)).worksheets[0].iter_rows()]
+    cell = next(c for c in names if c.value == '=HYPERLINK("http://x")')
+    assert cell.data_type == "s"  # text, not a formula
+    counts = send("providers", exported, "import").get_json()["counts"]
+    assert counts == {"create": 0, "change": 0, "unchanged": 2, "refuse": 0}
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
 def test_csv_from_offices_excel_is_read_in_its_encoding(send, world, encoding):
     data = csv_bytes("households", [["t-ca-2", "七号楼", "东单元一〇一"]], encoding)

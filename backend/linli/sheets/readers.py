@@ -20,6 +20,8 @@ from linli.sheets.layouts import Layout
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A city's households fit; a larger file is split by district.
 MAX_ROWS = 200_000
+# Title rows above the header that are passed over ("某某社区住户登记表", a date line).
+TITLE_ROWS = 3
 
 
 class SheetUnreadable(ValueError):
@@ -85,22 +87,31 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
 
 
 def read_sheet(data: bytes, layout: Layout) -> list[SheetRow]:
-    """The non-blank rows under the header row (the first non-blank row), keyed by column."""
+    """The non-blank rows under the header row, keyed by column. The header row is the first
+    with the layout's headers among the first few: offices often put a title row above it."""
     if not data:
         raise SheetUnreadable("empty", "the file is empty")
     rows = _xlsx_rows(data) if data.startswith(b"PK\x03\x04") else _csv_rows(data)
     header: dict[int, str] | None = None
     found: list[SheetRow] = []
+    candidates = 0
     for number, values in enumerate(rows, start=1):
         if not any(values):
             continue
         if header is None:
-            header = _match_header(values, layout)
+            candidates += 1
+            try:
+                header = _match_header(values, layout)
+            except SheetUnreadable:
+                if candidates == TITLE_ROWS + 1:
+                    raise
             continue
         if len(found) >= MAX_ROWS:
             raise SheetUnreadable("too_many_rows", f"more than {MAX_ROWS} rows", max=MAX_ROWS)
         cells = {key: values[i] if i < len(values) else "" for i, key in header.items()}
         found.append(SheetRow(number, cells))
+    if header is None and candidates:
+        _match_header([], layout)  # raises: no row had the headers
     if header is None:
         raise SheetUnreadable("empty", "the file has no header row")
     if not found:
@@ -144,7 +155,9 @@ def workbook_bytes(layout: Layout, rows: Iterable[list], *, explain: bool) -> by
         sheet.column_dimensions[letter].width = 22
     sheet.append(_bold(sheet, layout.headers))
     for row in rows:
-        sheet.append(row)
+        sheet.append(
+            [_as_text(sheet, v) if isinstance(v, str) and v[:1] == "=" else v for v in row]
+        )
     if explain:
         notes = book.create_sheet("填写说明")
         notes.column_dimensions["A"].width = 16
@@ -162,6 +175,14 @@ def workbook_bytes(layout: Layout, rows: Iterable[list], *, explain: bool) -> by
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _as_text(sheet, value: str) -> WriteOnlyCell:
+    """A name that starts with "=" stays text: openpyxl would write it as a formula, which
+    Excel would run (formula injection) and which would not read back as the name."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _bold(sheet, values: list[str]) -> list[WriteOnlyCell]:
