@@ -257,6 +257,18 @@ def test_a_file_that_is_not_the_sheet_is_a_422_problem(send, world, data, code, 
     assert everything() == before
 
 
+@pytest.mark.parametrize("as_", [xlsx, csv_bytes])
+def test_a_file_with_too_many_rows_is_refused_before_it_is_planned(send, world, monkeypatch, as_):
+    from linli.sheets import readers
+
+    monkeypatch.setattr(readers, "MAX_ROWS", 3)
+    data = as_("households", [["t-ca-1", "1号楼", f"9-{i}"] for i in range(5)])
+
+    body = assert_problem(send("households", data), 422, "file")
+
+    assert body["sheet"] == {"code": "too_many_rows", "max": 3}
+
+
 def test_a_request_without_a_file_or_of_an_unknown_kind_is_a_problem(client, auth, world):
     headers = auth(world.admin)
     assert_problem(client.post(f"{API}/sheets/households/plan", headers=headers), 422, "file")

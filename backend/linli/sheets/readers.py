@@ -9,6 +9,7 @@ import io
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,6 +21,7 @@ from linli.sheets.layouts import Layout
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A city's households fit; a larger file is split by district.
 MAX_ROWS = 200_000
+MAX_COLUMNS = 50  # a layout has 6; columns past these are someone's notes
 # Title rows above the header that are passed over ("某某社区住户登记表", a date line).
 TITLE_ROWS = 3
 
@@ -57,7 +59,9 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
             try:
                 # The first sheet holds the rows; a template's second sheet explains them.
                 sheet = book.worksheets[0]
-                return [[_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+                # Bounded, so a file of a million rows or columns is refused, not read whole.
+                rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+                return [[_text(v) for v in values] for values in islice(rows, MAX_ROWS + 100)]
             finally:
                 book.close()
         except Exception as error:
