@@ -401,6 +401,7 @@ def test_a_provider_file_names_categories_and_coverage(send, world):
         ["丙助餐点", "企业", "社区助餐、health", "t-ca;t-cb", "30", "12345"],
         ["街道服务中心", "政府部门", "养老服务", "t-s", "80", ""],
         ["丁", "公司", "外卖", "t-zz", "0", ""],
+        ["", "企业", "社区助餐", "t-ca", "many", ""],
     ]
 
     body = assert_problem(send("providers", xlsx("providers", rows), "import"), 422)
@@ -410,6 +411,7 @@ def test_a_provider_file_names_categories_and_coverage(send, world):
         "unknown_org",
         "out_of_range",
     ]
+    assert [p["code"] for p in body["rows"][1]["problems"]] == ["required", "out_of_range"]
     settle()
 
     done = send("providers", xlsx("providers", rows[:2]), "import").get_json()
