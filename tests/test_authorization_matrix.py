@@ -29,6 +29,8 @@ from linli.db import utcnow
 from linli.extensions import api, db
 from linli.open311 import keys
 from linli.orgs.service import add_building
+from linli.sheets.layouts import LAYOUTS, SheetKind
+from linli.sheets.readers import workbook_bytes
 from tests.support import API, CASES, case_row, later
 
 R = Role
@@ -90,6 +92,25 @@ def _report(s, w):
 def _on_behalf(client, headers, scene, where):
     body = {**_report(scene, "inside"), "on_behalf_of": {"resident_id": scene.residents[where].id}}
     return client.post(CASES, headers=headers, json=body)
+
+
+def _sheet(step):
+    """A households sheet adding a home to the scene's grid `where`, sent to `step`."""
+
+    def call(client, headers, scene, where):
+        data = workbook_bytes(
+            LAYOUTS[SheetKind.HOUSEHOLDS],
+            [[scene.grids[where].code, "矩阵楼", "1-101"]],
+            explain=False,
+        )
+        return client.post(
+            f"{API}/sheets/households/{step}",
+            headers=headers,
+            data={"file": (io.BytesIO(data), "sheet.xlsx")},
+            content_type="multipart/form-data",
+        )
+
+    return call
 
 
 RULES: dict[tuple[str, str], Rule] = {
@@ -196,6 +217,15 @@ RULES: dict[tuple[str, str], Rule] = {
         lambda c, h, s, w: c.delete(f"{API}/open311-keys/{s.open311_keys[w]}", headers=h),
         {R.ADMIN},
     ),
+    # Spreadsheets in and out: admins, rows in their area (the export is of their area).
+    ("get", "/api/v1/sheets/{kind}/template.xlsx"): Rule(
+        get(lambda s, w: f"{API}/sheets/users/template.xlsx"), {R.ADMIN}, scoped=False
+    ),
+    ("get", "/api/v1/sheets/{kind}/export.xlsx"): Rule(
+        get(lambda s, w: f"{API}/sheets/users/export.xlsx"), {R.ADMIN}, scoped=False
+    ),
+    ("post", "/api/v1/sheets/{kind}/plan"): Rule(_sheet("plan"), {R.ADMIN}),
+    ("post", "/api/v1/sheets/{kind}/import"): Rule(_sheet("import"), {R.ADMIN}),
     # Places.
     ("get", "/api/v1/orgs/{org_id}/buildings"): Rule(
         get(lambda s, w: f"{API}/orgs/{s.grids[w].id}/buildings"),

@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.rounds.api import blp as rounds_blp
     from linli.routing.api import blp as providers_blp
     from linli.routing.api import routing_blp, tasks_blp
+    from linli.sheets.api import blp as sheets_blp
     from linli.web import blp as web_blp
 
     for blp in (
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
         assessment_blp,
         analytics_blp,
         open311_keys_blp,
+        sheets_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     app.register_blueprint(docs_blp)

@@ -9,9 +9,9 @@ def register_domain_commands(app: Flask) -> None:
     from linli.demo.cli import demo_cli
     from linli.escalation.cli import escalation_cli, scheduler
     from linli.open311.cli import open311_cli
-    from linli.routing.cli import providers_cli
+    from linli.sheets.cli import sheets_cli
 
-    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, providers_cli, open311_cli):
+    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, sheets_cli, open311_cli):
         app.cli.add_command(command)
 
 

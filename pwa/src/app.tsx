@@ -18,6 +18,7 @@ const TasksPage = lazy(() => import('./features/tasks/TasksPage'));
 const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
 const AssessmentPage = lazy(() => import('./features/assessment/AssessmentPage'));
 const DemandPage = lazy(() => import('./features/demand/DemandPage'));
+const SheetsPage = lazy(() => import('./features/sheets/SheetsPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -55,6 +56,7 @@ function SignedIn() {
           <Route path="/review" component={ReviewPage} />
           <Route path="/assessment" component={role === 'resident' ? ToHome : AssessmentPage} />
           <Route path="/demand" component={role === 'resident' || role === 'provider_staff' ? ToHome : DemandPage} />
+          <Route path="/sheets" component={role === 'admin' ? SheetsPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route default component={ToHome} />

@@ -4,7 +4,6 @@ cases, provider names, and the routing reason on the timeline API."""
 import pytest
 
 from linli.extensions import db
-from linli.routing.importer import ImportRefused, import_providers
 from linli.routing.models import CoTask
 from tests.support import API, assert_problem, case_row, later, settle
 
@@ -88,20 +87,6 @@ def test_a_provider_name_is_unique_through_the_api(client, auth, world):
 
     assert_problem(created, 409, "name")
     assert_problem(renamed, 409, "name")
-
-
-def test_a_csv_naming_one_provider_twice_is_refused_whole(world):
-    csv = [
-        "name,type,categories,coverage,capacity,contact,active",
-        "阳光家政,enterprise,housekeeping,t-s,10,,yes",
-        "阳光家政,enterprise,health,t-s,10,,yes",
-    ]
-    try:
-        import_providers(csv)
-    except ImportRefused as refusal:
-        assert refusal.errors == ["line 3: the name repeats line 2"]
-    else:
-        raise AssertionError("the import should have been refused")
 
 
 def test_the_timeline_api_shows_why_a_case_was_routed(client, auth, new_case, world, auto_routing):

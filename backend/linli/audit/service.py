@@ -12,6 +12,7 @@ from linli.categories.models import Category
 from linli.escalation.models import SlaPolicy
 from linli.extensions import db
 from linli.open311.models import Open311Key
+from linli.orgs.models import Org
 from linli.routing.models import Provider
 
 
@@ -61,6 +62,16 @@ DESCRIBE = {
         "category",
         lambda c: {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "active": c.active},
     ),
+    Org: (
+        "org",
+        lambda o: {
+            "kind": o.kind.value,
+            "code": o.code,
+            "name": o.name,
+            "name_en": o.name_en,
+            "parent_id": o.parent_id,
+        },
+    ),
     User: (
         "user",
         lambda u: {
@@ -101,6 +112,23 @@ def record_change(
         action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
         object_type=object_type,
         object_id=str(obj.id),
+        changes=changes,
+    )
+    db.session.add(record)
+    return record
+
+
+def record_summary(
+    actor: User, object_type: str, object_id: str, changes: dict, *, now: datetime
+) -> AuditRecord:
+    """Log a bulk change as one record per object it touched, `changes` as {field: [before,
+    after]}: a sheet of 50,000 households is one record per grid, not 50,000."""
+    record = AuditRecord(
+        at=now,
+        actor_id=actor.id,
+        action=AuditAction.UPDATE,
+        object_type=object_type,
+        object_id=object_id,
         changes=changes,
     )
     db.session.add(record)

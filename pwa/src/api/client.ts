@@ -197,6 +197,55 @@ export async function fetchFile(path: string, query: RequestOptions['query']): P
   return { blob: await res.blob(), filename: dispositionName(res.headers.get('Content-Disposition')) };
 }
 
+/** An upload's progress: the share sent (0–1), then `sent` true while the server works on it. */
+export interface UploadProgress {
+  fraction: number;
+  sent: boolean;
+}
+
+function xhrOnce(path: string, form: FormData, token: string | null, onProgress: (p: UploadProgress) => void): Promise<XMLHttpRequest> {
+  // XMLHttpRequest, not fetch: only it reports how much of a large file has gone up.
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', API_BASE + path);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => onProgress({ fraction: e.lengthComputable ? e.loaded / e.total : 0, sent: false });
+    xhr.upload.onload = () => onProgress({ fraction: 1, sent: true });
+    xhr.onload = () => {
+      noteReachable(true);
+      resolve(xhr);
+    };
+    xhr.onerror = () => {
+      noteReachable(false);
+      reject(new NetworkError(new Error('upload failed')));
+    };
+    xhr.send(form);
+  });
+}
+
+function problemOfXhr(xhr: XMLHttpRequest): Problem {
+  try {
+    return { status: xhr.status, ...(xhr.responseText ? (JSON.parse(xhr.responseText) as Problem) : {}) };
+  } catch {
+    return { status: xhr.status, title: xhr.statusText };
+  }
+}
+
+/** POST a multipart form reporting upload progress; the JSON answer, or ApiError / NetworkError. */
+export async function upload<T>(path: string, form: FormData, onProgress: (p: UploadProgress) => void): Promise<T> {
+  const token = getSession()?.access_token ?? null;
+  let xhr = await xhrOnce(path, form, token, onProgress);
+  if (xhr.status === 401 && token) {
+    if (await refreshTokens(token)) xhr = await xhrOnce(path, form, getSession()?.access_token ?? null, onProgress);
+    if (xhr.status === 401) for (const fn of authLost) fn();
+  }
+  if (xhr.status < 200 || xhr.status >= 300) {
+    throw new ApiError(xhr.status, problemOfXhr(xhr), parseRetryAfter(xhr.getResponseHeader('Retry-After')));
+  }
+  return JSON.parse(xhr.responseText) as T;
+}
+
 /** Forget the session locally; tell the server when we can (best effort). */
 export async function logoutRemote(): Promise<void> {
   const s = getSession();

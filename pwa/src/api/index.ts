@@ -1,5 +1,5 @@
 // Typed endpoints (reads and auth). Writes go through src/offline/outbox.ts.
-import { fetchFile, request } from './client';
+import { fetchFile, request, upload, type UploadProgress } from './client';
 import type {
   Assessment,
   AssessmentArgs,
@@ -19,6 +19,8 @@ import type {
   Page,
   Provider,
   RegisterBody,
+  SheetKind,
+  SheetPlan,
   ReviewListArgs,
   ReviewPage,
   Routing,
@@ -67,9 +69,17 @@ export const api = {
   /** The same table as a CSV or XLSX file, with the name the server gives it. */
   assessmentFile: (args: AssessmentArgs & { format: 'csv' | 'xlsx' }) => fetchFile('/assessment', { ...args }),
   demand: (args: DemandArgs = {}) => request<Demand>('GET', '/analytics/demand', { query: { ...args } }),
+  /** An admin's sheets: the template or the export of their area (XLSX). */
+  sheetFile: (kind: SheetKind, what: 'template' | 'export') => fetchFile(`/sheets/${kind}/${what}.xlsx`, {}),
+  /** The dry run ('plan') or the all-or-nothing import of a sheet file; online only, not queued. */
+  sheetUpload: (kind: SheetKind, step: 'plan' | 'import', file: File, onProgress: (p: UploadProgress) => void) => {
+    const form = new FormData();
+    form.append('file', file);
+    return upload<SheetPlan>(`/sheets/${kind}/${step}`, form, onProgress);
+  },
 };
 
 export { ApiError, NetworkError } from './errors';
-export { onAuthLost, request, refreshTokens, logoutRemote, fetchBlob, fetchFile, type FetchedFile } from './client';
+export { onAuthLost, request, refreshTokens, logoutRemote, fetchBlob, fetchFile, type FetchedFile, type UploadProgress } from './client';
 export * from './tokens';
 export type * from './types';

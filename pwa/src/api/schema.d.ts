@@ -1932,6 +1932,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sheets/{kind}/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kind of sheet (else 404) */
+                kind: "orgs" | "households" | "users" | "providers";
+            };
+            cookie?: never;
+        };
+        /** The template of a kind of sheet, for admins. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The kind of sheet (else 404) */
+                    kind: "orgs" | "households" | "users" | "providers";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An XLSX: the headers, one example row, the columns explained */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sheets/{kind}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kind of sheet (else 404) */
+                kind: "orgs" | "households" | "users" | "providers";
+            };
+            cookie?: never;
+        };
+        /** The admin's area as a sheet of this kind (staff accounts with their phones). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The kind of sheet (else 404) */
+                    kind: "orgs" | "households" | "users" | "providers";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An XLSX with the template's headers, to edit and import back */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sheets/{kind}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kind of sheet (else 404) */
+                kind: "orgs" | "households" | "users" | "providers";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dry run: what importing the file (XLSX or CSV) would do, row by row; writes nothing. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The kind of sheet (else 404) */
+                    kind: "orgs" | "households" | "users" | "providers";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["SheetUploadIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SheetPlanOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                /** @description Not a readable sheet */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["SheetUnreadableProblem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sheets/{kind}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The kind of sheet (else 404) */
+                kind: "orgs" | "households" | "users" | "providers";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the file all or nothing: exactly what its dry run says. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The kind of sheet (else 404) */
+                    kind: "orgs" | "households" | "users" | "providers";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["SheetUploadIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SheetPlanOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                /** @description The data changed while importing: nothing was written */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rows were refused (all listed) or the file is unreadable; nothing was written */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["SheetRefusedProblem"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2656,6 +2863,93 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             revoked_at: string | null;
+        };
+        SheetUploadIn: {
+            /** Format: binary */
+            file: string;
+        };
+        SheetUnreadableProblem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /** @description Messages by field, for invalid input */
+            errors?: {
+                [key: string]: unknown;
+            };
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            codes?: {
+                [key: string]: unknown;
+            };
+            sheet: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        SheetColumnOut: {
+            key: string;
+            /** @description The header in the file (Chinese) */
+            header: string;
+            required: boolean;
+        };
+        SheetCountsOut: {
+            create: number;
+            change: number;
+            unchanged: number;
+            refuse: number;
+        };
+        RowChangeOut: {
+            column: string;
+            before: unknown;
+            after: unknown;
+        };
+        RowProblemOut: {
+            /** @description Stable code of what is wrong, to translate */
+            code: string;
+            /** @description The column's key, or null */
+            column: string | null;
+            /** @description Details: row, values, max, expected, was */
+            params: {
+                [key: string]: unknown;
+            };
+        };
+        PlannedRowOut: {
+            /** @description The row number in the file */
+            row: number;
+            /** @description What the row names: a code, username or name */
+            key: string;
+            /** @enum {unknown} */
+            action: "create" | "change" | "unchanged" | "refuse";
+            changes: components["schemas"]["RowChangeOut"][];
+            problems: components["schemas"]["RowProblemOut"][];
+        };
+        SheetPlanOut: {
+            kind: string;
+            columns: components["schemas"]["SheetColumnOut"][];
+            counts: components["schemas"]["SheetCountsOut"];
+            /** @description The rows to create, change or refuse (unchanged are counted) */
+            rows: components["schemas"]["PlannedRowOut"][];
+        };
+        SheetRefusedProblem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            instance?: string;
+            /** @description Messages by field, for invalid input */
+            errors?: {
+                [key: string]: unknown;
+            };
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            codes?: {
+                [key: string]: unknown;
+            };
+            counts: components["schemas"]["SheetCountsOut"];
+            rows: components["schemas"]["PlannedRowOut"][];
+        } & {
+            [key: string]: unknown;
         };
     };
     responses: {

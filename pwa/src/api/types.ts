@@ -141,3 +141,12 @@ export type SeriesRow = S['SeriesRow'];
 export type UnmetNeed = S['UnmetNeedRow'];
 export type SupplyRow = S['SupplyRow'];
 export type RecurringNeed = S['RecurringRow'];
+
+export type SheetPlan = S['SheetPlanOut'];
+export type SheetRow = S['PlannedRowOut'];
+export type SheetRowProblem = S['RowProblemOut'];
+/** The path segment of /sheets/{kind}/… (documented as an enum). */
+export type SheetKind = paths['/api/v1/sheets/{kind}/plan']['post']['parameters']['path']['kind'];
+/** The 422 of an import with refused rows, or of a file that is not the sheet. */
+export type SheetRefused = S['SheetRefusedProblem'];
+export type SheetUnreadable = S['SheetUnreadableProblem'];

@@ -111,8 +111,9 @@ function tabsFor(role: string | undefined): Tab[] {
     case 'party_reviewer':
       return [review, figures, outbox, notes];
     case 'officer':
-    case 'admin':
       return [queue, review, figures, outbox, notes];
+    case 'admin':
+      return [queue, review, figures, { href: '/sheets', label: t('nav.sheets'), glyph: '📑', testid: 'nav-sheets' }, outbox, notes];
     default:
       return [queue, figures, outbox, notes];
   }
