@@ -1832,6 +1832,8 @@ export interface components {
             status: number;
             detail: string;
             instance?: string;
+            /** @description The X-Request-ID of this answer, as in the server's logs */
+            request_id?: string;
             /** @description Messages by field, for invalid input */
             errors?: {
                 [key: string]: unknown;
@@ -2163,6 +2165,8 @@ export interface components {
             status: number;
             detail: string;
             instance?: string;
+            /** @description The X-Request-ID of this answer, as in the server's logs */
+            request_id?: string;
             /** @description Messages by field, for invalid input */
             errors?: {
                 [key: string]: unknown;
