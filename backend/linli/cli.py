@@ -8,9 +8,18 @@ def register_domain_commands(app: Flask) -> None:
     from linli.accounts.cli import accounts_cli
     from linli.demo.cli import demo_cli
     from linli.escalation.cli import escalation_cli, scheduler
+    from linli.ops.cli import backup, restore
     from linli.routing.cli import providers_cli
 
-    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, providers_cli):
+    for command in (
+        accounts_cli,
+        demo_cli,
+        escalation_cli,
+        scheduler,
+        providers_cli,
+        backup,
+        restore,
+    ):
         app.cli.add_command(command)
 
 
