@@ -336,8 +336,10 @@ def test_a_problem_carries_nginx_request_id_into_both_logs(stack):
     assert request_id in stack.access_log()
 
 
-def test_a_body_over_the_limit_is_refused_by_nginx(stack):
-    limit = load_config({"SECRET_KEY": "x" * 32})["MAX_CONTENT_LENGTH"]
+def test_a_body_over_the_limit_is_refused_by_nginx(stack, tmp_path):
+    limit = load_config({"SECRET_KEY": "x" * 32, "INSTANCE_PATH": str(tmp_path)})[
+        "MAX_CONTENT_LENGTH"
+    ]
     host, port = stack.https.removeprefix("https://").split(":")
     connection = http.client.HTTPSConnection(host, int(port), context=_tls(), timeout=10)
     # Headers only: nginx answers on the length, before any of the body is sent.
