@@ -6,13 +6,17 @@ from flask.cli import FlaskGroup
 
 def register_domain_commands(app: Flask) -> None:
     from linli.accounts.cli import accounts_cli
+    from linli.categories.cli import categories_cli
     from linli.demo.cli import demo_cli
     from linli.escalation.cli import escalation_cli, scheduler
     from linli.ops.cli import backup, restore
+    from linli.orgs.cli import orgs_cli
     from linli.routing.cli import providers_cli
 
     for command in (
         accounts_cli,
+        orgs_cli,
+        categories_cli,
         demo_cli,
         escalation_cli,
         scheduler,

@@ -11,6 +11,7 @@ from linli.audit.models import AuditAction, AuditRecord
 from linli.categories.models import Category
 from linli.escalation.models import SlaPolicy
 from linli.extensions import db
+from linli.orgs.models import Org
 from linli.routing.models import Provider
 
 
@@ -23,6 +24,16 @@ DESCRIBE = {
     AssessmentPublication: (
         "assessment_publication",
         lambda p: {"period": p.period, "org_id": p.org_id, "tables": sorted(p.tables)},
+    ),
+    Org: (
+        "org",
+        lambda o: {
+            "kind": o.kind.value,
+            "code": o.code,
+            "name": o.name,
+            "name_en": o.name_en,
+            "parent_id": o.parent_id,
+        },
     ),
     Provider: (
         "provider",

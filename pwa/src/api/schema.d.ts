@@ -1635,7 +1635,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: number;
-                    object_type?: "provider" | "sla_policy" | "category" | "user";
+                    object_type?: "org" | "provider" | "sla_policy" | "category" | "user";
                     object_id?: string;
                 };
                 header?: never;
