@@ -142,7 +142,7 @@ def stack(demo_instance, tmp_path_factory) -> Iterator[Stack]:
                 "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
                 "listen [::]:80;": "",
                 "listen [::]:443 ssl http2;": "",
-                "root /srv/linli/pwa/dist;": f"root {DIST};",
+                "root /srv/linli/app/pwa/dist;": f"root {DIST};",
                 "/var/log/nginx/linli.access.log": str(folder / "access.log"),
                 "/etc/letsencrypt/live/linli.example.org/fullchain.pem": str(folder / "cert.pem"),
                 "/etc/letsencrypt/live/linli.example.org/privkey.pem": str(folder / "key.pem"),

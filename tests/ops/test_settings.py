@@ -29,7 +29,10 @@ def test_every_setting_is_in_the_example_env_file():
 
 def test_the_example_defaults_are_the_defaults(tmp_path):
     defaults = load_config({"SECRET_KEY": "x" * 32, "INSTANCE_PATH": str(tmp_path)})
-    example = dict(re.findall(r"^#(LINLI_[A-Z_]+)=(.*)$", EXAMPLE.read_text(), re.MULTILINE))
+    example = {
+        name: value.strip('"')
+        for name, value in re.findall(r"^#(LINLI_[A-Z_]+)=(.*)$", EXAMPLE.read_text(), re.M)
+    }
 
     assert int(example["LINLI_MAX_REQUEST_BYTES"]) == defaults["MAX_CONTENT_LENGTH"]
     assert int(example["LINLI_MAX_UPLOAD_BYTES"]) == defaults["MAX_UPLOAD_BYTES"]
