@@ -45,6 +45,13 @@ def test_the_long_running_services(name, command):
     assert unit(name)["Install"]["WantedBy"] == "multi-user.target"
 
 
+def test_the_daily_purge():
+    service = unit("linli-purge.service")["Service"]
+
+    assert service["ExecStart"] == "/srv/linli/app/.venv/bin/linli accounts purge"
+    assert unit("linli-purge.timer")["Install"]["WantedBy"] == "timers.target"
+
+
 def test_the_nightly_backup():
     service = unit("linli-backup.service")["Service"]
     timer = unit("linli-backup.timer")
