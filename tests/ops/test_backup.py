@@ -101,6 +101,22 @@ def test_restore_refuses_a_backup_from_newer_code(demo_instance, tmp_path):
     assert not (target / "linli.sqlite3").exists()
 
 
+def test_restore_refuses_entries_outside_the_backup(demo_instance, tmp_path):
+    backup = tmp_path / "city.linli-backup"
+    linli(linli_env(demo_instance), "backup", str(backup))
+    with tarfile.open(backup, "a") as archive:
+        escape = tarfile.TarInfo("photos/../../outside")
+        archive.addfile(escape, io.BytesIO(b""))
+    target = tmp_path / "target"
+
+    refused = linli(linli_env(target), "restore", str(backup), "--yes", check=False)
+
+    assert refused.returncode == 1
+    assert "an entry Linli never writes: 'photos/../../outside'" in refused.stderr
+    assert not (tmp_path / "outside").exists()
+    assert not (target / "linli.sqlite3").exists()
+
+
 def test_restore_refuses_what_is_not_a_backup(tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("not a backup")

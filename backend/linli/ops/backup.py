@@ -16,7 +16,7 @@ import tarfile
 import tempfile
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Engine
@@ -121,8 +121,7 @@ def restore_backup(site: Site, source: Path) -> dict:
         prefix="linli-restore-", dir=site.upload_folder.parent
     ) as work:
         with tarfile.open(source) as archive:
-            # "data": no absolute paths, links out of the folder or device files.
-            archive.extractall(work, filter="data")
+            archive.extractall(work, members=_plain_members(archive), **_DATA_FILTER)
         site.engine.dispose()  # no pooled connection may hold the old database
         database_file = Path(work) / DATABASE_MEMBERS[dialect]
         if dialect == "sqlite":
@@ -135,6 +134,21 @@ def restore_backup(site: Site, source: Path) -> dict:
             shutil.rmtree(site.upload_folder)
         photos.rename(site.upload_folder)
     return manifest
+
+
+# Python's "data" extraction filter where it has one (3.11.4+; Debian 12 ships 3.11.2,
+# without it), on top of the check below; newer Pythons warn when no filter is named.
+_DATA_FILTER = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+
+
+def _plain_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """The backup's entries, refused unless all are files and folders inside it."""
+    members = archive.getmembers()
+    for member in members:
+        parts = PurePosixPath(member.name).parts
+        if member.name.startswith("/") or ".." in parts or not (member.isfile() or member.isdir()):
+            raise BackupError(f"the backup holds an entry Linli never writes: {member.name!r}")
+    return members
 
 
 def _dialect(engine: Engine) -> str:
