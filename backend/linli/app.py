@@ -20,12 +20,20 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    register_request_logs(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def register_request_logs(app: Flask) -> None:
+    from linli.ops.logs import configure_logging
+
+    # First: every later hook (and a problem it answers with) knows the request id.
+    configure_logging(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -58,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.notifications.api import blp as notifications_blp
     from linli.open311.api import blp as open311_blp
     from linli.open311.api import keys_blp as open311_keys_blp
+    from linli.ops.health import blp as ops_blp
     from linli.orgs.api import blp as orgs_blp
     from linli.rounds.api import blp as rounds_blp
     from linli.routing.api import blp as providers_blp
@@ -88,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     app.register_blueprint(docs_blp)
     app.register_blueprint(open311_blp)
+    app.register_blueprint(ops_blp)
     app.register_blueprint(web_blp)
 
 

@@ -6,12 +6,26 @@ from flask.cli import FlaskGroup
 
 def register_domain_commands(app: Flask) -> None:
     from linli.accounts.cli import accounts_cli
+    from linli.categories.cli import categories_cli
     from linli.demo.cli import demo_cli
     from linli.escalation.cli import escalation_cli, scheduler
     from linli.open311.cli import open311_cli
+    from linli.ops.cli import backup, restore
+    from linli.orgs.cli import orgs_cli
     from linli.sheets.cli import sheets_cli
 
-    for command in (accounts_cli, demo_cli, escalation_cli, scheduler, sheets_cli, open311_cli):
+    for command in (
+        accounts_cli,
+        orgs_cli,
+        categories_cli,
+        demo_cli,
+        escalation_cli,
+        scheduler,
+        sheets_cli,
+        open311_cli,
+        backup,
+        restore,
+    ):
         app.cli.add_command(command)
 
 

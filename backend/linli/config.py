@@ -99,7 +99,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "MAX_CONTENT_LENGTH": int(_env("LINLI_MAX_REQUEST_BYTES", str(12 * 1024 * 1024))),
         "MAX_UPLOAD_BYTES": int(_env("LINLI_MAX_UPLOAD_BYTES", str(8 * 1024 * 1024))),
+        # Behind nginx: take the client's address and scheme from X-Forwarded-For/-Proto.
         "TRUST_PROXY": _env("LINLI_TRUST_PROXY", "0") == "1",
+        "LOG_LEVEL": _env("LINLI_LOG_LEVEL", "INFO").upper(),
         "PWA_DIST": _env("LINLI_PWA_DIST", str(REPO_ROOT / "pwa" / "dist")),
         "DEMO_PASSWORD": _env("LINLI_DEMO_PASSWORD", "linli-demo"),
         # Route a new case to the clearly best provider without waiting for a dispatcher.

@@ -17,6 +17,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from linli.common_schemas import CONTROL_CHARACTERS, NO_CONTROL_MESSAGE
 from linli.openapi import ProblemAndSecurityPlugin
+from linli.ops.logs import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ def problem_body(error: HTTPException) -> tuple[dict, dict]:
     data.pop("exc", None)
     body.update(data)
     body["instance"] = request.path
+    body["request_id"] = current_request_id()
     return body, headers
 
 
@@ -172,6 +174,9 @@ class Problem(ma.Schema):
     status = ma.fields.Integer(required=True)
     detail = ma.fields.String(required=True)
     instance = ma.fields.String()
+    request_id = ma.fields.String(
+        metadata={"description": "The X-Request-ID of this answer, as in the server's logs"}
+    )
     errors = ma.fields.Dict(metadata={"description": "Messages by field, for invalid input"})
     codes = ma.fields.Dict(
         metadata={

@@ -7,7 +7,9 @@ from linli.common_schemas import PageArgs, Text, output
 
 class AuditListArgs(PageArgs):
     object_type = fields.String(
-        validate=validate.OneOf(["provider", "sla_policy", "category", "user", "open311_key"])
+        validate=validate.OneOf(
+            ["org", "provider", "sla_policy", "category", "user", "open311_key"]
+        )
     )
     object_id = Text(64, min_length=1)
     cursor = fields.Integer(strict=False, validate=validate.Range(1, 2**31 - 1))

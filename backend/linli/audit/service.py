@@ -26,6 +26,16 @@ DESCRIBE = {
         "assessment_publication",
         lambda p: {"period": p.period, "org_id": p.org_id, "tables": sorted(p.tables)},
     ),
+    Org: (
+        "org",
+        lambda o: {
+            "kind": o.kind.value,
+            "code": o.code,
+            "name": o.name,
+            "name_en": o.name_en,
+            "parent_id": o.parent_id,
+        },
+    ),
     Provider: (
         "provider",
         lambda p: {
@@ -61,16 +71,6 @@ DESCRIBE = {
     Category: (
         "category",
         lambda c: {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "active": c.active},
-    ),
-    Org: (
-        "org",
-        lambda o: {
-            "kind": o.kind.value,
-            "code": o.code,
-            "name": o.name,
-            "name_en": o.name_en,
-            "parent_id": o.parent_id,
-        },
     ),
     User: (
         "user",

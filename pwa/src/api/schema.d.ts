@@ -1635,7 +1635,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: number;
-                    object_type?: "provider" | "sla_policy" | "category" | "user" | "open311_key";
+                    object_type?: "org" | "provider" | "sla_policy" | "category" | "user" | "open311_key";
                     object_id?: string;
                 };
                 header?: never;
@@ -2149,6 +2149,8 @@ export interface components {
             status: number;
             detail: string;
             instance?: string;
+            /** @description The X-Request-ID of this answer, as in the server's logs */
+            request_id?: string;
             /** @description Messages by field, for invalid input */
             errors?: {
                 [key: string]: unknown;
@@ -2480,6 +2482,8 @@ export interface components {
             status: number;
             detail: string;
             instance?: string;
+            /** @description The X-Request-ID of this answer, as in the server's logs */
+            request_id?: string;
             /** @description Messages by field, for invalid input */
             errors?: {
                 [key: string]: unknown;
@@ -2874,6 +2878,8 @@ export interface components {
             status: number;
             detail: string;
             instance?: string;
+            /** @description The X-Request-ID of this answer, as in the server's logs */
+            request_id?: string;
             /** @description Messages by field, for invalid input */
             errors?: {
                 [key: string]: unknown;
@@ -2938,6 +2944,8 @@ export interface components {
             status: number;
             detail: string;
             instance?: string;
+            /** @description The X-Request-ID of this answer, as in the server's logs */
+            request_id?: string;
             /** @description Messages by field, for invalid input */
             errors?: {
                 [key: string]: unknown;

@@ -1,0 +1,1 @@
+"""Running Linli in production: health checks, request logs, backup and restore."""
