@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.feedback.api import reviews_blp
     from linli.notifications.api import blp as notifications_blp
     from linli.orgs.api import blp as orgs_blp
+    from linli.orgs.api import homes_blp
     from linli.rounds.api import blp as rounds_blp
     from linli.routing.api import blp as providers_blp
     from linli.routing.api import routing_blp, tasks_blp
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_blp,
         me_blp,
         orgs_blp,
+        homes_blp,
         categories_blp,
         providers_blp,
         cases_blp,

@@ -47,8 +47,7 @@ def list_providers(args):
 @blp.arguments(ProviderIn)
 @blp.response(201, ProviderOut)
 def register_provider(data):
-    """Admins register a provider: categories by code, coverage by org id."""
-    require_role(current_actor(), Role.ADMIN)
+    """Admins register a provider: categories by code, coverage by org id in their area."""
     return service.register_provider(data, actor=current_actor(), now=utcnow())
 
 
@@ -57,11 +56,10 @@ def register_provider(data):
 @blp.arguments(ProviderPatch)
 @blp.response(200, ProviderOut)
 def update_provider(data, provider_id):
-    """Admins change a provider (e.g. `active: false` takes it out of routing)."""
-    require_role(current_actor(), Role.ADMIN)
-    return service.update_provider(
-        service.get_provider_or_404(provider_id), data, actor=current_actor(), now=utcnow()
-    )
+    """Admins change a provider of their area (e.g. `active: false` takes it out of routing)."""
+    actor = current_actor()
+    provider = service.get_administered_provider(actor, provider_id)
+    return service.update_provider(provider, data, actor=actor, now=utcnow())
 
 
 @routing_blp.route("/<uuid:case_id>/routing")

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from linli.accounts.models import Role, User
+from linli.accounts.permissions import administers_provider, org_in_scope, require_role
 from linli.audit.service import describe, record_change
 from linli.categories.models import Category
 from linli.db import get_by_int_id
@@ -31,12 +32,10 @@ def fits_case(provider: Provider, case) -> bool:
 def reaches_beyond_fit(actor: User, provider: Provider) -> bool:
     """Whether `actor` may hand a case to a provider that does not fit it, saying why.
 
-    An officer may call on any unit working in their area (a street office a district
-    department, say); an admin on any. Dispatchers and grid workers stay with what fits.
+    An officer or admin may call on any unit working in their area (a street office a
+    district department, say). Dispatchers and grid workers stay with what fits.
     """
-    if actor.role is Role.ADMIN:
-        return True
-    return actor.role is Role.OFFICER and any(
+    return actor.role in (Role.OFFICER, Role.ADMIN) and any(
         actor.org.contains(org) or org.contains(actor.org) for org in provider.coverage
     )
 
@@ -87,8 +86,9 @@ def providers_covering(category: Category | None, org: Org | None) -> list[Provi
     return list(db.session.scalars(query))
 
 
-def _resolve_refs(data: dict) -> dict:
-    """Turn category codes and org ids from the body into rows, or 422 naming the field."""
+def _resolve_refs(data: dict, actor: User) -> dict:
+    """Turn category codes and org ids from the body into rows, or 422 naming the field (an
+    admin gives coverage only inside their own area)."""
     resolved = dict(data)
     if "categories" in data:
         codes = set(data["categories"])
@@ -101,6 +101,8 @@ def _resolve_refs(data: dict) -> dict:
         found = list(db.session.scalars(select(Org).where(Org.id.in_(ids))))
         if len(found) != len(ids):
             abort(422, "unknown org", errors={"coverage": ["unknown org id"]})
+        if not all(org_in_scope(actor, org) for org in found):
+            abort(422, "coverage outside your area", errors={"coverage": ["outside your area"]})
         resolved["coverage"] = found
     return resolved
 
@@ -111,10 +113,20 @@ def _ensure_name_free(name: str, provider: Provider | None = None) -> None:
         abort(409, f"a provider named {name!r} exists", errors={"name": ["already used"]})
 
 
+def get_administered_provider(actor: User, provider_id: int) -> Provider:
+    """A provider the admin `actor` administers; 404 for one outside their area."""
+    require_role(actor, Role.ADMIN)
+    provider = get_provider_or_404(provider_id)
+    if not administers_provider(actor, provider):
+        abort(404, f"provider {provider_id} does not exist")
+    return provider
+
+
 def register_provider(data: dict, *, actor: User, now: datetime) -> Provider:
-    """Admin adds a provider (categories by code, coverage by org id)."""
+    """Admin adds a provider (categories by code, coverage by org id in their area)."""
+    require_role(actor, Role.ADMIN)
     _ensure_name_free(data["name"])
-    provider = create_provider(**_resolve_refs(data))
+    provider = create_provider(**_resolve_refs(data, actor))
     record_change(actor, provider, None, now=now)
     db.session.commit()
     return provider
@@ -124,7 +136,7 @@ def update_provider(provider: Provider, data: dict, *, actor: User, now: datetim
     if "name" in data:
         _ensure_name_free(data["name"], provider)
     before = describe(provider)
-    for name, value in _resolve_refs(data).items():
+    for name, value in _resolve_refs(data, actor).items():
         setattr(provider, name, value)
     record_change(actor, provider, before, now=now)
     db.session.commit()

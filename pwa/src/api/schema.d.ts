@@ -274,7 +274,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users": {
+    "/api/v1/me/password": {
         parameters: {
             query?: never;
             header?: never;
@@ -283,7 +283,85 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Admins create staff (and resident) accounts. */
+        /**
+         * Replace one's password (a one-time one first of all); other sessions end, this one
+         *     goes on with the new tokens.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordChangeIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokensOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts of the admin's subtree, newest first; search by name, username or phone. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: number;
+                    /** @description part of a name, username or phone */
+                    q?: string;
+                    role?: "resident" | "grid_worker" | "provider_staff" | "dispatcher" | "officer" | "party_reviewer" | "admin";
+                    /** @description this org's subtree (in the caller's) */
+                    org_id?: number;
+                    active?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Admins create staff (and resident) accounts in their subtree. */
         post: {
             parameters: {
                 query?: never;
@@ -317,6 +395,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** An admin edits an account of their subtree; `active: false` ends its sessions. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time password for an account of the admin's subtree, shown only in this answer. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PasswordResetOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs": {
         parameters: {
             query?: never;
@@ -329,6 +496,8 @@ export interface paths {
             parameters: {
                 query?: {
                     parent_id?: number;
+                    /** @description deactivated nodes too (the console) */
+                    include_inactive?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -350,11 +519,85 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** An admin adds a node under one of their subtree. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrgIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrgOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, move (every descendant follows, in one transaction) or deactivate a node. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrgPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrgOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/orgs/{org_id}/buildings": {
@@ -392,11 +635,178 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** An admin adds a building (and its households) to a grid of their subtree. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BuildingIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BuildingOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buildings/{building_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                building_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    building_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BuildingPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BuildingOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/buildings/{building_id}/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                building_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    building_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HouseholdIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{household_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HouseholdIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/categories": {
@@ -544,7 +954,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Admins register a provider: categories by code, coverage by org id. */
+        /** Admins register a provider: categories by code, coverage by org id in their area. */
         post: {
             parameters: {
                 query?: never;
@@ -593,7 +1003,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Admins change a provider (e.g. `active: false` takes it out of routing). */
+        /** Admins change a provider of their area (e.g. `active: false` takes it out of routing). */
         patch: {
             parameters: {
                 query?: never;
@@ -1629,14 +2039,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who changed which provider, SLA policy, category or account, and how; newest first. */
+        /** Who changed what in the caller's area (an admin's subtree), and how; newest first. */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: number;
-                    object_type?: "provider" | "sla_policy" | "category" | "user";
+                    object_type?: "assessment_publication" | "building" | "category" | "household" | "org" | "provider" | "sla_policy" | "user";
                     object_id?: string;
+                    actor_id?: number;
+                    /** @description actor, object id or changed value */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1836,7 +2249,7 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
-            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, wrong_level, deactivated, own_account, wrong_password, same_password, invalid (anything else). */
             codes?: {
                 [key: string]: unknown;
             };
@@ -1878,6 +2291,9 @@ export interface components {
             org_id: number;
             provider_id: number | null;
             phone: string | null;
+            active: boolean;
+            /** @description signed in with a one-time password: change it first */
+            must_change_password: boolean;
         };
         SessionOut: {
             access_token: string;
@@ -1894,6 +2310,27 @@ export interface components {
         };
         LogoutIn: {
             refresh_token?: string;
+        };
+        PasswordChangeIn: {
+            current_password: string;
+            new_password: string;
+        };
+        UserPage: {
+            items: components["schemas"]["UserOut"][];
+            next_cursor: string | null;
+        };
+        UserPatch: {
+            display_name?: string;
+            /** @enum {unknown} */
+            role?: "resident" | "grid_worker" | "provider_staff" | "dispatcher" | "officer" | "party_reviewer" | "admin";
+            org_id?: number;
+            provider_id?: number | null;
+            phone?: string | null;
+            active?: boolean;
+        };
+        PasswordResetOut: {
+            /** @description shown once; the account must replace it at first sign-in */
+            one_time_password: string;
         };
         UserCreateIn: {
             username: string;
@@ -1913,15 +2350,40 @@ export interface components {
             code: string;
             name: string;
             name_en: string;
+            active: boolean;
+        };
+        OrgIn: {
+            parent_id: number;
+            code: string;
+            name: string;
+            /** @default  */
+            name_en: string;
+        };
+        OrgPatch: {
+            name?: string;
+            name_en?: string;
+            parent_id?: number;
+            active?: boolean;
         };
         HouseholdOut: {
             id: number;
             label: string;
+            building_id: number;
         };
         BuildingOut: {
             id: number;
             name: string;
             households: components["schemas"]["HouseholdOut"][];
+        };
+        BuildingIn: {
+            name: string;
+            households?: string[];
+        };
+        BuildingPatch: {
+            name: string;
+        };
+        HouseholdIn: {
+            label: string;
         };
         CategoryOut: {
             code: string;
@@ -2167,7 +2629,7 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
-            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, wrong_level, deactivated, own_account, wrong_password, same_password, invalid (anything else). */
             codes?: {
                 [key: string]: unknown;
             };
@@ -2319,6 +2781,7 @@ export interface components {
             action: "create" | "update";
             object_type: string;
             object_id: string;
+            org_id: number | null;
             /** @description {field: [before, after]}; null befores on create */
             changes: {
                 [key: string]: unknown;
