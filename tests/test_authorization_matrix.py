@@ -221,6 +221,9 @@ RULES: dict[tuple[str, str], Rule] = {
         ),
         {R.ADMIN},
     ),
+    ("get", "/api/v1/providers/administered"): Rule(
+        get(lambda s, w: f"{API}/providers/administered"), {R.ADMIN}, scoped=False
+    ),  # tests/admin checks a street admin's
     ("patch", "/api/v1/providers/{provider_id}"): Rule(
         lambda c, h, s, w: c.patch(
             f"{API}/providers/{s.providers[w].id}", headers=h, json={"capacity": 60}

@@ -180,6 +180,7 @@ def list_users(args):
         role=args.get("role"),
         org=get_org_or_404(args["org_id"]) if "org_id" in args else None,
         active=args.get("active"),
+        provider_id=args.get("provider_id"),
         limit=args["limit"],
         cursor=args.get("cursor"),
     )

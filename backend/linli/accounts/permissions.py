@@ -1,8 +1,12 @@
 """Who may see what: every query is filtered by the caller's role and org subtree."""
 
+from sqlalchemy import and_, select, true
+
 from linli.accounts.models import Role, User
 from linli.errors import abort
 from linli.orgs.models import Org
+from linli.orgs.service import subtree_ids_query
+from linli.routing.models import Provider, provider_coverage
 
 
 def org_in_scope(actor: User, org: Org) -> bool:
@@ -40,7 +44,7 @@ def require_admin_of(actor: User, org: Org, *, field: str | None = None) -> None
     abort(422, "that org is outside your area", errors={field: ["outside your area"]})
 
 
-def administers_provider(actor: User, provider) -> bool:
+def administers_provider(actor: User, provider: Provider) -> bool:
     """Whether an admin administers a provider: all its coverage lies in their subtree (a
     street admin the units working in its street, a city admin all)."""
     if actor.role is not Role.ADMIN:
@@ -48,3 +52,14 @@ def administers_provider(actor: User, provider) -> bool:
     if is_city_admin(actor):
         return True
     return bool(provider.coverage) and all(org_in_scope(actor, org) for org in provider.coverage)
+
+
+def administered_providers_clause(actor: User):
+    """The WHERE clause of the providers an admin administers (as administers_provider)."""
+    if is_city_admin(actor):
+        return true()
+    outside = select(provider_coverage.c.provider_id).where(
+        provider_coverage.c.org_id.not_in(subtree_ids_query(actor.org))
+    )
+    covering = select(provider_coverage.c.provider_id)
+    return and_(Provider.id.in_(covering), Provider.id.not_in(outside))

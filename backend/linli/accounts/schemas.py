@@ -99,6 +99,7 @@ class UserListArgs(PageArgs):
     role = fields.Enum(Role, by_value=True)
     org_id = Id(strict=False, metadata={"description": "this org's subtree (in the caller's)"})
     active = fields.Boolean()
+    provider_id = Id(strict=False, metadata={"description": "this provider's staff"})
     cursor = fields.Integer(strict=False, validate=validate.Range(1, 2**31 - 1))
 
 

@@ -195,11 +195,12 @@ def list_users(
     role: Role | None = None,
     org: Org | None = None,
     active: bool | None = None,
+    provider_id: int | None = None,
     limit: int,
     cursor: int | None = None,
 ) -> tuple[list[User], str | None]:
     """The accounts of the admin's subtree (or of `org`'s, inside it), newest first, keyset
-    on id; `q` searches name, username and phone."""
+    on id; `q` searches name, username and phone; `provider_id` gives a provider's staff."""
     require_role(actor, Role.ADMIN)
     if org is not None:
         require_admin_of(actor, org, field="org_id")
@@ -216,6 +217,8 @@ def list_users(
         query = query.where(User.role == role)
     if active is not None:
         query = query.where(User.active.is_(active))
+    if provider_id is not None:
+        query = query.where(User.provider_id == provider_id)
     if cursor is not None:
         query = query.where(User.id < cursor)
     rows = list(db.session.scalars(query.order_by(User.id.desc()).limit(limit + 1)))

@@ -14,8 +14,10 @@ from linli.orgs.service import get_org_or_404
 from linli.routing import service, tasks
 from linli.routing.rules import bounced_providers, choose_provider
 from linli.routing.schemas import (
+    AdministeredProviderArgs,
     ProviderIn,
     ProviderListArgs,
+    ProviderLoadOut,
     ProviderOut,
     ProviderPatch,
     RoutingOut,
@@ -42,10 +44,22 @@ def list_providers(args):
     return service.providers_covering(category, org)
 
 
+@blp.route("/administered")
+@jwt_required()
+@blp.arguments(AdministeredProviderArgs, location="query")
+@blp.response(200, ProviderLoadOut(many=True))
+def administered_providers(args):
+    """The providers the admin administers (all their coverage in the admin's area), inactive
+    ones too, each with its open cases against its capacity."""
+    return service.administered_providers(
+        current_actor(), q=args.get("q"), include_inactive=args["include_inactive"]
+    )
+
+
 @blp.route("", methods=["POST"])
 @jwt_required()
 @blp.arguments(ProviderIn)
-@blp.response(201, ProviderOut)
+@blp.response(201, ProviderLoadOut)
 def register_provider(data):
     """Admins register a provider: categories by code, coverage by org id in their area."""
     return service.register_provider(data, actor=current_actor(), now=utcnow())
@@ -54,7 +68,7 @@ def register_provider(data):
 @blp.route("/<int:provider_id>", methods=["PATCH"])
 @jwt_required()
 @blp.arguments(ProviderPatch)
-@blp.response(200, ProviderOut)
+@blp.response(200, ProviderLoadOut)
 def update_provider(data, provider_id):
     """Admins change a provider of their area (e.g. `active: false` takes it out of routing)."""
     actor = current_actor()

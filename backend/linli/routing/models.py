@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from linli.categories.models import Category
 from linli.db import Base, str_enum, utcnow
@@ -52,6 +52,8 @@ class Provider(Base):
 
     categories: Mapped[list[Category]] = relationship(secondary=provider_categories)
     coverage: Mapped[list[Org]] = relationship(secondary=provider_coverage)
+    # Its open cases, when a query asks for them (routing.service.with_open_cases).
+    open_cases: Mapped[int | None] = query_expression()
 
 
 class CoTaskState(enum.StrEnum):

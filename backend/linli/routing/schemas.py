@@ -25,6 +25,22 @@ class ProviderOut(Schema):
     contact = fields.String()
 
 
+@output
+class ProviderLoadOut(ProviderOut):
+    """A provider as its admins see it: with the cases it holds open now."""
+
+    open_cases = fields.Integer()
+    load = fields.Function(
+        lambda p: round(p.open_cases / max(p.capacity, 1), 4),
+        metadata={"type": "number", "description": "open_cases / capacity"},
+    )
+
+
+class AdministeredProviderArgs(Schema):
+    q = Text(120, min_length=1, metadata={"description": "part of the name"})
+    include_inactive = fields.Boolean(load_default=True)
+
+
 class ProviderListArgs(Schema):
     category = Text(40, min_length=1)
     org_id = Id(strict=False)

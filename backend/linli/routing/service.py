@@ -2,17 +2,39 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import with_expression
 
 from linli.accounts.models import Role, User
-from linli.accounts.permissions import administers_provider, org_in_scope, require_role
+from linli.accounts.permissions import (
+    administered_providers_clause,
+    administers_provider,
+    org_in_scope,
+    require_role,
+)
 from linli.audit.service import describe, record_change
+from linli.cases.models import Case, CaseState
 from linli.categories.models import Category
 from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Org
 from linli.routing.models import Provider, ProviderType, provider_categories, provider_coverage
+
+# A provider's load: the cases it holds that are not finished with it.
+LOADED_STATES = (CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.RETURNED)
+
+_OPEN_CASES = (
+    select(func.count(Case.id))
+    .where(Case.provider_id == Provider.id, Case.state.in_(LOADED_STATES))
+    .correlate(Provider)
+    .scalar_subquery()
+)
+
+
+def with_open_cases(query):
+    """`query` (of providers) loading each one's open cases (Provider.open_cases)."""
+    return query.options(with_expression(Provider.open_cases, _OPEN_CASES))
 
 
 def get_provider_or_404(provider_id: int) -> Provider:
@@ -122,6 +144,24 @@ def get_administered_provider(actor: User, provider_id: int) -> Provider:
     return provider
 
 
+def administered_providers(
+    actor: User, *, q: str | None = None, include_inactive: bool = True
+) -> list[Provider]:
+    """The providers an admin administers, by name, with their open cases against capacity."""
+    require_role(actor, Role.ADMIN)
+    query = with_open_cases(select(Provider).where(administered_providers_clause(actor)))
+    if q:
+        query = query.where(Provider.name.icontains(q, autoescape=True))
+    if not include_inactive:
+        query = query.where(Provider.active.is_(True))
+    return list(db.session.scalars(query.order_by(Provider.name, Provider.id)))
+
+
+def _with_load(provider: Provider) -> Provider:
+    statement = with_open_cases(select(Provider).where(Provider.id == provider.id))
+    return db.session.scalars(statement.execution_options(populate_existing=True)).one()
+
+
 def register_provider(data: dict, *, actor: User, now: datetime) -> Provider:
     """Admin adds a provider (categories by code, coverage by org id in their area)."""
     require_role(actor, Role.ADMIN)
@@ -129,7 +169,7 @@ def register_provider(data: dict, *, actor: User, now: datetime) -> Provider:
     provider = create_provider(**_resolve_refs(data, actor))
     record_change(actor, provider, None, now=now)
     db.session.commit()
-    return provider
+    return _with_load(provider)
 
 
 def update_provider(provider: Provider, data: dict, *, actor: User, now: datetime) -> Provider:
@@ -140,4 +180,4 @@ def update_provider(provider: Provider, data: dict, *, actor: User, now: datetim
         setattr(provider, name, value)
     record_change(actor, provider, before, now=now)
     db.session.commit()
-    return provider
+    return _with_load(provider)

@@ -339,6 +339,8 @@ export interface paths {
                     /** @description this org's subtree (in the caller's) */
                     org_id?: number;
                     active?: boolean;
+                    /** @description this provider's staff */
+                    provider_id?: number;
                 };
                 header?: never;
                 path?: never;
@@ -974,7 +976,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProviderOut"];
+                        "application/json": components["schemas"]["ProviderLoadOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -982,6 +984,52 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/providers/administered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The providers the admin administers (all their coverage in the admin's area), inactive
+         *     ones too, each with its open cases against its capacity.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description part of the name */
+                    q?: string;
+                    include_inactive?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderLoadOut"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1025,7 +1073,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProviderOut"];
+                        "application/json": components["schemas"]["ProviderLoadOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -2411,6 +2459,20 @@ export interface components {
             capacity: number;
             active: boolean;
             contact: string;
+        };
+        ProviderLoadOut: {
+            id: number;
+            name: string;
+            /** @enum {unknown} */
+            type: "government_department" | "state_enterprise" | "enterprise" | "social_organisation" | "volunteer_group";
+            categories: string[];
+            coverage: number[];
+            capacity: number;
+            active: boolean;
+            contact: string;
+            open_cases: number;
+            /** @description open_cases / capacity */
+            readonly load: number;
         };
         ProviderIn: {
             name: string;
