@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { authNeeded, currentUser } from './features/auth/session';
 import { LoginPage, ReloginDialog } from './features/auth/Login';
 import { RegisterPage } from './features/auth/Register';
+import { ChangePasswordPage } from './features/auth/ChangePassword';
 import { CaseDetail } from './features/cases/CaseDetail';
 import { MyCases } from './features/cases/CaseList';
 import { NotificationsPage } from './features/notifications/Notifications';
@@ -18,6 +19,7 @@ const TasksPage = lazy(() => import('./features/tasks/TasksPage'));
 const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
 const AssessmentPage = lazy(() => import('./features/assessment/AssessmentPage'));
 const DemandPage = lazy(() => import('./features/demand/DemandPage'));
+const UsersPage = lazy(() => import('./features/console/UsersPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -55,6 +57,7 @@ function SignedIn() {
           <Route path="/review" component={ReviewPage} />
           <Route path="/assessment" component={role === 'resident' ? ToHome : AssessmentPage} />
           <Route path="/demand" component={role === 'resident' || role === 'provider_staff' ? ToHome : DemandPage} />
+          <Route path="/console/users" component={role === 'admin' ? UsersPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route default component={ToHome} />
@@ -80,7 +83,15 @@ export function App() {
       <UpdateBanner />
       <ErrorBoundary>
         {/* preact-iso's boundary waits for lazy views; render errors go to ours around it. */}
-        <LazyBoundary>{currentUser.value ? <SignedIn key={String(currentUser.value.id)} /> : <SignedOut />}</LazyBoundary>
+        <LazyBoundary>
+          {!currentUser.value ? (
+            <SignedOut />
+          ) : currentUser.value.must_change_password ? (
+            <ChangePasswordPage />
+          ) : (
+            <SignedIn key={String(currentUser.value.id)} />
+          )}
+        </LazyBoundary>
       </ErrorBoundary>
     </LocationProvider>
   );

@@ -111,8 +111,10 @@ function tabsFor(role: string | undefined): Tab[] {
     case 'party_reviewer':
       return [review, figures, outbox, notes];
     case 'officer':
-    case 'admin':
       return [queue, review, figures, outbox, notes];
+    case 'admin':
+      // The console takes the outbox's place (the ⟳ badge opens it while something waits).
+      return [queue, review, { href: '/console/users', label: t('nav.console'), glyph: '⚙️', testid: 'nav-console', also: ['/console'] }, figures, notes];
     default:
       return [queue, figures, outbox, notes];
   }

@@ -1,0 +1,96 @@
+"""The operations console's accounts screen (issue 11) at a desktop's and a phone's width:
+a street admin finds an account of its street, deactivates it (its token stops working at
+once) and resets a password; the account replaces the one-time password at first sign-in."""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+SHOTS = os.environ.get("LINLI_E2E_SCREENSHOTS")
+NEW_PASSWORD = "a-console-made-password"
+
+
+def shoot(page: Page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+
+
+def _new_dispatcher(api) -> tuple[str, str]:
+    """A dispatcher in streetadmin1's street, made through the API; its username and token."""
+    community = next(
+        o
+        for o in api.call("GET", "/orgs").body
+        if o["kind"] == "community" and o["parent_id"] == api.me("streetadmin1")["org_id"]
+    )
+    username = f"console-{uuid.uuid4().hex[:8]}"
+    created = api.as_user(
+        "admin1",
+        "POST",
+        "/users",
+        body={
+            "username": username,
+            "password": NEW_PASSWORD,
+            "display_name": "控制台测试",
+            "role": "dispatcher",
+            "org_id": community["id"],
+        },
+    )
+    assert created.status == 201, created
+    login = api.call("POST", "/auth/login", body={"username": username, "password": NEW_PASSWORD})
+    return username, login.body["access_token"]
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_street_admin_deactivates_and_resets_an_account(page: Page, app_ui, api, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    username, token = _new_dispatcher(api)
+    assert api.call("GET", "/cases", token=token).status == 200
+
+    app_ui.sign_in(page, "streetadmin1")
+    page.get_by_test_id("nav-console").click()
+    expect(page.get_by_role("heading", name="用户")).to_be_visible()
+    page.get_by_test_id("user-search").fill(username)
+    page.get_by_test_id("user-search-submit").click()
+    row = page.locator(f"[data-testid=user-item][data-username='{username}']")
+    expect(row).to_have_count(1)
+    expect(page.get_by_test_id("user-item")).to_have_count(1)
+
+    row.get_by_test_id("user-toggle").click()
+    expect(row).to_have_attribute("data-active", "false")
+    expect(row.get_by_test_id("user-inactive")).to_have_text("已停用")
+    assert api.call("GET", "/cases", token=token).status == 401
+    row.get_by_test_id("user-toggle").click()
+    expect(row).to_have_attribute("data-active", "true")
+    assert api.call("GET", "/cases", token=token).status == 401  # no old token comes back
+
+    row.get_by_test_id("user-reset").click()
+    one_time = row.get_by_test_id("one-time-password")
+    expect(one_time).to_be_visible()
+    shoot(page, f"console-users-{width}")
+    password = one_time.inner_text()
+
+    app_ui.sign_out(page)
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(password)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("password-form")).to_be_visible()
+    shoot(page, f"console-password-{width}")
+    page.get_by_test_id("password-current").fill(password)
+    page.get_by_test_id("password-new").fill("my-very-own-password")
+    page.get_by_test_id("password-submit").click()
+    expect(page.get_by_test_id("logout")).to_be_visible()
+    expect(page.get_by_test_id("nav-queue")).to_be_visible()
+
+
+def test_the_console_is_the_admins(page: Page, app_ui):
+    app_ui.sign_in(page, "officer1")
+    expect(page.get_by_test_id("nav-queue")).to_be_visible()
+    expect(page.get_by_test_id("nav-console")).to_have_count(0)
+    page.goto("/console/users")
+    expect(page.get_by_test_id("user-list")).to_have_count(0)
