@@ -20,6 +20,7 @@ const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
 const AssessmentPage = lazy(() => import('./features/assessment/AssessmentPage'));
 const DemandPage = lazy(() => import('./features/demand/DemandPage'));
 const UsersPage = lazy(() => import('./features/console/UsersPage'));
+const OrgsPage = lazy(() => import('./features/console/OrgsPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -58,6 +59,7 @@ function SignedIn() {
           <Route path="/assessment" component={role === 'resident' ? ToHome : AssessmentPage} />
           <Route path="/demand" component={role === 'resident' || role === 'provider_staff' ? ToHome : DemandPage} />
           <Route path="/console/users" component={role === 'admin' ? UsersPage : ToHome} />
+          <Route path="/console/orgs" component={role === 'admin' ? OrgsPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route default component={ToHome} />

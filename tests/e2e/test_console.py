@@ -94,3 +94,36 @@ def test_the_console_is_the_admins(page: Page, app_ui):
     expect(page.get_by_test_id("nav-console")).to_have_count(0)
     page.goto("/console/users")
     expect(page.get_by_test_id("user-list")).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_street_admin_adds_a_grid_and_moves_it(page: Page, app_ui, api, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    street_id = api.me("streetadmin1")["org_id"]
+    communities = [
+        o
+        for o in api.call("GET", "/orgs").body
+        if o["kind"] == "community" and o["parent_id"] == street_id
+    ]
+    first, second = communities[0], communities[1]
+    code = f"e2e-{uuid.uuid4().hex[:6]}"
+
+    app_ui.sign_in(page, "streetadmin1")
+    page.get_by_test_id("nav-console").click()
+    page.get_by_test_id("console-orgs").click()
+    community = page.locator(f"[data-testid=org-item][data-code='{first['code']}']")
+    community.get_by_test_id("org-edit").click()
+    community.get_by_test_id("org-child-code").fill(code)
+    community.get_by_test_id("org-child-name").fill("新网格")
+    community.get_by_test_id("org-child-submit").click()
+    grid = page.locator(f"[data-testid=org-item][data-code='{code}']")
+    expect(grid).to_contain_text("新网格")
+
+    grid.get_by_test_id("org-edit").click()
+    grid.get_by_test_id("org-parent").select_option(str(second["id"]))
+    grid.get_by_test_id("org-save").click()
+    expect(grid.get_by_test_id("org-form")).to_have_count(0)  # saved: the tree was read again
+    shoot(page, f"console-orgs-{width}")
+    moved = next(o for o in api.call("GET", "/orgs").body if o["code"] == code)
+    assert moved["parent_id"] == second["id"]
+    assert moved["kind"] == "grid"

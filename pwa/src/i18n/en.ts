@@ -614,4 +614,13 @@ export const en: Messages = {
   'password.new': 'New password (8 characters or more)',
   'password.submit': 'Save the new password',
   'password.signOut': 'Sign out',
+  'console.orgs': 'Orgs',
+  'console.orgsHint': 'The org tree you administer. "Edit" renames a node, moves it under another parent or adds one below; a deactivated node takes no new cases.',
+  'console.edit': 'Edit',
+  'console.save': 'Save',
+  'console.orgName': 'Name',
+  'console.parent': 'Parent',
+  'console.childCode': 'Code of the new node (letters, digits)',
+  'console.childName': 'Name of the new node',
+  'console.addChild': 'Add below',
 };

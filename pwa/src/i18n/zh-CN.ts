@@ -614,6 +614,15 @@ export const zhCN = {
   'password.new': '新密码（至少 8 位）',
   'password.submit': '保存新密码',
   'password.signOut': '退出登录',
+  'console.orgs': '组织',
+  'console.orgsHint': '您管辖的组织树。点“编辑”可改名、移到另一个上级或在其下新建；停用后不再接收新的诉求。',
+  'console.edit': '编辑',
+  'console.save': '保存',
+  'console.orgName': '名称',
+  'console.parent': '上级组织',
+  'console.childCode': '下级编码（字母、数字）',
+  'console.childName': '下级名称',
+  'console.addChild': '新建下级',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

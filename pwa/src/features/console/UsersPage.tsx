@@ -6,6 +6,7 @@ import { TextField } from '../../ui/form';
 import { errorMessage, fieldErrorsByName } from '../../ui/problems';
 import { currentUser } from '../auth/session';
 import { consoleApi, type ManagedProvider } from './api';
+import { ConsoleNav } from './ConsoleNav';
 import { subtree } from './tree';
 
 /** An action on an account, run when its button is pressed. */
@@ -185,7 +186,7 @@ export default function UsersPage() {
   };
 
   return (
-    <Page title={t('console.users')} wide>
+    <Page title={t('console.users')} wide actions={<ConsoleNav />}>
       <form class="console-search" onSubmit={search} role="search">
         <TextField label={t('console.search')} name="q" value={q} onValue={setQ} placeholder={t('console.searchHint')} data-testid="user-search" />
         <label class="field">

@@ -18,5 +18,7 @@ export const consoleApi = {
     request<{ one_time_password: string }>('POST', `/users/${id}/password-reset`),
   /** The whole tree, deactivated nodes too. */
   orgs: () => request<Org[]>('GET', '/orgs', { query: { include_inactive: true } }),
+  createOrg: (body: S['OrgIn']) => request<Org>('POST', '/orgs', { body }),
+  updateOrg: (id: number, body: S['OrgPatch']) => request<Org>('PATCH', `/orgs/${id}`, { body }),
   providers: () => request<ManagedProvider[]>('GET', '/providers/administered'),
 };
