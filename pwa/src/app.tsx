@@ -21,6 +21,7 @@ const AssessmentPage = lazy(() => import('./features/assessment/AssessmentPage')
 const DemandPage = lazy(() => import('./features/demand/DemandPage'));
 const UsersPage = lazy(() => import('./features/console/UsersPage'));
 const OrgsPage = lazy(() => import('./features/console/OrgsPage'));
+const ProvidersPage = lazy(() => import('./features/console/ProvidersPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -60,6 +61,7 @@ function SignedIn() {
           <Route path="/demand" component={role === 'resident' || role === 'provider_staff' ? ToHome : DemandPage} />
           <Route path="/console/users" component={role === 'admin' ? UsersPage : ToHome} />
           <Route path="/console/orgs" component={role === 'admin' ? OrgsPage : ToHome} />
+          <Route path="/console/providers" component={role === 'admin' ? ProvidersPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route default component={ToHome} />

@@ -127,3 +127,35 @@ def test_a_street_admin_adds_a_grid_and_moves_it(page: Page, app_ui, api, width)
     moved = next(o for o in api.call("GET", "/orgs").body if o["code"] == code)
     assert moved["parent_id"] == second["id"]
     assert moved["kind"] == "grid"
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_street_admin_creates_a_provider_with_coverage(page: Page, app_ui, api, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    street_id = api.me("streetadmin1")["org_id"]
+    community = next(
+        o
+        for o in api.call("GET", "/orgs").body
+        if o["kind"] == "community" and o["parent_id"] == street_id
+    )
+    name = f"e2e助老服务社{uuid.uuid4().hex[:4]}"
+
+    app_ui.sign_in(page, "streetadmin1")
+    page.get_by_test_id("nav-console").click()
+    page.get_by_test_id("console-providers").click()
+    page.get_by_test_id("provider-new").click()
+    form = page.get_by_test_id("provider-form")
+    form.get_by_test_id("provider-name").fill(name)
+    form.get_by_test_id("provider-type").select_option("social_organisation")
+    form.get_by_test_id("provider-categories").locator("input[value=elderly_care]").check()
+    form.get_by_test_id("provider-coverage").locator(f"input[value='{community['id']}']").check()
+    form.get_by_test_id("provider-capacity").fill("12")
+    shoot(page, f"console-provider-form-{width}")
+    form.get_by_test_id("provider-submit").click()
+
+    row = page.locator(f"[data-testid=provider-item][data-name='{name}']")
+    expect(row.get_by_test_id("provider-load")).to_have_text("在办 0 / 上限 12 件")
+    expect(row).to_contain_text(community["name"])
+    shoot(page, f"console-providers-{width}")
+    created = next(p for p in api.get("admin1", "/providers/administered") if p["name"] == name)
+    assert (created["coverage"], created["categories"]) == ([community["id"]], ["elderly_care"])

@@ -623,6 +623,22 @@ export const zhCN = {
   'console.childCode': '下级编码（字母、数字）',
   'console.childName': '下级名称',
   'console.addChild': '新建下级',
+  'console.providers': '服务单位',
+  'console.newProvider': '新增服务单位',
+  'console.createProvider': '创建服务单位',
+  'console.providerName': '单位名称',
+  'console.providerType': '单位类型',
+  'console.providerCategories': '服务类别',
+  'console.providerCoverage': '服务范围（勾选组织，含其下级）',
+  'console.providerCapacity': '接单上限（件）',
+  'console.providerContact': '联系方式（选填）',
+  'console.providerLoad': '在办 {open} / 上限 {capacity} 件',
+  'console.noProviders': '您管辖范围内还没有服务单位。点“新增服务单位”添加。',
+  'providerType.government_department': '政府部门',
+  'providerType.state_enterprise': '国有企业',
+  'providerType.enterprise': '企业',
+  'providerType.social_organisation': '社会组织',
+  'providerType.volunteer_group': '志愿者队伍',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

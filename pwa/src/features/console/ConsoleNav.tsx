@@ -7,6 +7,7 @@ export function ConsoleNav() {
   const links = [
     { href: '/console/users', label: t('console.users'), testid: 'console-users' },
     { href: '/console/orgs', label: t('console.orgs'), testid: 'console-orgs' },
+    { href: '/console/providers', label: t('console.providers'), testid: 'console-providers' },
   ];
   return (
     <nav class="segbar" aria-label={t('console.title')}>

@@ -20,5 +20,8 @@ export const consoleApi = {
   orgs: () => request<Org[]>('GET', '/orgs', { query: { include_inactive: true } }),
   createOrg: (body: S['OrgIn']) => request<Org>('POST', '/orgs', { body }),
   updateOrg: (id: number, body: S['OrgPatch']) => request<Org>('PATCH', `/orgs/${id}`, { body }),
+  createProvider: (body: S['ProviderIn']) => request<ManagedProvider>('POST', '/providers', { body }),
+  updateProvider: (id: number, body: S['ProviderPatch']) =>
+    request<ManagedProvider>('PATCH', `/providers/${id}`, { body }),
   providers: () => request<ManagedProvider[]>('GET', '/providers/administered'),
 };
