@@ -22,6 +22,7 @@ const DemandPage = lazy(() => import('./features/demand/DemandPage'));
 const UsersPage = lazy(() => import('./features/console/UsersPage'));
 const OrgsPage = lazy(() => import('./features/console/OrgsPage'));
 const ProvidersPage = lazy(() => import('./features/console/ProvidersPage'));
+const AuditPage = lazy(() => import('./features/console/AuditPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -62,6 +63,7 @@ function SignedIn() {
           <Route path="/console/users" component={role === 'admin' ? UsersPage : ToHome} />
           <Route path="/console/orgs" component={role === 'admin' ? OrgsPage : ToHome} />
           <Route path="/console/providers" component={role === 'admin' ? ProvidersPage : ToHome} />
+          <Route path="/console/audit" component={role === 'admin' ? AuditPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route default component={ToHome} />

@@ -159,3 +159,21 @@ def test_a_street_admin_creates_a_provider_with_coverage(page: Page, app_ui, api
     shoot(page, f"console-providers-{width}")
     created = next(p for p in api.get("admin1", "/providers/administered") if p["name"] == name)
     assert (created["coverage"], created["categories"]) == ([community["id"]], ["elderly_care"])
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_audit_log_finds_a_change(page: Page, app_ui, api, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    username, _ = _new_dispatcher(api)
+    user_id = next(u["id"] for u in api.get("admin1", f"/users?q={username}")["items"])
+
+    app_ui.sign_in(page, "streetadmin1")
+    page.get_by_test_id("nav-console").click()
+    page.get_by_test_id("console-audit").click()
+    page.get_by_test_id("audit-search").fill(username)
+    page.get_by_test_id("audit-search-submit").click()
+    item = page.get_by_test_id("audit-item")
+    expect(item).to_have_count(1)
+    expect(item).to_have_attribute("data-object", f"user:{user_id}")
+    expect(item).to_contain_text(f"新建账号 #{user_id}")
+    shoot(page, f"console-audit-{width}")

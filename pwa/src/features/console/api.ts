@@ -8,6 +8,8 @@ export type UserPage = S['UserPage'];
 export type UserCreate = S['UserCreateIn'];
 export type UserPatch = S['UserPatch'];
 export type ManagedProvider = S['ProviderLoadOut'];
+export type AuditRecord = S['AuditRecordOut'];
+export type AuditListArgs = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;
 export type UserListArgs = NonNullable<paths['/api/v1/users']['get']['parameters']['query']>;
 
 export const consoleApi = {
@@ -23,5 +25,6 @@ export const consoleApi = {
   createProvider: (body: S['ProviderIn']) => request<ManagedProvider>('POST', '/providers', { body }),
   updateProvider: (id: number, body: S['ProviderPatch']) =>
     request<ManagedProvider>('PATCH', `/providers/${id}`, { body }),
+  audit: (args: AuditListArgs = {}) => request<S['AuditPage']>('GET', '/audit', { query: { ...args } }),
   providers: () => request<ManagedProvider[]>('GET', '/providers/administered'),
 };
