@@ -194,6 +194,21 @@ RULES: dict[tuple[str, str], Rule] = {
         ),
         {R.ADMIN},
     ),
+    ("get", "/api/v1/responsibilities"): Rule(
+        get(lambda s, w: f"{API}/responsibilities"), {R.ADMIN}, scoped=False
+    ),  # tests/admin checks a street admin's
+    ("put", "/api/v1/responsibilities"): Rule(
+        lambda c, h, s, w: c.put(
+            f"{API}/responsibilities",
+            headers=h,
+            json={
+                "category": "elderly_care",
+                "org_id": s.communities[w].id,
+                "lead_provider_id": s.providers[w].id,
+            },
+        ),
+        {R.ADMIN},
+    ),
     ("post", "/api/v1/categories"): Rule(
         post(
             lambda s, w: f"{API}/categories",

@@ -60,7 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.orgs.api import homes_blp
     from linli.rounds.api import blp as rounds_blp
     from linli.routing.api import blp as providers_blp
-    from linli.routing.api import routing_blp, tasks_blp
+    from linli.routing.api import duties_blp, routing_blp, tasks_blp
     from linli.web import blp as web_blp
 
     for blp in (
@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
         providers_blp,
         cases_blp,
         routing_blp,
+        duties_blp,
         tasks_blp,
         feedback_blp,
         reviews_blp,

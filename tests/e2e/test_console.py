@@ -177,3 +177,35 @@ def test_the_audit_log_finds_a_change(page: Page, app_ui, api, width):
     expect(item).to_have_attribute("data-object", f"user:{user_id}")
     expect(item).to_contain_text(f"新建账号 #{user_id}")
     shoot(page, f"console-audit-{width}")
+
+
+def test_coordinating_starts_from_the_responsibility_list(page: Page, app_ui, api):
+    case = api.report(
+        "resident1", category="facility", title="路灯坏了", description="小区门口路灯不亮。"
+    )
+    providers = api.get("dispatcher1", f"/providers?org_id={case['org_id']}&category=facility")
+    assert len(providers) >= 2, providers
+    lead, co = providers[-1]["id"], providers[0]["id"]
+    line = api.as_user(
+        "streetadmin1",
+        "PUT",
+        "/responsibilities",
+        body={
+            "category": "facility",
+            "org_id": api.me("streetadmin1")["org_id"],
+            "lead_provider_id": lead,
+            "co_provider_ids": [co],
+            "note": "街道设施维修小组",
+        },
+    )
+    assert line.status == 200, line
+    api.act("dispatcher1", case["id"], "assign", provider_id=providers[0]["id"])
+
+    app_ui.sign_in(page, "dispatcher1")
+    page.goto(f"/cases/{case['id']}")
+    page.get_by_test_id("case-action-coordinate").click()
+    expect(page.get_by_test_id("coordinate-preset")).to_contain_text("街道设施维修小组")
+    lead_choice = page.locator(f"[data-testid=provider-choice][data-provider-id='{lead}'] input")
+    expect(lead_choice).to_be_checked()
+    co_choice = page.locator(f"[data-testid=co-provider][data-provider-id='{co}'] input").first
+    expect(co_choice).to_be_checked()

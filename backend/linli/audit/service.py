@@ -14,7 +14,7 @@ from linli.escalation.models import SlaPolicy
 from linli.extensions import db
 from linli.orgs.models import Building, Household, Org
 from linli.orgs.service import subtree_ids_query
-from linli.routing.models import Provider
+from linli.routing.models import Provider, Responsibility
 
 
 def _mask_phone(phone: str | None) -> str | None:
@@ -105,6 +105,17 @@ DESCRIBE = {
         "household",
         lambda h: {"building_id": h.building_id, "label": h.label},
         lambda h: h.building.grid_id,
+    ),
+    Responsibility: (
+        "responsibility",
+        lambda r: {
+            "category": r.category.code if r.category else r.category_id,
+            "org_id": r.org_id,
+            "lead_provider_id": r.lead_provider_id,
+            "co_provider_ids": sorted(p.id for p in r.co_units),
+            "note": r.note,
+        },
+        lambda r: r.org_id,
     ),
 }
 

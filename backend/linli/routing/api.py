@@ -11,7 +11,7 @@ from linli.db import utcnow
 from linli.idempotency import idempotent
 from linli.openapi import enum_path_parameter
 from linli.orgs.service import get_org_or_404
-from linli.routing import service, tasks
+from linli.routing import responsibilities, service, tasks
 from linli.routing.rules import bounced_providers, choose_provider
 from linli.routing.schemas import (
     AdministeredProviderArgs,
@@ -20,6 +20,8 @@ from linli.routing.schemas import (
     ProviderLoadOut,
     ProviderOut,
     ProviderPatch,
+    ResponsibilityIn,
+    ResponsibilityOut,
     RoutingOut,
     TaskActionIn,
     TaskListArgs,
@@ -29,6 +31,12 @@ from linli.routing.tasks import TaskAction
 blp = Blueprint("providers", __name__, url_prefix="/providers", description="Service providers")
 tasks_blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Joint-handling co-tasks")
 routing_blp = Blueprint("routing", __name__, url_prefix="/cases", description="Routing advice")
+duties_blp = Blueprint(
+    "responsibilities",
+    __name__,
+    url_prefix="/responsibilities",
+    description="The responsibility list: standing lead and co-units per category and area",
+)
 
 ROUTING_ROLES = (Role.GRID_WORKER, Role.DISPATCHER, Role.OFFICER, Role.ADMIN)
 
@@ -84,7 +92,26 @@ def routing_advice(case_id):
     actor = current_actor()
     require_role(actor, *ROUTING_ROLES)
     case = get_case_for(actor, case_id)
-    return choose_provider(case.category, case.org, exclude=bounced_providers(case))
+    decision = choose_provider(case.category, case.org, exclude=bounced_providers(case))
+    decision.preset = responsibilities.preset_for(case)
+    return decision
+
+
+@duties_blp.route("")
+@jwt_required()
+@duties_blp.response(200, ResponsibilityOut(many=True))
+def list_responsibilities():
+    """The lines of the admin's area (a city admin's: all, city-wide ones too)."""
+    return responsibilities.listed_for(current_actor())
+
+
+@duties_blp.route("", methods=["PUT"])
+@jwt_required()
+@duties_blp.arguments(ResponsibilityIn)
+@duties_blp.response(200, ResponsibilityOut)
+def set_responsibility(data):
+    """Write the line for a category in an org's subtree of the admin's area."""
+    return responsibilities.set_line(current_actor(), data, now=utcnow())
 
 
 @tasks_blp.route("")

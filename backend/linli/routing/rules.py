@@ -35,6 +35,9 @@ class RoutingDecision:
     provider: Provider | None
     rule: str
     candidates: list[dict] = field(default_factory=list)
+    # The responsibility list's line for the case, when the caller asks for it (the advice
+    # a dispatcher reads before coordinating).
+    preset: object = None
 
     def as_event_data(self) -> dict:
         return {"rule": self.rule, "candidates": self.candidates}

@@ -1539,6 +1539,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/responsibilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lines of the admin's area (a city admin's: all, city-wide ones too). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResponsibilityOut"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Write the line for a category in an org's subtree of the admin's area. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResponsibilityIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResponsibilityOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -2093,7 +2158,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: number;
-                    object_type?: "assessment_publication" | "building" | "category" | "household" | "org" | "provider" | "sla_policy" | "user";
+                    object_type?: "assessment_publication" | "building" | "category" | "household" | "org" | "provider" | "responsibility" | "sla_policy" | "user";
                     object_id?: string;
                     actor_id?: number;
                     /** @description actor, object id or changed value */
@@ -2713,10 +2778,28 @@ export interface components {
             /** @description open_cases / capacity */
             load: number;
         };
+        ResponsibilityOut: {
+            id: number;
+            category: string;
+            /** @description null: city-wide */
+            org_id: number | null;
+            lead_provider_id: number;
+            readonly co_provider_ids: number[];
+            note: string;
+        };
         RoutingOut: {
             rule: string;
             readonly provider_id: number | null;
             candidates: components["schemas"]["CandidateOut"][];
+            /** @description the responsibility list's lead and co-units for coordinating */
+            preset: components["schemas"]["ResponsibilityOut"] | null;
+        };
+        ResponsibilityIn: {
+            category: string;
+            org_id?: number | null;
+            lead_provider_id: number;
+            co_provider_ids?: number[];
+            note?: string;
         };
         TaskActionIn: {
             note?: string;

@@ -689,4 +689,6 @@ export const en: Messages = {
   'audit.field.resolve_within_minutes': 'Resolve within (minutes)',
   'audit.field.period': 'Period',
   'audit.field.tables': 'Tables',
+  'coordinate.preset': 'Lead and co-units filled in from the responsibility list; change them as needed.',
+  'coordinate.presetNamed': 'Lead and co-units filled in from the responsibility list ({note}); change them as needed.',
 };

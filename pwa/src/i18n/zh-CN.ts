@@ -689,6 +689,8 @@ export const zhCN = {
   'audit.field.resolve_within_minutes': '办结时限（分钟）',
   'audit.field.period': '考核期',
   'audit.field.tables': '考核表',
+  'coordinate.preset': '已按责任清单预填牵头单位和协办单位，可修改。',
+  'coordinate.presetNamed': '已按责任清单（{note}）预填牵头单位和协办单位，可修改。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
