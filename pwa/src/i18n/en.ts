@@ -691,4 +691,9 @@ export const en: Messages = {
   'audit.field.tables': 'Tables',
   'coordinate.preset': 'Lead and co-units filled in from the responsibility list; change them as needed.',
   'coordinate.presetNamed': 'Lead and co-units filled in from the responsibility list ({note}); change them as needed.',
+  'audit.object.responsibility': 'responsibility line',
+  'audit.field.category': 'Category',
+  'audit.field.lead_provider_id': 'Lead unit no.',
+  'audit.field.co_provider_ids': 'Co-unit nos.',
+  'audit.field.note': 'Note',
 };

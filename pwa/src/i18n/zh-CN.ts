@@ -691,6 +691,11 @@ export const zhCN = {
   'audit.field.tables': '考核表',
   'coordinate.preset': '已按责任清单预填牵头单位和协办单位，可修改。',
   'coordinate.presetNamed': '已按责任清单（{note}）预填牵头单位和协办单位，可修改。',
+  'audit.object.responsibility': '责任清单',
+  'audit.field.category': '服务类别',
+  'audit.field.lead_provider_id': '牵头单位编号',
+  'audit.field.co_provider_ids': '协办单位编号',
+  'audit.field.note': '说明',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

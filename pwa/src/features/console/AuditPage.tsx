@@ -6,7 +6,7 @@ import { consoleApi, type AuditListArgs, type AuditRecord } from './api';
 import { ConsoleNav } from './ConsoleNav';
 
 type ObjectType = NonNullable<AuditListArgs['object_type']>;
-const OBJECT_TYPES: ObjectType[] = ['user', 'org', 'building', 'household', 'provider', 'category', 'sla_policy', 'assessment_publication'];
+const OBJECT_TYPES: ObjectType[] = ['user', 'org', 'building', 'household', 'provider', 'category', 'sla_policy', 'assessment_publication', 'responsibility'];
 
 function objectLabel(type: string): string {
   return t(`audit.object.${type}` as MessageKey);
