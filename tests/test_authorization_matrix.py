@@ -31,6 +31,7 @@ from linli.open311 import keys
 from linli.orgs.service import add_building
 from linli.sheets.layouts import LAYOUTS, SheetKind
 from linli.sheets.readers import workbook_bytes
+from tests.factories import PASSWORD
 from tests.support import API, CASES, case_row, later
 
 R = Role
@@ -142,7 +143,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/v1/sla-policies"): Rule(
         get(lambda s, w: f"{API}/sla-policies"), EVERYONE, scoped=False
     ),
-    # Administration: the admin only (a city admin; scoped admins are issue 11).
+    # Administration: the admin only (the matrix's is the city's; tests/admin checks a
+    # street admin's reach).
     ("post", "/api/v1/users"): Rule(
         post(
             lambda s, w: f"{API}/users",
@@ -152,6 +154,80 @@ RULES: dict[tuple[str, str], Rule] = {
                 "display_name": "新同事",
                 "role": "dispatcher",
                 "org_id": s.communities[w].id,
+            },
+        ),
+        {R.ADMIN},
+    ),
+    ("get", "/api/v1/users"): Rule(
+        get(lambda s, w: f"{API}/users?org_id={s.communities[w].id}"), {R.ADMIN}
+    ),
+    ("patch", "/api/v1/users/{user_id}"): Rule(
+        lambda c, h, s, w: c.patch(
+            f"{API}/users/{s.staff[w].id}", headers=h, json={"display_name": "改名"}
+        ),
+        {R.ADMIN},
+    ),
+    ("post", "/api/v1/users/{user_id}/password-reset"): Rule(
+        post(lambda s, w: f"{API}/users/{s.staff[w].id}/password-reset"), {R.ADMIN}
+    ),  # the admin's turn comes last: the reset account's tokens are void after it
+    ("post", "/api/v1/me/password"): Rule(
+        post(
+            lambda s, w: f"{API}/me/password",
+            lambda s, w: {"current_password": PASSWORD, "new_password": "a-fresh-long-password"},
+        ),
+        EVERYONE,
+        scoped=False,
+    ),
+    ("post", "/api/v1/orgs"): Rule(
+        post(
+            lambda s, w: f"{API}/orgs",
+            lambda s, w: {"parent_id": s.communities[w].id, "code": f"m-{w}", "name": "矩阵网格"},
+        ),
+        {R.ADMIN},
+    ),
+    ("patch", "/api/v1/orgs/{org_id}"): Rule(
+        lambda c, h, s, w: c.patch(
+            f"{API}/orgs/{s.grids[w].id}", headers=h, json={"name": "改名网格"}
+        ),
+        {R.ADMIN},
+    ),
+    ("post", "/api/v1/orgs/{org_id}/buildings"): Rule(
+        post(
+            lambda s, w: f"{API}/orgs/{s.grids[w].id}/buildings",
+            lambda s, w: {"name": "矩阵楼", "households": ["1-101"]},
+        ),
+        {R.ADMIN},
+    ),
+    ("patch", "/api/v1/buildings/{building_id}"): Rule(
+        lambda c, h, s, w: c.patch(
+            f"{API}/buildings/{s.households[w].building_id}", headers=h, json={"name": "改名楼"}
+        ),
+        {R.ADMIN},
+    ),
+    ("post", "/api/v1/buildings/{building_id}/households"): Rule(
+        post(
+            lambda s, w: f"{API}/buildings/{s.households[w].building_id}/households",
+            lambda s, w: {"label": "9-909"},
+        ),
+        {R.ADMIN},
+    ),
+    ("patch", "/api/v1/households/{household_id}"): Rule(
+        lambda c, h, s, w: c.patch(
+            f"{API}/households/{s.households[w].id}", headers=h, json={"label": "9-908"}
+        ),
+        {R.ADMIN},
+    ),
+    ("get", "/api/v1/responsibilities"): Rule(
+        get(lambda s, w: f"{API}/responsibilities"), {R.ADMIN}, scoped=False
+    ),  # tests/admin checks a street admin's
+    ("put", "/api/v1/responsibilities"): Rule(
+        lambda c, h, s, w: c.put(
+            f"{API}/responsibilities",
+            headers=h,
+            json={
+                "category": "elderly_care",
+                "org_id": s.communities[w].id,
+                "lead_provider_id": s.providers[w].id,
             },
         ),
         {R.ADMIN},
@@ -183,6 +259,9 @@ RULES: dict[tuple[str, str], Rule] = {
         ),
         {R.ADMIN},
     ),
+    ("get", "/api/v1/providers/administered"): Rule(
+        get(lambda s, w: f"{API}/providers/administered"), {R.ADMIN}, scoped=False
+    ),  # tests/admin checks a street admin's
     ("patch", "/api/v1/providers/{provider_id}"): Rule(
         lambda c, h, s, w: c.patch(
             f"{API}/providers/{s.providers[w].id}", headers=h, json={"capacity": 60}
@@ -394,6 +473,7 @@ def scene(world, new_case, drive, act, client, auth, other_provider_serves_a, ma
         grids={"inside": world.grid_a1, "outside": world.grid_b1},
         communities={"inside": world.community_a, "outside": world.community_b},
         residents={"inside": world.resident_a, "outside": world.resident_b},
+        staff={"inside": world.dispatcher_a, "outside": world.dispatcher_b},
         households={
             "inside": world.building_a1.households[0],
             "outside": building_b1.households[0],

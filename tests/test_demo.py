@@ -35,6 +35,7 @@ DEMO_ACCOUNTS = [
     "officer1",
     "reviewer1",
     "admin1",
+    "streetadmin1",
 ]
 
 
@@ -131,11 +132,13 @@ def test_demo_accounts_fit_together(demo):
         "officer1": Role.OFFICER,
         "reviewer1": Role.PARTY_REVIEWER,
         "admin1": Role.ADMIN,
+        "streetadmin1": Role.ADMIN,
     }
     assert demo("grid1").org_id == home_grid.id
     assert demo("dispatcher1").org_id == demo("reviewer1").org_id == community.id
     assert demo("officer1").org_id == street.id
     assert demo("admin1").org.kind is OrgKind.CITY
+    assert demo("streetadmin1").org_id == street.id
     provider_id = demo("provider1").provider_id
     for category in db.session.scalars(select(Category)):
         assert provider_id in {p.id for p in providers_covering(category, community)}, category.code

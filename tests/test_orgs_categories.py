@@ -44,6 +44,7 @@ def test_org_tree_is_a_public_flat_list(client, world):
         "code": "t-ca-1",
         "name": "甲1网格",
         "name_en": "",
+        "active": True,
     }
     assert orgs[0]["parent_id"] is None
 

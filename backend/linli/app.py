@@ -68,9 +68,10 @@ def register_blueprints(app: Flask) -> None:
     from linli.open311.api import keys_blp as open311_keys_blp
     from linli.ops.health import blp as ops_blp
     from linli.orgs.api import blp as orgs_blp
+    from linli.orgs.api import homes_blp
     from linli.rounds.api import blp as rounds_blp
     from linli.routing.api import blp as providers_blp
-    from linli.routing.api import routing_blp, tasks_blp
+    from linli.routing.api import duties_blp, routing_blp, tasks_blp
     from linli.sheets.api import blp as sheets_blp
     from linli.web import blp as web_blp
 
@@ -78,10 +79,12 @@ def register_blueprints(app: Flask) -> None:
         accounts_blp,
         me_blp,
         orgs_blp,
+        homes_blp,
         categories_blp,
         providers_blp,
         cases_blp,
         routing_blp,
+        duties_blp,
         tasks_blp,
         feedback_blp,
         reviews_blp,

@@ -95,6 +95,11 @@ FIELD_ERROR_CODES: list[tuple[re.Pattern, str]] = [
         (r"not a JPEG, PNG or WebP", "not_an_image"),
         (r"not allowed for your role", "not_allowed"),
         (r"^must be an? (community|grid)", "wrong_kind"),
+        (r"^the parent must be|no child nodes", "wrong_level"),
+        (r"^deactivated$", "deactivated"),
+        (r"^not on your own account$|^not your own node$", "own_account"),
+        (r"^wrong password$", "wrong_password"),
+        (r"^same as the current$", "same_password"),
     ]
 ]
 

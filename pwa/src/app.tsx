@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { authNeeded, currentUser } from './features/auth/session';
 import { LoginPage, ReloginDialog } from './features/auth/Login';
 import { RegisterPage } from './features/auth/Register';
+import { ChangePasswordPage } from './features/auth/ChangePassword';
 import { CaseDetail } from './features/cases/CaseDetail';
 import { MyCases } from './features/cases/CaseList';
 import { NotificationsPage } from './features/notifications/Notifications';
@@ -19,6 +20,10 @@ const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
 const AssessmentPage = lazy(() => import('./features/assessment/AssessmentPage'));
 const DemandPage = lazy(() => import('./features/demand/DemandPage'));
 const SheetsPage = lazy(() => import('./features/sheets/SheetsPage'));
+const UsersPage = lazy(() => import('./features/console/UsersPage'));
+const OrgsPage = lazy(() => import('./features/console/OrgsPage'));
+const ProvidersPage = lazy(() => import('./features/console/ProvidersPage'));
+const AuditPage = lazy(() => import('./features/console/AuditPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -56,7 +61,11 @@ function SignedIn() {
           <Route path="/review" component={ReviewPage} />
           <Route path="/assessment" component={role === 'resident' ? ToHome : AssessmentPage} />
           <Route path="/demand" component={role === 'resident' || role === 'provider_staff' ? ToHome : DemandPage} />
-          <Route path="/sheets" component={role === 'admin' ? SheetsPage : ToHome} />
+          <Route path="/console/users" component={role === 'admin' ? UsersPage : ToHome} />
+          <Route path="/console/orgs" component={role === 'admin' ? OrgsPage : ToHome} />
+          <Route path="/console/providers" component={role === 'admin' ? ProvidersPage : ToHome} />
+          <Route path="/console/audit" component={role === 'admin' ? AuditPage : ToHome} />
+          <Route path="/console/sheets" component={role === 'admin' ? SheetsPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route default component={ToHome} />
@@ -82,7 +91,15 @@ export function App() {
       <UpdateBanner />
       <ErrorBoundary>
         {/* preact-iso's boundary waits for lazy views; render errors go to ours around it. */}
-        <LazyBoundary>{currentUser.value ? <SignedIn key={String(currentUser.value.id)} /> : <SignedOut />}</LazyBoundary>
+        <LazyBoundary>
+          {!currentUser.value ? (
+            <SignedOut />
+          ) : currentUser.value.must_change_password ? (
+            <ChangePasswordPage />
+          ) : (
+            <SignedIn key={String(currentUser.value.id)} />
+          )}
+        </LazyBoundary>
       </ErrorBoundary>
     </LocationProvider>
   );

@@ -51,7 +51,7 @@ describe('app shell', () => {
       await signedIn({
         access_token: 'a',
         refresh_token: 'r',
-        user: { id: uid, username: 'r1', display_name: 'R', role: 'resident', org_id: 1, provider_id: null, phone: null },
+        user: { id: uid, username: 'r1', display_name: 'R', role: 'resident', org_id: 1, provider_id: null, phone: null, active: true, must_change_password: false },
       });
       render(<App />, root);
     });

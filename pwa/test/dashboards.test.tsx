@@ -70,9 +70,9 @@ function table(rows: AssessmentRow[], extra: Partial<Assessment> = {}): Assessme
 }
 
 const ORGS: Org[] = [
-  { id: 1, parent_id: null, kind: 'district', code: 'd1', name: 'D1', name_en: 'D1' },
-  { id: 2, parent_id: 1, kind: 'street', code: 's1', name: 'S1', name_en: 'S1' },
-  { id: 3, parent_id: 2, kind: 'community', code: 'c1', name: 'C1', name_en: 'C1' },
+  { id: 1, parent_id: null, kind: 'district', code: 'd1', name: 'D1', name_en: 'D1', active: true },
+  { id: 2, parent_id: 1, kind: 'street', code: 's1', name: 'S1', name_en: 'S1', active: true },
+  { id: 3, parent_id: 2, kind: 'community', code: 'c1', name: 'C1', name_en: 'C1', active: true },
 ];
 
 /** An officer at district 1; `answer` gives the assessment for a query. */

@@ -6,7 +6,7 @@ import { setLocale } from '../src/i18n';
 import { configureSync, stopSyncTriggers, syncPaused } from '../src/offline/sync';
 
 export function user(id: number, role: User['role'] = 'resident'): User {
-  return { id, username: `u${id}`, display_name: `User ${id}`, role, org_id: 10, provider_id: null, phone: null };
+  return { id, username: `u${id}`, display_name: `User ${id}`, role, org_id: 10, provider_id: null, phone: null, active: true, must_change_password: false };
 }
 
 let lastId = 1_000_000 + Math.floor(Math.random() * 1_000_000) * 100;

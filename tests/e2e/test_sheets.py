@@ -46,7 +46,8 @@ def test_an_admin_imports_households_after_fixing_the_refused_row(page: Page, ap
     good = [[GRID, building, "1-101"], [GRID, building, "1-102"]]
     bad = [*good, ["demo-c1-g99", building, "1-103"]]
     app_ui.sign_in(page, "admin1")
-    page.get_by_test_id("nav-sheets").click()
+    page.get_by_test_id("nav-console").click()
+    page.get_by_test_id("console-sheets").click()
     expect(page.get_by_role("heading", name="导入导出")).to_be_visible()
     expect(page.get_by_test_id("sheet-kind-households")).to_have_attribute("aria-pressed", "true")
     shoot(page, f"sheets-empty-{width}")

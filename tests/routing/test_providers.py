@@ -41,6 +41,8 @@ def test_an_admin_registers_a_provider(client, auth, world):
         "capacity": 20,
         "active": True,
         "contact": "021-5555 0000",
+        "open_cases": 0,
+        "load": 0.0,
     }
     assert provider_named("阳光助老服务社").id == out["id"]
 

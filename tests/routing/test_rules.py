@@ -264,7 +264,12 @@ def test_routing_advice_for_an_unmet_need_has_no_provider(
 ):
     case = new_case()
     response = client.get(f"{CASES}/{case['id']}/routing", headers=auth(world.admin))
-    assert response.get_json() == {"rule": "no_provider", "provider_id": None, "candidates": []}
+    assert response.get_json() == {
+        "rule": "no_provider",
+        "provider_id": None,
+        "candidates": [],
+        "preset": None,
+    }
 
 
 @pytest.mark.parametrize("who", ["grid_worker_a1", "dispatcher_a", "admin"])

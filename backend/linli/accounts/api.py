@@ -11,11 +11,16 @@ from linli.accounts.permissions import require_role
 from linli.accounts.schemas import (
     LoginIn,
     LogoutIn,
+    PasswordChangeIn,
+    PasswordResetOut,
     RegisterIn,
     SessionOut,
     TokensOut,
     UserCreateIn,
+    UserListArgs,
     UserOut,
+    UserPage,
+    UserPatch,
     VerificationCodeIn,
 )
 from linli.accounts.service import current_actor
@@ -150,12 +155,65 @@ def me():
     return current_actor()
 
 
+@me_blp.route("/me/password", methods=["POST"])
+@jwt_required()
+@me_blp.arguments(PasswordChangeIn)
+@me_blp.response(200, TokensOut)
+def change_password(data):
+    """Replace one's password (a one-time one first of all); other sessions end, this one
+    goes on with the new tokens."""
+    return service.change_own_password(
+        current_actor(), data["current_password"], data["new_password"], now=utcnow()
+    )
+
+
+@me_blp.route("/users")
+@jwt_required()
+@me_blp.arguments(UserListArgs, location="query")
+@me_blp.response(200, UserPage)
+def list_users(args):
+    """Accounts of the admin's subtree, newest first; search by name, username or phone."""
+    actor = current_actor()
+    items, next_cursor = service.list_users(
+        actor,
+        q=args.get("q"),
+        role=args.get("role"),
+        org=get_org_or_404(args["org_id"]) if "org_id" in args else None,
+        active=args.get("active"),
+        provider_id=args.get("provider_id"),
+        limit=args["limit"],
+        cursor=args.get("cursor"),
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@me_blp.route("/users/<int:user_id>", methods=["PATCH"])
+@jwt_required()
+@me_blp.arguments(UserPatch)
+@me_blp.response(200, UserOut)
+def update_user(data, user_id):
+    """An admin edits an account of their subtree; `active: false` ends its sessions."""
+    actor = current_actor()
+    user = service.get_administered_user(actor, user_id)
+    return service.update_user(actor, user, data, now=utcnow())
+
+
+@me_blp.route("/users/<int:user_id>/password-reset", methods=["POST"])
+@jwt_required()
+@me_blp.response(201, PasswordResetOut)
+def reset_password(user_id):
+    """A one-time password for an account of the admin's subtree, shown only in this answer."""
+    actor = current_actor()
+    user = service.get_administered_user(actor, user_id)
+    return {"one_time_password": service.reset_password(actor, user, now=utcnow())}
+
+
 @me_blp.route("/users", methods=["POST"])
 @jwt_required()
 @me_blp.arguments(UserCreateIn)
 @me_blp.response(201, UserOut)
 def create_user(data):
-    """Admins create staff (and resident) accounts."""
+    """Admins create staff (and resident) accounts in their subtree."""
     require_role(current_actor(), Role.ADMIN)
     org = get_org_or_404(data["org_id"])
     provider = get_provider_or_404(data["provider_id"]) if data.get("provider_id") else None

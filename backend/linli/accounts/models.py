@@ -33,6 +33,12 @@ class User(Base):
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by a password reset: the one-time password must be replaced at first sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    password_set_at: Mapped[datetime | None]
+    # Carried in every token; bumping it (deactivation, password reset or change) refuses
+    # every token issued before, whatever their session.
+    token_generation: Mapped[int] = mapped_column(default=0)
 
     org: Mapped[Org] = relationship(lazy="joined")
 

@@ -1,10 +1,10 @@
 import unicodedata
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from linli.accounts.common_passwords import is_common_password
 from linli.accounts.models import Role
-from linli.common_schemas import Id, Required, Text, output
+from linli.common_schemas import Id, PageArgs, Required, StrictBoolean, Text, output
 
 
 @output
@@ -16,6 +16,10 @@ class UserOut(Schema):
     org_id = fields.Integer()
     provider_id = fields.Integer(allow_none=True)
     phone = fields.String(allow_none=True)
+    active = fields.Boolean()
+    must_change_password = fields.Boolean(
+        metadata={"description": "signed in with a one-time password: change it first"}
+    )
 
 
 def _acceptable_password(value: str) -> None:
@@ -88,3 +92,50 @@ class UserCreateIn(Schema):
     org_id = Id(required=True)
     phone = Text(32, allow_none=True)
     provider_id = Id(allow_none=True)
+
+
+class UserListArgs(PageArgs):
+    q = Text(80, min_length=1, metadata={"description": "part of a name, username or phone"})
+    role = fields.Enum(Role, by_value=True)
+    org_id = Id(strict=False, metadata={"description": "this org's subtree (in the caller's)"})
+    active = fields.Boolean()
+    provider_id = Id(strict=False, metadata={"description": "this provider's staff"})
+    cursor = fields.Integer(strict=False, validate=validate.Range(1, 2**31 - 1))
+
+
+@output
+class UserPage(Schema):
+    items = fields.List(fields.Nested(UserOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+class UserPatch(Schema):
+    """Any non-empty subset; `active: false` deactivates (its tokens stop working at once)."""
+
+    display_name = DisplayName()
+    role = fields.Enum(Role, by_value=True)
+    org_id = Id()
+    provider_id = Id(allow_none=True)
+    phone = Text(32, allow_none=True)
+    active = StrictBoolean()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("nothing to change")
+
+
+@output
+class PasswordResetOut(Schema):
+    one_time_password = fields.String(
+        metadata={"description": "shown once; the account must replace it at first sign-in"}
+    )
+
+
+class PasswordChangeIn(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    new_password = Password()

@@ -2,7 +2,7 @@
 period, with its score and rank, from the facts of its cases (assessment/facts.py).
 
 Who sees what: officers, dispatchers, party reviewers and grid workers the units of their
-area (cases.scope.in_figures_area); admins everything; a provider's staff their own
+area (cases.scope.in_figures_area), admins theirs; a provider's staff their own
 provider's row and its rank among all providers; residents nothing.
 """
 
@@ -407,11 +407,8 @@ PUBLISHING_LEVELS = (OrgKind.DISTRICT, OrgKind.CITY)
 
 def publish_month(actor: User, label: str, *, now: datetime) -> AssessmentPublication:
     """Freeze the month's tables for the publisher's area: once, after the month is over."""
-    if not (
-        actor.role is Role.ADMIN
-        or (actor.role is Role.OFFICER and actor.org.kind in PUBLISHING_LEVELS)
-    ):
-        abort(403, "a district or city officer publishes the assessment")
+    if not (actor.role in (Role.ADMIN, Role.OFFICER) and actor.org.kind in PUBLISHING_LEVELS):
+        abort(403, "a district or city officer or admin publishes the assessment")
     if month_of(label) is None:
         abort(422, "not a month", errors={"period": ["a month like 2026-11"]})
     span = month_span(label)

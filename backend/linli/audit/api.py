@@ -13,11 +13,13 @@ blp = Blueprint("audit", __name__, url_prefix="/audit", description="Administrat
 @blp.arguments(AuditListArgs, location="query")
 @blp.response(200, AuditPage)
 def audit_log(args):
-    """Who changed which provider, SLA policy, category or account, and how; newest first."""
+    """Who changed what in the caller's area (an admin's subtree), and how; newest first."""
     items, next_cursor = service.audit_log(
         current_actor(),
         object_type=args.get("object_type"),
         object_id=args.get("object_id"),
+        actor_id=args.get("actor_id"),
+        q=args.get("q"),
         limit=args["limit"],
         cursor=args.get("cursor"),
     )

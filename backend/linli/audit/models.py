@@ -28,6 +28,9 @@ class AuditRecord(Base):
     action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction, "audit_action"))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str] = mapped_column(String(64))
+    # The org the object belongs to, whose subtree's admins read the record; None for
+    # city-wide settings (categories, SLA clocks), which only city admins read.
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"), index=True)
     # {field: [before, after]}; a created object has null befores.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
 

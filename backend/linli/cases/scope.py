@@ -19,7 +19,7 @@ import uuid
 from sqlalchemy import select, true, union
 
 from linli.accounts.models import Role, User
-from linli.accounts.permissions import org_in_scope
+from linli.accounts.permissions import is_city_admin, org_in_scope
 from linli.cases.models import Case, CaseEvent, CaseSupport, Channel
 from linli.errors import abort
 from linli.extensions import db
@@ -63,7 +63,7 @@ PUBLIC_EVENT_DATA = frozenset(
 def visible_cases(actor: User):
     """SELECT of the cases `actor` may see at all (in some view)."""
     query = select(Case)
-    if actor.role is Role.ADMIN:
+    if is_city_admin(actor):
         return query
     # A set of ids from indexed columns, not an OR over them: PostgreSQL can then read the
     # few cases of one resident or unit by those indexes, where an OR (with a subquery in
@@ -97,13 +97,13 @@ FIGURE_ROLES = frozenset(
 
 
 def figures_area(actor: User) -> Org | None:
-    """The org whose subtree `actor`'s figures cover; None is the whole city (admin).
+    """The org whose subtree `actor`'s figures cover; None is the whole city (city admin).
 
     403 for residents and provider staff (a provider sees its own assessment row only,
     which assessment/ decides)."""
     if actor.role not in FIGURE_ROLES:
         abort(403, f"a {actor.role} does not see area figures")
-    return None if actor.role is Role.ADMIN else actor.org
+    return None if is_city_admin(actor) else actor.org
 
 
 def in_figures_area(actor: User, org_id_column=Case.org_id):
@@ -226,7 +226,7 @@ def home_community(resident: User) -> Org | None:
 def org_in_reach(actor: User, org: Org) -> bool:
     """Whether `actor` may report into, search or +1 in `org`.
 
-    Residents act in their own community; staff in their area; admins everywhere.
+    Residents act in their own community; staff and admins in their area.
     """
     if actor.role is Role.RESIDENT:
         community = home_community(actor)

@@ -38,7 +38,7 @@ from linli.escalation.service import cycle_clock, overdue_condition, start_cycle
 from linli.extensions import db
 from linli.feedback.service import preload_current_ratings
 from linli.orgs.models import Household, Org, OrgKind
-from linli.orgs.service import subtree_ids_query
+from linli.orgs.service import in_service, subtree_ids_query
 from linli.routing.models import Provider
 from linli.routing.rules import route_case
 from linli.routing.service import fits_case, reaches_beyond_fit
@@ -328,6 +328,8 @@ def _place_in_reach(actor: User, org_id: int, *, to_report: bool = False) -> Org
         )
     if not org_in_reach(actor, org):
         abort(422, "that place is outside your area", errors={"org_id": ["outside your area"]})
+    if to_report and not in_service(org):
+        abort(422, "that place is deactivated", errors={"org_id": ["deactivated"]})
     return org
 
 

@@ -1,8 +1,7 @@
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
-from linli.accounts.models import Role
-from linli.accounts.permissions import require_role
+from linli.accounts.permissions import require_city_admin
 from linli.accounts.service import current_actor
 from linli.categories import service
 from linli.categories.schemas import CategoryIn, CategoryOut, CategoryPatch
@@ -23,7 +22,7 @@ def list_categories():
 @blp.arguments(CategoryIn)
 @blp.response(201, CategoryOut)
 def add_category(data):
-    require_role(current_actor(), Role.ADMIN)
+    require_city_admin(current_actor())
     return service.add_category(**data, actor=current_actor(), now=utcnow())
 
 
@@ -33,5 +32,5 @@ def add_category(data):
 @blp.response(200, CategoryOut)
 def update_category(data, code):
     """Deactivate (or reactivate) a category; existing cases keep it."""
-    require_role(current_actor(), Role.ADMIN)
+    require_city_admin(current_actor())
     return service.set_category_active(code, data["active"], actor=current_actor(), now=utcnow())

@@ -3,7 +3,8 @@
 resident1 lives in grid 1 of the first community; grid1 works that grid; dispatcher1 and
 reviewer1 serve that community; officer1 sits at its street office, officer2 at its
 district, officer3 at the city; provider1 works for a provider covering that street for
-every category. resident2 lives in another street.
+every category. resident2 lives in another street. admin1 administers the city,
+streetadmin1 officer1's street.
 """
 
 import random
@@ -118,7 +119,7 @@ def seed_demo_city(config: dict) -> str:
         f"demo city seeded: {len(world['communities'])} communities, {len(world['grids'])} grids, "
         f"{len(providers)} providers, {len(users)} accounts, {cases} cases "
         f"({climbed} escalations on the way). "
-        f"Sign in as resident1, grid1, provider1, dispatcher1, officer1, reviewer1 or admin1 "
+        f"Sign in as resident1, grid1, provider1, dispatcher1, officer1, reviewer1, admin1 or streetadmin1 "
         f"(password: {'LINLI_DEMO_PASSWORD' if config['DEMO_PASSWORD'] != 'linli-demo' else 'linli-demo'})."
     )
 
@@ -243,6 +244,7 @@ def _build_users(world: dict, providers: list[Provider], password: str) -> dict:
     add("officer3", Role.OFFICER, world["city"], "吴主任")
     add("reviewer1", Role.PARTY_REVIEWER, community, "党支部孙书记")
     add("admin1", Role.ADMIN, world["city"], "系统管理员")
+    add("streetadmin1", Role.ADMIN, street, "街道管理员")
     # Background people, so every community has residents and every provider has staff.
     for index, grid in enumerate(world["grids"][1:], start=3):
         add(f"resident{index}", Role.RESIDENT, grid, f"居民{index}", phone=f"138000000{index:02d}")

@@ -1,8 +1,7 @@
 from flask_jwt_extended import jwt_required
 from flask_smorest import Blueprint
 
-from linli.accounts.models import Role
-from linli.accounts.permissions import require_role
+from linli.accounts.permissions import require_city_admin
 from linli.accounts.service import current_actor
 from linli.categories.service import category_by_code
 from linli.db import utcnow
@@ -26,7 +25,7 @@ def list_policies():
 @blp.response(200, SlaPolicyOut)
 def set_policy(data):
     """Admins set accept/resolve durations for a category × priority (no category: the default)."""
-    require_role(current_actor(), Role.ADMIN)
+    require_city_admin(current_actor())
     category = category_by_code(data["category"]) if data.get("category") else None
     return service.set_policy(
         category_id=category.id if category else None,

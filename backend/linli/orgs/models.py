@@ -48,6 +48,8 @@ class Org(Base):
     name_en: Mapped[str] = mapped_column(String(120), default="")
     # Materialised path "/1/4/9/": a subtree is one indexed prefix match.
     path: Mapped[str] = mapped_column(String(255), index=True, default="")
+    # An inactive node keeps its history but takes no new cases or residents.
+    active: Mapped[bool] = mapped_column(default=True)
 
     parent: Mapped["Org | None"] = relationship(remote_side="Org.id")
 

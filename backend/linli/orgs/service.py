@@ -29,11 +29,19 @@ def get_org_or_404(org_id: int) -> Org:
     return org
 
 
-def list_orgs(parent_id: int | None = None) -> list[Org]:
+def list_orgs(parent_id: int | None = None, *, include_inactive: bool = False) -> list[Org]:
     query = select(Org).order_by(Org.path)
+    if not include_inactive:
+        query = query.where(Org.active.is_(True))
     if parent_id is not None:
         query = query.where(Org.parent_id == parent_id)
     return list(db.session.scalars(query))
+
+
+def in_service(org: Org) -> bool:
+    """Whether new cases and residents may go to `org`: it and every node above it active."""
+    inactive = select(Org.id).where(Org.id.in_(org.ancestors_and_self_ids()), Org.active.is_(False))
+    return db.session.scalar(inactive.limit(1)) is None
 
 
 def subtree_ids_query(root: Org):

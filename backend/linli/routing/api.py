@@ -11,13 +11,17 @@ from linli.db import utcnow
 from linli.idempotency import idempotent
 from linli.openapi import enum_path_parameter
 from linli.orgs.service import get_org_or_404
-from linli.routing import service, tasks
+from linli.routing import responsibilities, service, tasks
 from linli.routing.rules import bounced_providers, choose_provider
 from linli.routing.schemas import (
+    AdministeredProviderArgs,
     ProviderIn,
     ProviderListArgs,
+    ProviderLoadOut,
     ProviderOut,
     ProviderPatch,
+    ResponsibilityIn,
+    ResponsibilityOut,
     RoutingOut,
     TaskActionIn,
     TaskListArgs,
@@ -27,6 +31,12 @@ from linli.routing.tasks import TaskAction
 blp = Blueprint("providers", __name__, url_prefix="/providers", description="Service providers")
 tasks_blp = Blueprint("tasks", __name__, url_prefix="/tasks", description="Joint-handling co-tasks")
 routing_blp = Blueprint("routing", __name__, url_prefix="/cases", description="Routing advice")
+duties_blp = Blueprint(
+    "responsibilities",
+    __name__,
+    url_prefix="/responsibilities",
+    description="The responsibility list: standing lead and co-units per category and area",
+)
 
 ROUTING_ROLES = (Role.GRID_WORKER, Role.DISPATCHER, Role.OFFICER, Role.ADMIN)
 
@@ -42,26 +52,36 @@ def list_providers(args):
     return service.providers_covering(category, org)
 
 
+@blp.route("/administered")
+@jwt_required()
+@blp.arguments(AdministeredProviderArgs, location="query")
+@blp.response(200, ProviderLoadOut(many=True))
+def administered_providers(args):
+    """The providers the admin administers (all their coverage in the admin's area), inactive
+    ones too, each with its open cases against its capacity."""
+    return service.administered_providers(
+        current_actor(), q=args.get("q"), include_inactive=args["include_inactive"]
+    )
+
+
 @blp.route("", methods=["POST"])
 @jwt_required()
 @blp.arguments(ProviderIn)
-@blp.response(201, ProviderOut)
+@blp.response(201, ProviderLoadOut)
 def register_provider(data):
-    """Admins register a provider: categories by code, coverage by org id."""
-    require_role(current_actor(), Role.ADMIN)
+    """Admins register a provider: categories by code, coverage by org id in their area."""
     return service.register_provider(data, actor=current_actor(), now=utcnow())
 
 
 @blp.route("/<int:provider_id>", methods=["PATCH"])
 @jwt_required()
 @blp.arguments(ProviderPatch)
-@blp.response(200, ProviderOut)
+@blp.response(200, ProviderLoadOut)
 def update_provider(data, provider_id):
-    """Admins change a provider (e.g. `active: false` takes it out of routing)."""
-    require_role(current_actor(), Role.ADMIN)
-    return service.update_provider(
-        service.get_provider_or_404(provider_id), data, actor=current_actor(), now=utcnow()
-    )
+    """Admins change a provider of their area (e.g. `active: false` takes it out of routing)."""
+    actor = current_actor()
+    provider = service.get_administered_provider(actor, provider_id)
+    return service.update_provider(provider, data, actor=actor, now=utcnow())
 
 
 @routing_blp.route("/<uuid:case_id>/routing")
@@ -72,7 +92,26 @@ def routing_advice(case_id):
     actor = current_actor()
     require_role(actor, *ROUTING_ROLES)
     case = get_case_for(actor, case_id)
-    return choose_provider(case.category, case.org, exclude=bounced_providers(case))
+    decision = choose_provider(case.category, case.org, exclude=bounced_providers(case))
+    decision.preset = responsibilities.preset_for(case)
+    return decision
+
+
+@duties_blp.route("")
+@jwt_required()
+@duties_blp.response(200, ResponsibilityOut(many=True))
+def list_responsibilities():
+    """The lines of the admin's area (a city admin's: all, city-wide ones too)."""
+    return responsibilities.listed_for(current_actor())
+
+
+@duties_blp.route("", methods=["PUT"])
+@jwt_required()
+@duties_blp.arguments(ResponsibilityIn)
+@duties_blp.response(200, ResponsibilityOut)
+def set_responsibility(data):
+    """Write the line for a category in an org's subtree of the admin's area."""
+    return responsibilities.set_line(current_actor(), data, now=utcnow())
 
 
 @tasks_blp.route("")

@@ -5,8 +5,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from linli.categories.models import Category
 from linli.db import Base, str_enum, utcnow
@@ -52,6 +52,8 @@ class Provider(Base):
 
     categories: Mapped[list[Category]] = relationship(secondary=provider_categories)
     coverage: Mapped[list[Org]] = relationship(secondary=provider_coverage)
+    # Its open cases, when a query asks for them (routing.service.with_open_cases).
+    open_cases: Mapped[int | None] = query_expression()
 
 
 class CoTaskState(enum.StrEnum):
@@ -79,3 +81,34 @@ class CoTask(Base):
     provider: Mapped[Provider] = relationship(lazy="joined")
     # Read-only: Case.co_tasks is the side that writes the link.
     case: Mapped["Case"] = relationship(viewonly=True)
+
+
+# The co-units a responsibility names beside its lead unit.
+responsibility_co_units = Table(
+    "responsibility_co_units",
+    Base.metadata,
+    Column(
+        "responsibility_id", ForeignKey("responsibilities.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("provider_id", ForeignKey("providers.id"), primary_key=True),
+)
+
+
+class Responsibility(Base):
+    """One line of the responsibility list (责任清单): for a category, in an org's subtree
+    (None: the whole city), the standing lead unit and co-units of joint handling, offered
+    when a case of it is coordinated (吹哨协办). The deepest line above the case applies."""
+
+    __tablename__ = "responsibilities"
+    __table_args__ = (UniqueConstraint("category_id", "org_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("orgs.id"), index=True)
+    lead_provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    co_units: Mapped[list[Provider]] = relationship(
+        secondary=responsibility_co_units, order_by="Provider.name"
+    )

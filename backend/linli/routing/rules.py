@@ -14,14 +14,12 @@ from sqlalchemy import func, select
 
 from linli.cases.events import record_event
 from linli.cases.lifecycle import Action, apply_transition
-from linli.cases.models import Case, CaseEvent, CaseState, EventKind
+from linli.cases.models import Case, CaseEvent, EventKind
 from linli.categories.models import Category
 from linli.extensions import db
 from linli.orgs.models import Org
 from linli.routing.models import Provider
-from linli.routing.service import providers_covering
-
-LOADED_STATES = (CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.RETURNED)
+from linli.routing.service import LOADED_STATES, providers_covering
 
 
 class Rule:
@@ -37,6 +35,9 @@ class RoutingDecision:
     provider: Provider | None
     rule: str
     candidates: list[dict] = field(default_factory=list)
+    # The responsibility list's line for the case, when the caller asks for it (the advice
+    # a dispatcher reads before coordinating).
+    preset: object = None
 
     def as_event_data(self) -> dict:
         return {"rule": self.rule, "candidates": self.candidates}

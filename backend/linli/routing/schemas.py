@@ -25,6 +25,22 @@ class ProviderOut(Schema):
     contact = fields.String()
 
 
+@output
+class ProviderLoadOut(ProviderOut):
+    """A provider as its admins see it: with the cases it holds open now."""
+
+    open_cases = fields.Integer()
+    load = fields.Function(
+        lambda p: round(p.open_cases / max(p.capacity, 1), 4),
+        metadata={"type": "number", "description": "open_cases / capacity"},
+    )
+
+
+class AdministeredProviderArgs(Schema):
+    q = Text(120, min_length=1, metadata={"description": "part of the name"})
+    include_inactive = fields.Boolean(load_default=True)
+
+
 class ProviderListArgs(Schema):
     category = Text(40, min_length=1)
     org_id = Id(strict=False)
@@ -74,6 +90,29 @@ class CandidateOut(Schema):
 
 
 @output
+class ResponsibilityOut(Schema):
+    id = fields.Integer()
+    category = fields.Pluck(CategoryCode, "code")
+    org_id = fields.Integer(allow_none=True, metadata={"description": "null: city-wide"})
+    lead_provider_id = fields.Integer()
+    co_provider_ids = fields.Function(
+        lambda r: [p.id for p in r.co_units],
+        metadata={"type": "array", "items": {"type": "integer"}},
+    )
+    note = fields.String()
+
+
+class ResponsibilityIn(Schema):
+    """The line for a category in an org's subtree (no org: city-wide), replacing any."""
+
+    category = Required(40)
+    org_id = Id(allow_none=True)
+    lead_provider_id = Id(required=True)
+    co_provider_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=20))
+    note = Text(500)
+
+
+@output
 class RoutingOut(Schema):
     rule = fields.String()
     provider_id = fields.Function(
@@ -81,6 +120,11 @@ class RoutingOut(Schema):
         metadata={"type": "integer", "nullable": True},
     )
     candidates = fields.List(fields.Nested(CandidateOut))
+    preset = fields.Nested(
+        ResponsibilityOut,
+        allow_none=True,
+        metadata={"description": "the responsibility list's lead and co-units for coordinating"},
+    )
 
 
 class TaskListArgs(Schema):

@@ -274,7 +274,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/users": {
+    "/api/v1/me/password": {
         parameters: {
             query?: never;
             header?: never;
@@ -283,7 +283,87 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Admins create staff (and resident) accounts. */
+        /**
+         * Replace one's password (a one-time one first of all); other sessions end, this one
+         *     goes on with the new tokens.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordChangeIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokensOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts of the admin's subtree, newest first; search by name, username or phone. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: number;
+                    /** @description part of a name, username or phone */
+                    q?: string;
+                    role?: "resident" | "grid_worker" | "provider_staff" | "dispatcher" | "officer" | "party_reviewer" | "admin";
+                    /** @description this org's subtree (in the caller's) */
+                    org_id?: number;
+                    active?: boolean;
+                    /** @description this provider's staff */
+                    provider_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Admins create staff (and resident) accounts in their subtree. */
         post: {
             parameters: {
                 query?: never;
@@ -317,6 +397,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** An admin edits an account of their subtree; `active: false` ends its sessions. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UserPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time password for an account of the admin's subtree, shown only in this answer. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    user_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PasswordResetOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs": {
         parameters: {
             query?: never;
@@ -329,6 +498,8 @@ export interface paths {
             parameters: {
                 query?: {
                     parent_id?: number;
+                    /** @description deactivated nodes too (the console) */
+                    include_inactive?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -350,11 +521,85 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** An admin adds a node under one of their subtree. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrgIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrgOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, move (every descendant follows, in one transaction) or deactivate a node. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrgPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OrgOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/orgs/{org_id}/buildings": {
@@ -392,11 +637,178 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** An admin adds a building (and its households) to a grid of their subtree. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BuildingIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BuildingOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buildings/{building_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                building_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    building_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BuildingPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BuildingOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/buildings/{building_id}/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                building_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    building_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HouseholdIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{household_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                household_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    household_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HouseholdIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/categories": {
@@ -544,7 +956,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Admins register a provider: categories by code, coverage by org id. */
+        /** Admins register a provider: categories by code, coverage by org id in their area. */
         post: {
             parameters: {
                 query?: never;
@@ -564,7 +976,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProviderOut"];
+                        "application/json": components["schemas"]["ProviderLoadOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -572,6 +984,52 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/providers/administered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The providers the admin administers (all their coverage in the admin's area), inactive
+         *     ones too, each with its open cases against its capacity.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description part of the name */
+                    q?: string;
+                    include_inactive?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderLoadOut"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -593,7 +1051,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Admins change a provider (e.g. `active: false` takes it out of routing). */
+        /** Admins change a provider of their area (e.g. `active: false` takes it out of routing). */
         patch: {
             parameters: {
                 query?: never;
@@ -615,7 +1073,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProviderOut"];
+                        "application/json": components["schemas"]["ProviderLoadOut"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -1074,6 +1532,71 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/responsibilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lines of the admin's area (a city admin's: all, city-wide ones too). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResponsibilityOut"][];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Write the line for a category in an org's subtree of the admin's area. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResponsibilityIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResponsibilityOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -1629,14 +2152,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who changed which provider, SLA policy, category or account, and how; newest first. */
+        /** Who changed what in the caller's area (an admin's subtree), and how; newest first. */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: number;
-                    object_type?: "org" | "provider" | "sla_policy" | "category" | "user" | "open311_key";
+                    object_type?: "assessment_publication" | "building" | "category" | "grid_households" | "household" | "open311_key" | "org" | "provider" | "responsibility" | "sla_policy" | "user";
                     object_id?: string;
+                    actor_id?: number;
+                    /** @description actor, object id or changed value */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2155,7 +2681,7 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
-            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, wrong_level, deactivated, own_account, wrong_password, same_password, invalid (anything else). */
             codes?: {
                 [key: string]: unknown;
             };
@@ -2197,6 +2723,9 @@ export interface components {
             org_id: number;
             provider_id: number | null;
             phone: string | null;
+            active: boolean;
+            /** @description signed in with a one-time password: change it first */
+            must_change_password: boolean;
         };
         SessionOut: {
             access_token: string;
@@ -2213,6 +2742,27 @@ export interface components {
         };
         LogoutIn: {
             refresh_token?: string;
+        };
+        PasswordChangeIn: {
+            current_password: string;
+            new_password: string;
+        };
+        UserPage: {
+            items: components["schemas"]["UserOut"][];
+            next_cursor: string | null;
+        };
+        UserPatch: {
+            display_name?: string;
+            /** @enum {unknown} */
+            role?: "resident" | "grid_worker" | "provider_staff" | "dispatcher" | "officer" | "party_reviewer" | "admin";
+            org_id?: number;
+            provider_id?: number | null;
+            phone?: string | null;
+            active?: boolean;
+        };
+        PasswordResetOut: {
+            /** @description shown once; the account must replace it at first sign-in */
+            one_time_password: string;
         };
         UserCreateIn: {
             username: string;
@@ -2232,15 +2782,40 @@ export interface components {
             code: string;
             name: string;
             name_en: string;
+            active: boolean;
+        };
+        OrgIn: {
+            parent_id: number;
+            code: string;
+            name: string;
+            /** @default  */
+            name_en: string;
+        };
+        OrgPatch: {
+            name?: string;
+            name_en?: string;
+            parent_id?: number;
+            active?: boolean;
         };
         HouseholdOut: {
             id: number;
             label: string;
+            building_id: number;
         };
         BuildingOut: {
             id: number;
             name: string;
             households: components["schemas"]["HouseholdOut"][];
+        };
+        BuildingIn: {
+            name: string;
+            households?: string[];
+        };
+        BuildingPatch: {
+            name: string;
+        };
+        HouseholdIn: {
+            label: string;
         };
         CategoryOut: {
             code: string;
@@ -2268,6 +2843,20 @@ export interface components {
             capacity: number;
             active: boolean;
             contact: string;
+        };
+        ProviderLoadOut: {
+            id: number;
+            name: string;
+            /** @enum {unknown} */
+            type: "government_department" | "state_enterprise" | "enterprise" | "social_organisation" | "volunteer_group";
+            categories: string[];
+            coverage: number[];
+            capacity: number;
+            active: boolean;
+            contact: string;
+            open_cases: number;
+            /** @description open_cases / capacity */
+            readonly load: number;
         };
         ProviderIn: {
             name: string;
@@ -2488,7 +3077,7 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
-            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, wrong_level, deactivated, own_account, wrong_password, same_password, invalid (anything else). */
             codes?: {
                 [key: string]: unknown;
             };
@@ -2510,10 +3099,28 @@ export interface components {
             /** @description open_cases / capacity */
             load: number;
         };
+        ResponsibilityOut: {
+            id: number;
+            category: string;
+            /** @description null: city-wide */
+            org_id: number | null;
+            lead_provider_id: number;
+            readonly co_provider_ids: number[];
+            note: string;
+        };
         RoutingOut: {
             rule: string;
             readonly provider_id: number | null;
             candidates: components["schemas"]["CandidateOut"][];
+            /** @description the responsibility list's lead and co-units for coordinating */
+            preset: components["schemas"]["ResponsibilityOut"] | null;
+        };
+        ResponsibilityIn: {
+            category: string;
+            org_id?: number | null;
+            lead_provider_id: number;
+            co_provider_ids?: number[];
+            note?: string;
         };
         TaskActionIn: {
             note?: string;
@@ -2640,6 +3247,7 @@ export interface components {
             action: "create" | "update";
             object_type: string;
             object_id: string;
+            org_id: number | null;
             /** @description {field: [before, after]}; null befores on create */
             changes: {
                 [key: string]: unknown;
@@ -2884,7 +3492,7 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
-            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, wrong_level, deactivated, own_account, wrong_password, same_password, invalid (anything else). */
             codes?: {
                 [key: string]: unknown;
             };
@@ -2950,7 +3558,7 @@ export interface components {
             errors?: {
                 [key: string]: unknown;
             };
-            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, invalid (anything else). */
+            /** @description The same fields as `errors`, each message as a stable code for clients to translate: {code, and min/max where the message has them}. Codes: required, too_long, too_short, length, out_of_range, out_of_range, blank, unknown_field, not_a_choice, outside_area, not_found, already_used, in_future, in_past, too_large, empty, invalid_phone, control_characters, hidden_characters, common_password, wrong_code, not_an_image, not_allowed, wrong_kind, wrong_level, deactivated, own_account, wrong_password, same_password, invalid (anything else). */
             codes?: {
                 [key: string]: unknown;
             };

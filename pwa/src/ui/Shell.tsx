@@ -113,7 +113,8 @@ function tabsFor(role: string | undefined): Tab[] {
     case 'officer':
       return [queue, review, figures, outbox, notes];
     case 'admin':
-      return [queue, review, figures, { href: '/sheets', label: t('nav.sheets'), glyph: '📑', testid: 'nav-sheets' }, outbox, notes];
+      // The console takes the outbox's place (the ⟳ badge opens it while something waits).
+      return [queue, review, { href: '/console/users', label: t('nav.console'), glyph: '⚙️', testid: 'nav-console', also: ['/console'] }, figures, notes];
     default:
       return [queue, figures, outbox, notes];
   }

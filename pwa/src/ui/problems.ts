@@ -60,6 +60,11 @@ const CODE_KEYS: Record<string, MessageKey> = {
   not_an_image: 'fieldError.notAnImage',
   not_allowed: 'fieldError.notAllowed',
   wrong_kind: 'fieldError.wrongKind',
+  wrong_level: 'fieldError.wrongLevel',
+  deactivated: 'fieldError.deactivated',
+  own_account: 'fieldError.ownAccount',
+  wrong_password: 'fieldError.wrongPassword',
+  same_password: 'fieldError.samePassword',
 };
 
 /** The translated message of one coded field error. */

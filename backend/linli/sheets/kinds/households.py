@@ -93,7 +93,7 @@ def apply(actor: User, sheet: SheetPlan, *, now: datetime) -> None:
         changes = {"households": [before[grid_id], before[grid_id] + added]}
         if buildings_after[grid_id] != buildings_before[grid_id]:
             changes["buildings"] = [buildings_before[grid_id], buildings_after[grid_id]]
-        record_summary(actor, "grid_households", str(grid_id), changes, now=now)
+        record_summary(actor, "grid_households", str(grid_id), changes, org_id=grid_id, now=now)
 
 
 def export_rows(actor: User) -> list[list]:

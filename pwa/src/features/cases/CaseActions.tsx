@@ -108,9 +108,26 @@ interface CoPick {
 }
 
 /** Co-handling units: active providers serving the case's category in its place, other than the lead. */
-function CoProviders({ c, lead, picks, onChange }: { c: Case; lead: number | null; picks: Map<number, CoPick>; onChange: (m: Map<number, CoPick>) => void }) {
+function CoProviders({
+  c,
+  lead,
+  picks,
+  onChange,
+  preset,
+}: {
+  c: Case;
+  lead: number | null;
+  picks: Map<number, CoPick>;
+  onChange: (m: Map<number, CoPick>) => void;
+  /** The responsibility list's co-units, ticked once the list is in (those serving here). */
+  preset: number[];
+}) {
   const res = useResource(useMemo(() => reads.providers(c.category, c.org_id), [c.category, c.org_id]));
   const list = (res.data ?? []).filter((p) => p.active !== false && p.id !== lead);
+  useEffect(() => {
+    const offered = list.filter((p) => preset.includes(p.id));
+    if (!picks.size && offered.length) onChange(new Map(offered.map((p) => [p.id, { due: toShanghaiInput(defaultDue()), note: '' }])));
+  }, [res.data, preset.join(',')]);
   const set = (id: number, pick: CoPick | null) => {
     const next = new Map(picks);
     if (pick) next.set(id, pick);
@@ -181,11 +198,14 @@ function PickProvider({ c, action, value, onChange, co, onCo }: {
   onCo: (m: Map<number, CoPick>) => void;
 }) {
   const { choices, routing, loading, advice } = useCandidates(c);
-  const suggested = routing?.provider_id ?? null;
+  const preset = action === 'coordinate' ? (routing?.preset ?? null) : null;
+  // For joint handling the responsibility list's lead unit comes first, then routing's pick.
+  const suggested = preset?.lead_provider_id ?? routing?.provider_id ?? null;
   // The suggestion is preselected; the user can pick another.
   useEffect(() => {
-    if (value === null && suggested !== null) onChange(suggested);
-  }, [suggested]);
+    if (preset) onChange(preset.lead_provider_id);
+    else if (value === null && suggested !== null) onChange(suggested);
+  }, [suggested, preset?.id]);
   const rule = routing ? `routing.rule.${routing.rule}` : '';
   return (
     <section class="routing" aria-label={t('routing.title')} data-testid="routing-advice" data-rule={routing?.rule ?? ''}>
@@ -207,7 +227,12 @@ function PickProvider({ c, action, value, onChange, co, onCo }: {
           testid="action-provider"
         />
       )}
-      {action === 'coordinate' && <CoProviders c={c} lead={value} picks={co} onChange={onCo} />}
+      {preset && (
+        <p class="note" data-testid="coordinate-preset">
+          {preset.note ? t('coordinate.presetNamed', { note: preset.note }) : t('coordinate.preset')}
+        </p>
+      )}
+      {action === 'coordinate' && <CoProviders c={c} lead={value} picks={co} onChange={onCo} preset={preset?.co_provider_ids ?? []} />}
     </section>
   );
 }

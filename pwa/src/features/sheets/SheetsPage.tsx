@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, type SheetKind, type SheetPlan, type UploadProgress } from '../../api';
 import { t } from '../../i18n';
+import { ConsoleNav } from '../console/ConsoleNav';
 import { ErrorText, Page } from '../../ui/bits';
 import { saveFile } from '../../ui/download';
 import { fileProblemMessage, refusedRows, SheetTable } from './SheetTable';
@@ -98,7 +99,7 @@ export default function SheetsPage() {
   const refused = plan?.counts.refuse ?? 0;
   const toWrite = plan ? plan.counts.create + plan.counts.change : 0;
   return (
-    <Page title={t('sheets.title')} wide>
+    <Page title={t('sheets.title')} wide actions={<ConsoleNav />}>
       <p class="muted">{t('sheets.intro')}</p>
       <div class="segbar" role="group" aria-label={t('sheets.kindLabel')} data-testid="sheet-kinds">
         {KINDS.map((k) => (

@@ -1,0 +1,118 @@
+import { useEffect, useState } from 'preact/hooks';
+import { fmtTime, hasKey, t, type MessageKey } from '../../i18n';
+import { ErrorText, Page } from '../../ui/bits';
+import { TextField } from '../../ui/form';
+import { consoleApi, type AuditListArgs, type AuditRecord } from './api';
+import { ConsoleNav } from './ConsoleNav';
+
+type ObjectType = NonNullable<AuditListArgs['object_type']>;
+const OBJECT_TYPES: ObjectType[] = ['user', 'org', 'building', 'household', 'provider', 'category', 'sla_policy', 'assessment_publication', 'responsibility'];
+
+function objectLabel(type: string): string {
+  return t(`audit.object.${type}` as MessageKey);
+}
+
+function fieldName(field: string): string {
+  const key = `audit.field.${field}`;
+  return hasKey(key) ? t(key as MessageKey) : field;
+}
+
+/** A logged value as the reader's words: yes/no, a role's name, a time in Shanghai. */
+function shown(field: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return t(value ? 'audit.yes' : 'audit.no');
+  if (field === 'role' && hasKey(`role.${String(value)}`)) return t(`role.${String(value)}` as MessageKey);
+  if (field.endsWith('_at') && typeof value === 'string') return fmtTime(value);
+  if (Array.isArray(value)) return value.join('、') || '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function Record({ r }: { r: AuditRecord }) {
+  return (
+    <li class="card card-pad" data-testid="audit-item" data-object={`${r.object_type}:${r.object_id}`}>
+      <span class="row-between">
+        <strong>
+          {t(r.action === 'create' ? 'audit.created' : 'audit.updated', { object: objectLabel(r.object_type), id: r.object_id })}
+        </strong>
+        <time class="muted" dateTime={r.at}>
+          {fmtTime(r.at)}
+        </time>
+      </span>
+      <span class="muted">{r.actor?.display_name ?? t('audit.system')}</span>
+      <ul class="audit-changes">
+        {Object.entries(r.changes).map(([field, pair]) => {
+          const [before, after] = Array.isArray(pair) ? pair : [null, pair];
+          return (
+            <li key={field}>
+              {t('audit.fieldChange', {
+                field: fieldName(field),
+                change: r.action === 'create' ? shown(field, after) : t('audit.change', { before: shown(field, before), after: shown(field, after) }),
+              })}
+            </li>
+          );
+        })}
+      </ul>
+    </li>
+  );
+}
+
+export default function AuditPage() {
+  const [q, setQ] = useState('');
+  const [objectType, setObjectType] = useState<ObjectType | ''>('');
+  const [args, setArgs] = useState<{ q?: string; object_type?: ObjectType }>({});
+  const [items, setItems] = useState<AuditRecord[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = async (more = false) => {
+    try {
+      const page = await consoleApi.audit({ ...args, limit: 50, ...(more && cursor ? { cursor: Number(cursor) } : {}) });
+      setItems(more ? [...(items ?? []), ...page.items] : page.items);
+      setCursor(page.next_cursor);
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => void load(), [args]);
+
+  const search = (e: Event) => {
+    e.preventDefault();
+    setArgs({ ...(q.trim() ? { q: q.trim() } : {}), ...(objectType ? { object_type: objectType } : {}) });
+  };
+
+  return (
+    <Page title={t('console.audit')} wide actions={<ConsoleNav />}>
+      <form class="console-search" onSubmit={search} role="search">
+        <TextField label={t('console.search')} value={q} onValue={setQ} placeholder={t('audit.searchHint')} data-testid="audit-search" />
+        <label class="field">
+          <span>{t('audit.objectType')}</span>
+          <select value={objectType} onChange={(e) => setObjectType(e.currentTarget.value as ObjectType | '')} data-testid="audit-type">
+            <option value="">{t('audit.anyObject')}</option>
+            {OBJECT_TYPES.map((o) => (
+              <option key={o} value={o}>
+                {objectLabel(o)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button class="btn btn-primary" type="submit" data-testid="audit-search-submit">
+          {t('console.searchButton')}
+        </button>
+      </form>
+      {error ? <ErrorText error={error} /> : null}
+      {items === null && !error && <p class="muted">{t('common.loading')}</p>}
+      {items?.length === 0 && <p class="note">{args.q || args.object_type ? t('audit.noMatch') : t('audit.empty')}</p>}
+      <ul class="list" data-testid="audit-list">
+        {(items ?? []).map((r) => (
+          <Record key={r.id} r={r} />
+        ))}
+      </ul>
+      {cursor && (
+        <button class="btn btn-secondary" type="button" onClick={() => void load(true)}>
+          {t('console.more')}
+        </button>
+      )}
+    </Page>
+  );
+}

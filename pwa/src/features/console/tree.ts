@@ -1,0 +1,13 @@
+import type { Org } from '../../api';
+
+/** `rootId` and every org below it, in tree order (the flat list comes sorted by path). */
+export function subtree(orgs: Org[], rootId: number): Org[] {
+  const inside = new Set<number>([rootId]);
+  return orgs.filter((o) => {
+    if (o.id === rootId || (o.parent_id !== null && inside.has(o.parent_id))) {
+      inside.add(o.id);
+      return true;
+    }
+    return false;
+  });
+}
