@@ -9,7 +9,9 @@ workers = int(os.environ.get("LINLI_WORKERS", min(4, multiprocessing.cpu_count()
 threads = int(os.environ.get("LINLI_THREADS", "2"))
 timeout = 60
 graceful_timeout = 30
-accesslog = "-"
+# No access log of gunicorn's own: the app writes one JSON line per request (linli/ops/logs.py)
+# with the route, never the query string, which gunicorn's line would carry in full.
+accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("LINLI_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn 27 opens a control socket at one fixed path per machine user; Linli does not use
