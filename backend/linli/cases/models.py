@@ -217,6 +217,8 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="attachments")
+    # Joined so that a page's photos say whose they are in the one statement that loads them.
+    uploaded_by: Mapped[User] = relationship(lazy="joined")
 
 
 class ReferenceCounter(Base):

@@ -1,9 +1,13 @@
+import enum
+
 from flask import url_for
 from flask_jwt_extended import current_user
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
+from linli.accounts.models import Role
 from linli.cases.lifecycle import Action, allowed_actions, appeal_due_at
+from linli.cases.listing import CaseOrder
 from linli.cases.models import CaseState, Channel, Priority
 from linli.cases.scope import case_field_visible, event_actor_for, event_data_for
 from linli.common_schemas import Id, Instant, PageArgs, Required, Text, output
@@ -46,6 +50,20 @@ class CaseListArgs(PageArgs):
     escalation_level = DelimitedList(fields.Enum(OrgKind, by_value=True))
     overdue = fields.Boolean()
     unmet_need = fields.Boolean()
+    q = Text(
+        100,
+        min_length=1,
+        metadata={
+            "description": "Words in the title, description or address, or part of the "
+            "reference (LL-...); a neighbour's +1'd cases match by title and reference only"
+        },
+    )
+    sort = fields.Enum(
+        CaseOrder,
+        by_value=True,
+        load_default=CaseOrder.NEWEST,
+        metadata={"description": "newest or oldest first, or the running deadline soonest"},
+    )
 
 
 class SimilarArgs(Schema):
@@ -77,10 +95,34 @@ class ActionIn(Schema):
     co_providers = fields.List(fields.Nested(CoProviderIn), validate=validate.Length(min=1, max=20))
 
 
+class PhotoSource(enum.StrEnum):
+    REPORTER = "reporter"  # the resident, or whoever filed the report for them
+    PROVIDER = "provider"  # the unit's completion photo (sent with 办结)
+    STAFF = "staff"  # anyone else handling the case
+
+
+def photo_source(attachment) -> PhotoSource:
+    uploader = attachment.uploaded_by
+    if uploader.id in (attachment.case.reporter_id, attachment.case.created_by_id):
+        return PhotoSource.REPORTER
+    if uploader.role is Role.PROVIDER_STAFF:
+        return PhotoSource.PROVIDER
+    return PhotoSource.STAFF
+
+
 @output
 class AttachmentOut(Schema):
     id = fields.UUID()
     content_type = fields.String()
+    source = fields.Function(
+        photo_source,
+        metadata={
+            "type": "string",
+            "enum": [s.value for s in PhotoSource],
+            "description": "Whose photo: the reporter's, the provider's (sent on resolving) "
+            "or other staff's",
+        },
+    )
     size = fields.Integer()
     url = fields.Function(
         lambda a: url_for("cases.download_attachment", case_id=a.case_id, attachment_id=a.id),

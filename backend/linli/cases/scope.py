@@ -135,6 +135,14 @@ def case_view(actor: User, case: Case) -> CaseView:
     return CaseView.HANDLING
 
 
+def sees_private_fields(actor: User):
+    """The WHERE clause, among visible cases, of those whose PRIVATE_CASE_FIELDS `actor`
+    sees (case_view not PUBLIC), for searching them."""
+    if actor.role is Role.RESIDENT:
+        return or_(Case.reporter_id == actor.id, Case.created_by_id == actor.id)
+    return true()
+
+
 def case_field_visible(actor: User, case: Case, field: str) -> bool:
     view = case_view(actor, case)
     if field == "reporter":

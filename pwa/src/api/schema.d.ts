@@ -645,6 +645,10 @@ export interface paths {
                     escalation_level?: ("city" | "district" | "street" | "community" | "grid")[];
                     overdue?: boolean;
                     unmet_need?: boolean;
+                    /** @description Words in the title, description or address, or part of the reference (LL-...); a neighbour's +1'd cases match by title and reference only */
+                    q?: string;
+                    /** @description newest or oldest first, or the running deadline soonest */
+                    sort?: "newest" | "oldest" | "due";
                 };
                 header?: never;
                 path?: never;
@@ -2012,6 +2016,11 @@ export interface components {
             /** Format: uuid */
             id: string;
             content_type: string;
+            /**
+             * @description Whose photo: the reporter's, the provider's (sent on resolving) or other staff's
+             * @enum {string}
+             */
+            readonly source: "reporter" | "provider" | "staff";
             size: number;
             readonly url: string;
             /** Format: date-time */
