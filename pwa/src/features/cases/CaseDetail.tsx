@@ -5,7 +5,7 @@ import { fmtRelative, fmtTime, t, tn } from '../../i18n';
 import { reads } from '../../offline/cache';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { Page, ResourceNote, StateBadge } from '../../ui/bits';
-import { AuthImage } from '../../ui/AuthImage';
+import { Photos } from '../../ui/Photos';
 import { categoryLabel } from '../../ui/categories';
 import { useOutbox } from '../../ui/useOutbox';
 import { useResource } from '../../ui/useResource';
@@ -145,17 +145,7 @@ function PendingCase({ item, photos }: { item: OutboxItem; photos: OutboxItem[] 
         <dd>{fmtTime(item.createdAt)}</dd>
       </dl>
       <p class="description">{String(b.description ?? '')}</p>
-      {urls.length > 0 && (
-        <section aria-label={t('cases.attachments')}>
-          <div class="thumbs">
-            {urls.map((p, i) => (
-              <div key={p.id} class="thumb" data-testid="case-attachment" data-pending="true">
-                <img src={p.url} alt={t('cases.photo', { n: i + 1 })} />
-              </div>
-            ))}
-          </div>
-        </section>
-      )}
+      {urls.length > 0 && <Photos pending photos={urls.map((p) => ({ id: p.id, src: p.url, caption: t('photo.source.reporter') }))} />}
       {item.state === 'needs_attention' && (
         <a class="btn btn-secondary" href="/outbox">
           {t('outbox.state.needs_attention')}
@@ -222,15 +212,7 @@ export function CaseDetail({ id }: { id: string }) {
       <Info c={c} />
       {c.co_tasks.length > 0 && <CoTasks tasks={c.co_tasks} />}
       {c.attachments.length > 0 && (
-        <section aria-label={t('cases.attachments')}>
-          <div class="thumbs">
-            {c.attachments.map((a, i) => (
-              <div key={a.id} class="thumb" data-testid="case-attachment">
-                <AuthImage url={a.url} alt={t('cases.photo', { n: i + 1 })} />
-              </div>
-            ))}
-          </div>
-        </section>
+        <Photos photos={c.attachments.map((a) => ({ id: a.id, url: a.url, caption: t(`photo.source.${a.source}`) }))} />
       )}
       {c.rating && (
         <p class="note" data-testid="case-rating">

@@ -109,8 +109,10 @@ export function CaseRow({
         </span>
         <span class="card-main">
           <strong class="case-title">{row.title}</strong>
-          <span class="muted">
-            {[row.reference, categoryLabel(row.category), row.orgName, fmtTime(row.createdAt)].filter(Boolean).join(' · ')}
+          <span class="muted case-meta">
+            {[row.reference, categoryLabel(row.category), row.orgName, fmtTime(row.createdAt)].filter(Boolean).map((part) => (
+              <span key={part}>{part}</span>
+            ))}
           </span>
           {row.deadline && <DueText deadline={row.deadline} />}
           {(row.supporters ?? 0) > 1 && <span class="muted">{t('cases.supporters', { n: row.supporters ?? 0 })}</span>}
