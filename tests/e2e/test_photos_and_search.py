@@ -36,9 +36,13 @@ def upload_photo(api, username: str, case_id: str, colour: tuple[int, int, int])
     Image.new("RGB", (640, 420), colour).save(out, format="JPEG")
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\n'
-        "Content-Type: image/jpeg\r\n\r\n"
-    ).encode() + out.getvalue() + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + out.getvalue()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     request = urllib.request.Request(
         f"{api.base}/cases/{case_id}/attachments",
         data=body,
