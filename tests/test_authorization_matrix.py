@@ -207,6 +207,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("get", "/api/v1/cases/{case_id}"): Rule(get(case_url()), EVERYONE),
     ("get", "/api/v1/cases/{case_id}/events"): Rule(get(case_url("/events")), EVERYONE),
     ("post", "/api/v1/cases/{case_id}/support"): Rule(post(case_url("/support")), set()),
+    # Only the reporter adds to their own open case.
+    ("post", "/api/v1/cases/{case_id}/info"): Rule(
+        post(case_url("/info"), lambda s, w: {"note": "补充：晚上更严重"}), {R.RESIDENT}
+    ),
     ("post", "/api/v1/cases/{case_id}/actions/{action}"): Rule(
         post(
             case_url("/actions/coordinate"),

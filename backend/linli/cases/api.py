@@ -16,7 +16,9 @@ from linli.cases.schemas import (
     CaseListArgs,
     CaseOut,
     CasePage,
+    EventOut,
     EventPage,
+    InfoIn,
     SimilarArgs,
     SimilarCaseOut,
     SupportOut,
@@ -123,6 +125,16 @@ def case_events(case_id):
 def support_case(case_id):
     """+1: the caller has the same need."""
     return service.support_case(current_actor(), case_id, now=utcnow())
+
+
+@blp.route("/<uuid:case_id>/info", methods=["POST"])
+@jwt_required()
+@idempotent()
+@blp.arguments(InfoIn)
+@blp.response(201, EventOut)
+def add_information(data, case_id):
+    """The reporter adds information to an open case (photos: POST .../attachments)."""
+    return service.add_information(current_actor(), case_id, data["note"], now=utcnow())
 
 
 @blp.route(

@@ -79,6 +79,10 @@ class SimilarArgs(Schema):
     )
 
 
+class InfoIn(Schema):
+    note = Text(2000, required=True, metadata={"description": "What the reporter adds"})
+
+
 class CoProviderIn(Schema):
     provider_id = Id(required=True)
     due_at = Instant(required=True)
@@ -226,6 +230,10 @@ class CaseOut(ActorAware, Schema):
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "A closed case the reporter withdrew: when"},
+    )
     rating_due_at = fields.DateTime(
         allow_none=True,
         metadata={

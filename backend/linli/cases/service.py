@@ -308,6 +308,27 @@ def similar_open_cases(
     ]
 
 
+def add_information(actor: User, case_id: uuid.UUID, note: str, *, now: datetime) -> CaseEvent:
+    """The reporter (or whoever filed it for them) adds to an open case: one public event."""
+    case = get_case_for(actor, case_id)
+    if actor.id not in (case.reporter_id, case.created_by_id):
+        abort(403, "only the reporter adds information to a case")
+    if case.state not in OPEN_STATES:
+        abort(
+            422,
+            f"the case is {case.state}; information is added to open cases only",
+            type_="https://linli.example.org/problems/transition-not-allowed",
+            state=case.state.value,
+        )
+    if not note.strip():
+        abort(422, "say what to add", errors={"note": ["required"]})
+    event = record_event(
+        case, EventKind.ADD_INFO, actor=actor, now=now, public=True, note=note.strip()
+    )
+    db.session.commit()
+    return event
+
+
 def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:
     """A resident says "me too" (+1) to an open case in their community; twice counts once."""
     if actor.role is not Role.RESIDENT:

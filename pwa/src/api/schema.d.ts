@@ -895,13 +895,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_id}/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The reporter adds information to an open case (photos: POST .../attachments). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InfoIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{case_id}/actions/{action}": {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 /** @description A lifecycle action (else 404) */
-                action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal";
+                action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal" | "withdraw";
                 case_id: string;
             };
             cookie?: never;
@@ -915,7 +962,7 @@ export interface paths {
                 header?: never;
                 path: {
                     /** @description A lifecycle action (else 404) */
-                    action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal";
+                    action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal" | "withdraw";
                     case_id: string;
                 };
                 cookie?: never;
@@ -2090,6 +2137,11 @@ export interface components {
             closed_at: string | null;
             /**
              * Format: date-time
+             * @description A closed case the reporter withdrew: when
+             */
+            withdrawn_at: string | null;
+            /**
+             * Format: date-time
              * @description A resolved case: until when it can be rated; then the sweep closes it as not rated
              */
             rating_due_at: string | null;
@@ -2098,7 +2150,7 @@ export interface components {
              * @description A closed case not appealed yet: until when its reporter may appeal
              */
             appeal_due_at: string | null;
-            allowed_actions: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal")[];
+            allowed_actions: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal" | "withdraw")[];
             /** @description Whether the caller may enter the rating now: the reporter, or the grid worker who reported for them (a follow-up call), within the rating window */
             may_rate: boolean;
             rating: components["schemas"]["RatingOut"] | null;
@@ -2151,6 +2203,10 @@ export interface components {
         };
         SupportOut: {
             supporters: number;
+        };
+        InfoIn: {
+            /** @description What the reporter adds */
+            note: string;
         };
         CoProviderIn: {
             provider_id: number;
