@@ -126,3 +126,16 @@ def test_only_the_reporter_adds_information(client, auth, world, new_case, who, 
         f"{CASES}/{case['id']}/info", json={"note": "还有"}, headers=auth(getattr(world, who))
     )
     assert_problem(response, status)
+
+
+def test_the_case_names_its_unit_and_how_to_reach_it(world, new_case, drive, fetch):
+    case = new_case()
+    assert fetch(case, as_=world.resident_a)["provider_contact"] is None
+    world.provider.contact = "010-12345678"
+    case = drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
+    seen = fetch(case, as_=world.resident_a)
+    assert (seen["provider_name"], seen["provider_contact"]) == (
+        world.provider.name,
+        "010-12345678",
+    )
+    assert seen["resolve_due_at"] and seen["accept_due_at"]

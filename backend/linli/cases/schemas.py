@@ -223,6 +223,14 @@ class CaseOut(ActorAware, Schema):
         lambda c: c.provider.name if c.provider else None,
         metadata={"type": "string", "nullable": True},
     )
+    provider_contact = fields.Function(
+        lambda c: (c.provider.contact or None) if c.provider else None,
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": "How to reach the unit holding the case (its public contact)",
+        },
+    )
     reporter = fields.Nested(ReporterOut, allow_none=True)
     household_id = fields.Integer(allow_none=True)
     supporters = fields.Integer()

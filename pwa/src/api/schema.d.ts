@@ -2124,6 +2124,8 @@ export interface components {
             unmet_need: boolean;
             provider_id: number | null;
             readonly provider_name: string | null;
+            /** @description How to reach the unit holding the case (its public contact) */
+            readonly provider_contact: string | null;
             reporter: components["schemas"]["ReporterOut"] | null;
             household_id: number | null;
             supporters: number;

@@ -93,7 +93,8 @@ export type CaseAction =
   | 'reject'
   | 'reopen'
   | 'close'
-  | 'appeal';
+  | 'appeal'
+  | 'withdraw';
 /** Task actions are a path segment in the document (routing/tasks.py TASK_TRANSITIONS). */
 export type TaskAction = 'accept' | 'complete' | 'return';
 
