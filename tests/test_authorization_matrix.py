@@ -27,6 +27,7 @@ from PIL import Image
 from linli.accounts.models import Role
 from linli.extensions import api, db
 from linli.orgs.service import add_building
+from tests.factories import PASSWORD
 from tests.support import API, CASES, case_row, later
 
 R = Role
@@ -108,6 +109,26 @@ RULES: dict[tuple[str, str], Rule] = {
         post(lambda s, w: f"{API}/auth/logout"), EVERYONE, scoped=False
     ),
     ("get", "/api/v1/me"): Rule(get(lambda s, w: f"{API}/me"), EVERYONE, scoped=False),
+    # One's own account: everyone, about themselves only.
+    ("patch", "/api/v1/me"): Rule(
+        # A name of its own each time: the cells check no resident's name leaks.
+        lambda c, h, s, w: c.patch(
+            f"{API}/me", headers=h, json={"display_name": f"Name {uuid.uuid4().hex[:8]}"}
+        ),
+        EVERYONE,
+        scoped=False,
+    ),
+    ("post", "/api/v1/me/password"): Rule(
+        post(
+            lambda s, w: f"{API}/me/password",
+            lambda s, w: {"old_password": PASSWORD, "new_password": "a-new-long-passphrase"},
+        ),
+        EVERYONE,
+        scoped=False,
+    ),
+    ("post", "/api/v1/me/sign-out-everywhere"): Rule(
+        post(lambda s, w: f"{API}/me/sign-out-everywhere"), EVERYONE, scoped=False
+    ),
     ("get", "/api/v1/orgs"): Rule(get(lambda s, w: f"{API}/orgs"), EVERYONE, scoped=False),
     ("get", "/api/v1/categories"): Rule(
         get(lambda s, w: f"{API}/categories"), EVERYONE, scoped=False

@@ -31,6 +31,7 @@ def test_a_case_can_be_withdrawn_and_added_to_after_the_upgrade(tmp_path):
 
             with db.engine.begin() as conn:
                 assert conn.execute(sa.text("SELECT state FROM cases")).scalar() == "submitted"
+                assert conn.execute(sa.text("SELECT session_epoch FROM users")).scalar() == 0
                 conn.execute(
                     sa.text(
                         EVENT.format(case=ONE_CASE_ID, action="add_info", from_="NULL", to="NULL")

@@ -11,6 +11,8 @@ from linli.accounts.permissions import require_role
 from linli.accounts.schemas import (
     LoginIn,
     LogoutIn,
+    PasswordChangeIn,
+    ProfileIn,
     RegisterIn,
     SessionOut,
     TokensOut,
@@ -148,6 +150,33 @@ def logout(data):
 @me_blp.response(200, UserOut)
 def me():
     return current_actor()
+
+
+@me_blp.route("/me", methods=["PATCH"])
+@jwt_required()
+@me_blp.arguments(ProfileIn)
+@me_blp.response(200, UserOut)
+def update_profile(data):
+    """Change the name others see."""
+    return service.update_profile(current_actor(), display_name=data["display_name"])
+
+
+@me_blp.route("/me/password", methods=["POST"])
+@jwt_required()
+@me_blp.arguments(PasswordChangeIn)
+@me_blp.response(200, TokensOut)
+def change_password(data):
+    """Change the password (the current one confirms it): every other device is signed out;
+    the answer carries new tokens for this one."""
+    return service.change_password(current_actor(), data["old_password"], data["new_password"])
+
+
+@me_blp.route("/me/sign-out-everywhere", methods=["POST"])
+@jwt_required()
+@me_blp.response(204)
+def sign_out_everywhere():
+    """Every token of this account stops working, on every device (this one too)."""
+    service.sign_out_everywhere(current_actor())
 
 
 @me_blp.route("/users", methods=["POST"])

@@ -33,6 +33,9 @@ class User(Base):
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Tokens carry the epoch they were issued in; "sign out everywhere" and a password
+    # change step it, and tokens of an earlier epoch are refused.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     org: Mapped[Org] = relationship(lazy="joined")
 

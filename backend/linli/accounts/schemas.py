@@ -60,6 +60,15 @@ class RegisterIn(Schema):
     org_id = Id(required=True)
 
 
+class ProfileIn(Schema):
+    display_name = DisplayName()
+
+
+class PasswordChangeIn(Schema):
+    old_password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    new_password = Password()
+
+
 class LoginIn(Schema):
     username = Required(64)
     password = fields.String(required=True, validate=validate.Length(min=1, max=128))

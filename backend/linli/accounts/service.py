@@ -174,7 +174,11 @@ def authenticate(login: str, password: str) -> User:
 
 def issue_tokens(user: User, *, family: str | None = None) -> dict:
     """A new access and refresh token; a new session (family) unless a refresh continues one."""
-    claims = {"role": user.role.value, "family": family or uuid.uuid4().hex}
+    claims = {
+        "role": user.role.value,
+        "family": family or uuid.uuid4().hex,
+        "epoch": user.session_epoch,
+    }
     return {
         "access_token": create_access_token(identity=str(user.id), additional_claims=claims),
         "refresh_token": create_refresh_token(identity=str(user.id), additional_claims=claims),
@@ -299,6 +303,8 @@ def is_token_revoked(jwt_payload: dict) -> bool:
     else:
         user, revoked_itself, revoked_session = found
         g.token_user = (jwt_payload.get("sub"), user)
+        if jwt_payload.get("epoch", 0) != user.session_epoch:
+            return True  # signed out everywhere (or the password changed) since it was issued
     if revoked_itself:
         if jwt_payload.get("type") == "refresh":
             end_session(jwt_payload, SessionEnd.REUSE)
@@ -315,6 +321,33 @@ def load_token_user(identity: str) -> User | None:
         account_id = account_id_of(identity)
         user = db.session.get(User, account_id) if account_id is not None else None
     return user if user is not None and user.active else None
+
+
+def update_profile(user: User, *, display_name: str) -> User:
+    """The user's own name as others see it."""
+    user.display_name = display_name.strip()
+    db.session.commit()
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Every token the user holds, on every device, stops working."""
+    user.session_epoch += 1
+    db.session.commit()
+
+
+def change_password(user: User, old_password: str, new_password: str) -> dict:
+    """A new password once the old one is confirmed: other devices are signed out, this one
+    gets a new pair of tokens."""
+    if not verify_password(user.password_hash, old_password):
+        abort(422, "the current password is wrong", errors={"old_password": ["wrong password"]})
+    if old_password == new_password:
+        abort(422, "choose a new password", errors={"new_password": ["same as the current one"]})
+    user.password_hash = hash_password(new_password)
+    user.session_epoch += 1
+    tokens = issue_tokens(user)
+    db.session.commit()
+    return tokens
 
 
 def current_actor() -> User:

@@ -6,7 +6,9 @@ Create Date: 2026-12-04 03:30:00
 
 case_events gain the kinds "withdraw" (the reporter takes back a report no unit has
 accepted: the case closes as withdrawn) and "add_info" (the reporter adds to an open
-case); cases gain withdrawn_at. Existing cases were none of them withdrawn.
+case); cases gain withdrawn_at. Existing cases were none of them withdrawn. users gain
+session_epoch (signing out everywhere steps it; tokens of an earlier epoch are refused),
+0 for everyone, as the tokens out there have no epoch and count as 0.
 """
 
 import sqlalchemy as sa
@@ -58,6 +60,10 @@ def upgrade():
         batch_op.add_column(
             sa.Column("withdrawn_at", linli.db.UTCDateTime(timezone=True), nullable=True)
         )
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("session_epoch", sa.Integer(), nullable=False, server_default="0")
+        )
 
 
 def downgrade():
@@ -67,6 +73,8 @@ def downgrade():
     ).scalar()
     if used:
         raise RuntimeError("case_events holds withdrawals or added information: cannot downgrade")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("session_epoch")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_column("withdrawn_at")
     _set_kinds(OLD_KINDS)
