@@ -18,6 +18,7 @@ const TasksPage = lazy(() => import('./features/tasks/TasksPage'));
 const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
 const AssessmentPage = lazy(() => import('./features/assessment/AssessmentPage'));
 const DemandPage = lazy(() => import('./features/demand/DemandPage'));
+const ProfilePage = lazy(() => import('./features/auth/ProfilePage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -57,6 +58,7 @@ function SignedIn() {
           <Route path="/demand" component={role === 'resident' || role === 'provider_staff' ? ToHome : DemandPage} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
+          <Route path="/profile" component={ProfilePage} />
           <Route default component={ToHome} />
         </Router>
       </ErrorBoundary>

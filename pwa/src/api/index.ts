@@ -2,6 +2,7 @@
 import { fetchFile, request } from './client';
 import type {
   Assessment,
+  AuthTokens,
   AssessmentArgs,
   Demand,
   DemandArgs,
@@ -16,6 +17,8 @@ import type {
   NotificationListArgs,
   NotificationPage,
   Org,
+  PasswordChangeBody,
+  ProfileBody,
   Page,
   Provider,
   RegisterBody,
@@ -41,6 +44,10 @@ export const api = {
     request<void>('POST', '/auth/verification-codes', { body, auth: false }),
   register: (body: RegisterBody) => request<LoginResponse>('POST', '/auth/register', { body, auth: false }),
   me: () => request<User>('GET', '/me'),
+  // One's own account: online only, as the answer (new tokens, a signed-out device) matters now.
+  updateProfile: (body: ProfileBody) => request<User>('PATCH', '/me', { body }),
+  changePassword: (body: PasswordChangeBody) => request<AuthTokens>('POST', '/me/password', { body }),
+  signOutEverywhere: () => request<void>('POST', '/me/sign-out-everywhere'),
   orgs: (parentId?: number) => request<Org[]>('GET', '/orgs', { query: { parent_id: parentId } }),
   buildings: (gridId: number) => request<Building[]>('GET', `/orgs/${gridId}/buildings`),
   categories: () => request<Category[]>('GET', '/categories'),

@@ -14,6 +14,8 @@ export type Role = User['role'];
 export type LoginBody = S['LoginIn'];
 export type LoginResponse = S['SessionOut'];
 export type AuthTokens = S['TokensOut'];
+export type ProfileBody = S['ProfileIn'];
+export type PasswordChangeBody = S['PasswordChangeIn'];
 export type RegisterBody = S['RegisterIn'];
 export type VerificationCodeBody = S['VerificationCodeIn'];
 

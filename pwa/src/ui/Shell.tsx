@@ -64,6 +64,10 @@ function Header() {
               {pending}
             </span>
           </button>
+          {/* A glyph, not a word: a word more does not fit the bar on a 360 px phone. */}
+          <a href="/profile" class="btn btn-ghost btn-tight" data-testid="nav-profile" aria-label={t('header.profile')} title={t('header.profile')}>
+            <span aria-hidden="true">{'\u2699\uFE0E'}</span>
+          </a>
           <button type="button" class="btn btn-ghost" data-testid="logout" onClick={onLogout}>
             {t('header.logout')}
           </button>
