@@ -225,6 +225,10 @@ RULES: dict[tuple[str, str], Rule] = {
         STAFF - {R.PARTY_REVIEWER, R.PROVIDER_STAFF},
         lists="id",
     ),
+    # Residents only, their own community's board (scope.community_board).
+    ("get", "/api/v1/cases/board"): Rule(
+        get(lambda s, w: f"{CASES}/board"), {R.RESIDENT}, lists="id"
+    ),
     ("get", "/api/v1/cases/{case_id}"): Rule(get(case_url()), EVERYONE),
     ("get", "/api/v1/cases/{case_id}/events"): Rule(get(case_url("/events")), EVERYONE),
     ("post", "/api/v1/cases/{case_id}/support"): Rule(post(case_url("/support")), set()),

@@ -12,6 +12,7 @@ from linli.cases.lifecycle import Action, VersionConflict
 from linli.cases.schemas import (
     ActionIn,
     AttachmentOut,
+    BoardPage,
     CaseCreate,
     CaseListArgs,
     CaseOut,
@@ -25,6 +26,7 @@ from linli.cases.schemas import (
     VersionConflictProblem,
 )
 from linli.cases.scope import CaseView, get_case_for
+from linli.common_schemas import PageArgs
 from linli.db import utcnow
 from linli.errors import abort
 from linli.extensions import db, limiter
@@ -86,6 +88,19 @@ def list_cases(args):
     limit, cursor = args.pop("limit"), args.pop("cursor", None)
     items, next_cursor = service.list_cases(
         current_actor(), args, limit=limit, cursor=cursor, now=utcnow()
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@blp.route("/board")
+@jwt_required()
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, BoardPage)
+def community_board(args):
+    """Residents: their community's open needs and those solved in the last 30 days,
+    newest first, as a notice board shows them (no reporter, no address)."""
+    items, next_cursor = service.community_board(
+        current_actor(), limit=args["limit"], cursor=args.get("cursor"), now=utcnow()
     )
     return {"items": items, "next_cursor": next_cursor}
 

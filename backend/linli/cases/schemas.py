@@ -319,6 +319,30 @@ class SimilarCaseOut(Schema):
 
 
 @output
+class BoardCaseOut(Schema):
+    """A need on the community board, as a notice board shows it: no reporter, no address,
+    the place no finer than the grid."""
+
+    id = fields.UUID(attribute="case.id")
+    reference = fields.String(attribute="case.reference")
+    category = fields.String(attribute="case.category.code")
+    title = fields.String(attribute="case.title")
+    state = fields.Enum(CaseState, by_value=True, attribute="case.state")
+    org_name = fields.String(attribute="case.org.name")
+    supporters = fields.Integer(attribute="case.supporters")
+    created_at = fields.DateTime(attribute="case.created_at")
+    resolved_at = fields.DateTime(attribute="case.resolved_at", allow_none=True)
+    supported_by_me = fields.Boolean(metadata={"description": "The caller has +1'd it"})
+    mine = fields.Boolean(metadata={"description": "The caller reported it (no +1 there)"})
+
+
+@output
+class BoardPage(Schema):
+    items = fields.List(fields.Nested(BoardCaseOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+@output
 class SupportOut(Schema):
     supporters = fields.Integer()
 

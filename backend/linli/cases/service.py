@@ -25,6 +25,9 @@ from linli.cases.models import (
     ReferenceCounter,
 )
 from linli.cases.scope import (
+    community_board as scope_community_board,
+)
+from linli.cases.scope import (
     get_case_for,
     may_file_for,
     org_in_reach,
@@ -223,6 +226,31 @@ def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, no
     )
     preload_current_ratings(page)
     return page, next_cursor
+
+
+def community_board(actor: User, *, limit: int, cursor: str | None, now: datetime):
+    """The resident's community board, newest first: rows with whether the caller +1'd
+    each and whether it is their own. Returns (rows, next_cursor)."""
+    page, next_cursor = keyset_page(
+        scope_community_board(actor, now), CaseOrder.NEWEST, limit=limit, cursor=cursor
+    )
+    supported = set(
+        db.session.scalars(
+            select(CaseSupport.case_id).where(
+                CaseSupport.user_id == actor.id,
+                CaseSupport.case_id.in_([c.id for c in page] or [None]),
+            )
+        )
+    )
+    rows = [
+        {
+            "case": c,
+            "supported_by_me": c.id in supported,
+            "mine": actor.id in (c.reporter_id, c.created_by_id),
+        }
+        for c in page
+    ]
+    return rows, next_cursor
 
 
 def _mine(actor: User):

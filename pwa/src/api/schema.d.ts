@@ -832,6 +832,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Residents: their community's open needs and those solved in the last 30 days,
+         *     newest first, as a notice board shows them (no reporter, no address).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BoardPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/similar": {
         parameters: {
             query?: never;
@@ -2277,6 +2322,29 @@ export interface components {
         };
         CasePage: {
             items: components["schemas"]["CaseOut"][];
+            next_cursor: string | null;
+        };
+        BoardCaseOut: {
+            /** Format: uuid */
+            id: string;
+            reference: string;
+            category: string;
+            title: string;
+            /** @enum {unknown} */
+            state: "submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected";
+            org_name: string;
+            supporters: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            resolved_at: string | null;
+            /** @description The caller has +1'd it */
+            supported_by_me: boolean;
+            /** @description The caller reported it (no +1 there) */
+            mine: boolean;
+        };
+        BoardPage: {
+            items: components["schemas"]["BoardCaseOut"][];
             next_cursor: string | null;
         };
         SimilarCaseOut: {
