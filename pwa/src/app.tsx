@@ -19,6 +19,7 @@ const ReviewPage = lazy(() => import('./features/review/ReviewPage'));
 const AssessmentPage = lazy(() => import('./features/assessment/AssessmentPage'));
 const DemandPage = lazy(() => import('./features/demand/DemandPage'));
 const ProfilePage = lazy(() => import('./features/auth/ProfilePage'));
+const BoardPage = lazy(() => import('./features/board/BoardPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -59,6 +60,7 @@ function SignedIn() {
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
           <Route path="/profile" component={ProfilePage} />
+          <Route path="/board" component={role === 'resident' ? BoardPage : ToHome} />
           <Route default component={ToHome} />
         </Router>
       </ErrorBoundary>

@@ -2,6 +2,7 @@
 import { fetchFile, request } from './client';
 import type {
   Assessment,
+  BoardCase,
   AuthTokens,
   AssessmentArgs,
   Demand,
@@ -59,6 +60,8 @@ export const api = {
     request<SimilarCase[]>('GET', '/cases/similar', {
       query: { category, org_id: orgId, ...(text.trim() ? { text: text.trim().slice(0, SIMILAR_TEXT_MAX) } : {}) },
     }),
+  /** A resident's community board (first page; the server keeps a month of solved needs). */
+  board: () => request<Page<BoardCase>>('GET', '/cases/board', { query: { limit: 50 } }),
   case: (id: string) => request<Case>('GET', `/cases/${enc(id)}`),
   events: (id: string) => request<{ items: CaseEvent[] }>('GET', `/cases/${enc(id)}/events`),
   routing: (id: string) => request<Routing>('GET', `/cases/${enc(id)}/routing`),

@@ -15,6 +15,7 @@ export type LoginBody = S['LoginIn'];
 export type LoginResponse = S['SessionOut'];
 export type AuthTokens = S['TokensOut'];
 export type ProfileBody = S['ProfileIn'];
+export type BoardCase = S['BoardCaseOut'];
 export type PasswordChangeBody = S['PasswordChangeIn'];
 export type RegisterBody = S['RegisterIn'];
 export type VerificationCodeBody = S['VerificationCodeIn'];

@@ -107,7 +107,12 @@ function tabsFor(role: string | undefined): Tab[] {
   switch (role) {
     case 'resident':
       // No outbox tab: the ⟳ badge in the top bar opens it while something waits.
-      return [{ href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' }, report, notes];
+      return [
+        { href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' },
+        report,
+        { href: '/board', label: t('nav.board'), glyph: '📢', testid: 'nav-board' },
+        notes,
+      ];
     case 'grid_worker':
       return [{ href: '/round', label: t('nav.round'), glyph: '🚪', testid: 'nav-round' }, queue, report, figures, outbox, notes];
     case 'provider_staff':
