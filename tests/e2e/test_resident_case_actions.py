@@ -65,6 +65,9 @@ def test_a_resident_adds_information_and_withdraws_offline(
     expect(withdrawn).to_contain_text("撤回")
     expect(withdrawn).to_contain_text("物业已经处理了")
     shoot(page, "resident-case-withdrawn")
+    page.get_by_test_id("nav-cases").click()
+    row = page.locator(f"[data-testid=case-item][data-case-id='{case['id']}']")
+    expect(row.get_by_test_id("case-state")).to_have_text("已撤回")
 
 
 def test_the_resident_reads_who_handles_it_in_english(page: Page, app_ui, api):
