@@ -1,8 +1,9 @@
-"""One's own account: the name others see, a new password (other devices signed out), and
-signing out everywhere."""
+"""One's own account: the name others see, a new password (other devices signed out), a
+new phone number proved by its code, and signing out everywhere."""
 
 import pytest
 
+from tests.accounts.conftest import ask_for_code, sent_code
 from tests.factories import PASSWORD
 from tests.support import API, assert_problem
 
@@ -97,3 +98,42 @@ def test_signing_out_everywhere_stops_every_token_until_the_next_login(client, w
     assert me(client, other).status_code == 200  # someone else's sessions go on
     again, _ = signed_in(world.dispatcher_a)
     assert me(client, again).status_code == 200
+
+
+def test_a_new_phone_number_is_proved_by_its_code(client, world, signed_in):
+    headers, _ = signed_in(world.resident_a)
+    assert ask_for_code(client, "13700000077").status_code == 202
+    code = sent_code("13700000077")
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post(
+        f"{API}/me/phone", json={"phone": "13700000077", "code": wrong}, headers=headers
+    )
+    assert_problem(response, 422, "code")
+    response = client.post(
+        f"{API}/me/phone",
+        json={"phone": "137 0000 0077", "code": code},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["phone"] == "13700000077"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({"phone": "12345", "code": "123456"}, "phone"), ({"phone": "13700000078"}, "code")],
+)
+def test_a_bad_phone_change_is_a_422(client, world, signed_in, body, field):
+    headers, _ = signed_in(world.resident_a)
+    assert_problem(client.post(f"{API}/me/phone", json=body, headers=headers), 422, field)
+
+
+def test_a_number_with_an_account_gets_no_code_and_cannot_be_taken(client, world, signed_in):
+    headers, _ = signed_in(world.resident_a)
+    ask_for_code(client, world.resident_a2.phone)
+    assert sent_code(world.resident_a2.phone) is None
+    response = client.post(
+        f"{API}/me/phone",
+        json={"phone": world.resident_a2.phone, "code": "123456"},
+        headers=headers,
+    )
+    assert_problem(response, 422, "code")

@@ -12,6 +12,7 @@ from linli.accounts.schemas import (
     LoginIn,
     LogoutIn,
     PasswordChangeIn,
+    PhoneChangeIn,
     ProfileIn,
     RegisterIn,
     SessionOut,
@@ -169,6 +170,15 @@ def change_password(data):
     """Change the password (the current one confirms it): every other device is signed out;
     the answer carries new tokens for this one."""
     return service.change_password(current_actor(), data["old_password"], data["new_password"])
+
+
+@me_blp.route("/me/phone", methods=["POST"])
+@jwt_required()
+@me_blp.arguments(PhoneChangeIn)
+@me_blp.response(200, UserOut)
+def change_phone(data):
+    """A new phone number, proved by the code POST /auth/verification-codes texted to it."""
+    return service.change_phone(current_actor(), data["phone"], data["code"], now=utcnow())
 
 
 @me_blp.route("/me/sign-out-everywhere", methods=["POST"])

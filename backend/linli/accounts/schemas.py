@@ -64,6 +64,11 @@ class ProfileIn(Schema):
     display_name = DisplayName()
 
 
+class PhoneChangeIn(Schema):
+    phone = Required(32)
+    code = Required(6, pattern=r"^[0-9]{6}$")
+
+
 class PasswordChangeIn(Schema):
     old_password = fields.String(required=True, validate=validate.Length(min=1, max=128))
     new_password = Password()
