@@ -71,3 +71,25 @@ def test_a_resident_renames_changes_password_and_signs_out_everywhere(page: Page
     page.get_by_test_id("profile-everywhere-confirm").click()
     expect(page.get_by_test_id("login-submit")).to_be_visible()
     assert api.call("GET", "/me", token=another_device).status == 401
+
+
+def test_a_resident_asks_for_a_code_for_a_new_number_and_a_wrong_code_is_refused(
+    page: Page, app_ui, api
+):
+    """(The right code's path is tested on the API: tests/accounts/test_profile.py.)"""
+    username = a_new_resident(api)
+    number = "137" + str(uuid.uuid4().int)[:8]
+    page.set_viewport_size({"width": 360, "height": 800})
+    app_ui.sign_in(page, username)
+    page.goto("/profile")
+    page.get_by_test_id("profile-phone").fill(number)
+    page.get_by_test_id("profile-phone-code").click()
+    expect(page.get_by_test_id("profile-phone-status")).to_have_text(
+        "验证码已发送到新号码，10 分钟内有效。已被其他账号使用的号码收不到验证码。"
+    )
+    page.get_by_test_id("profile-phone-verify").fill("000000")
+    page.get_by_test_id("profile-phone-save").click()
+    expect(page.get_by_test_id("profile-phone-status")).to_have_attribute("role", "alert")
+    expect(page.locator(".field-error")).to_have_count(1)
+    assert api.me(username)["phone"] != number
+    shoot(page, "profile-phone")

@@ -19,6 +19,7 @@ import type {
   NotificationPage,
   Org,
   PasswordChangeBody,
+  PhoneChangeBody,
   ProfileBody,
   Page,
   Provider,
@@ -48,6 +49,7 @@ export const api = {
   // One's own account: online only, as the answer (new tokens, a signed-out device) matters now.
   updateProfile: (body: ProfileBody) => request<User>('PATCH', '/me', { body }),
   changePassword: (body: PasswordChangeBody) => request<AuthTokens>('POST', '/me/password', { body }),
+  changePhone: (body: PhoneChangeBody) => request<User>('POST', '/me/phone', { body }),
   signOutEverywhere: () => request<void>('POST', '/me/sign-out-everywhere'),
   orgs: (parentId?: number) => request<Org[]>('GET', '/orgs', { query: { parent_id: parentId } }),
   buildings: (gridId: number) => request<Building[]>('GET', `/orgs/${gridId}/buildings`),

@@ -17,6 +17,7 @@ export type AuthTokens = S['TokensOut'];
 export type ProfileBody = S['ProfileIn'];
 export type BoardCase = S['BoardCaseOut'];
 export type PasswordChangeBody = S['PasswordChangeIn'];
+export type PhoneChangeBody = S['PhoneChangeIn'];
 export type RegisterBody = S['RegisterIn'];
 export type VerificationCodeBody = S['VerificationCodeIn'];
 

@@ -115,6 +115,74 @@ function PasswordForm() {
   );
 }
 
+/** A new number: a code is texted to it (only to a number without an account), then entered. */
+function PhoneForm() {
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [said, setSaid] = useState<Said>(null);
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const fail = (err: unknown) => {
+    setErrors(fieldErrors(err));
+    setSaid({ ok: false, text: errorMessage(err) });
+  };
+  const sendCode = async () => {
+    try {
+      await api.verificationCode({ phone: phone.trim() });
+      setErrors({});
+      setSaid({ ok: true, text: t('profile.codeSent') });
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const user = await api.changePhone({ phone: phone.trim(), code: code.trim() });
+      const s = getSession();
+      if (s) setSession({ ...s, user });
+      currentUser.value = user;
+      setCode('');
+      setErrors({});
+      setSaid({ ok: true, text: t('profile.phoneChanged', { phone: user.phone ?? '' }) });
+    } catch (err) {
+      fail(err);
+    }
+  };
+  return (
+    <form class="form card-pad" onSubmit={submit} aria-labelledby="profile-phone-title">
+      <h2 id="profile-phone-title">{t('profile.phoneTitle')}</h2>
+      <TextField
+        label={t('profile.newPhone')}
+        type="tel"
+        autocomplete="tel"
+        data-testid="profile-phone"
+        value={phone}
+        onValue={setPhone}
+        required
+        errors={errors.phone}
+      />
+      <button type="button" class="btn btn-secondary" data-testid="profile-phone-code" disabled={!online.value || !phone.trim()} onClick={() => void sendCode()}>
+        {t('auth.sendCode')}
+      </button>
+      <TextField
+        label={t('auth.code')}
+        inputMode="numeric"
+        autocomplete="one-time-code"
+        maxLength={6}
+        data-testid="profile-phone-verify"
+        value={code}
+        onValue={setCode}
+        required
+        errors={errors.code}
+      />
+      <Status said={said} testid="profile-phone-status" />
+      <button type="submit" class="btn btn-primary" data-testid="profile-phone-save" disabled={!online.value}>
+        {t('profile.phoneSave')}
+      </button>
+    </form>
+  );
+}
+
 function Everywhere() {
   const [asking, setAsking] = useState(false);
   const [said, setSaid] = useState<Said>(null);
@@ -179,6 +247,7 @@ export default function ProfilePage() {
         </div>
         <p class="muted">{t('profile.languageHint')}</p>
       </section>
+      <PhoneForm />
       <PasswordForm />
       <Everywhere />
     </Page>
