@@ -24,6 +24,8 @@ const UsersPage = lazy(() => import('./features/console/UsersPage'));
 const OrgsPage = lazy(() => import('./features/console/OrgsPage'));
 const ProvidersPage = lazy(() => import('./features/console/ProvidersPage'));
 const AuditPage = lazy(() => import('./features/console/AuditPage'));
+const ProfilePage = lazy(() => import('./features/auth/ProfilePage'));
+const BoardPage = lazy(() => import('./features/board/BoardPage'));
 
 function Home() {
   const role = currentUser.value?.role;
@@ -68,6 +70,8 @@ function SignedIn() {
           <Route path="/console/sheets" component={role === 'admin' ? SheetsPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />
+          <Route path="/profile" component={ProfilePage} />
+          <Route path="/board" component={role === 'resident' ? BoardPage : ToHome} />
           <Route default component={ToHome} />
         </Router>
       </ErrorBoundary>

@@ -218,7 +218,8 @@ describe('a case page offline', () => {
     await until(() => root.querySelectorAll('[data-testid=case-attachment] img').length === 2);
     const srcs = [...root.querySelectorAll('[data-testid=case-attachment] img')].map((i) => i.getAttribute('src'));
     expect(srcs).toEqual(made);
-    expect(root.querySelector('[data-testid=case-attachment] img')!.getAttribute('alt')).toBe('照片 1');
+    expect(root.querySelector('[data-testid=case-attachment] button')!.getAttribute('aria-label')).toBe('放大查看：照片 1 · 居民上传');
+    expect(root.querySelector('[data-testid=photo-caption]')!.textContent).toBe('居民上传');
     render(null, root);
     expect(revoked.sort()).toEqual([...made].sort());
   });

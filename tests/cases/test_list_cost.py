@@ -52,3 +52,38 @@ def _pages(world):
         "resident's own": (world.resident_a, {"mine": "true"}),
         "provider's": (world.provider_staff, {}),
     }
+
+
+def test_a_searched_sorted_page_of_5_costs_what_a_page_of_50_costs(
+    client, auth, world, statements, drive
+):
+    def filed(i):
+        body = {
+            "category": "elderly_care",
+            "title": f"楼道漏水 {i}",
+            "description": "三楼天花板滴水",
+            "org_id": world.grid_a1.id,
+            "on_behalf_of": {"resident_id": world.resident_a.id},
+        }
+        case = client.post(CASES, json=body, headers=auth(world.grid_worker_a1)).get_json()
+        if i % 2:
+            drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
+
+    for i in range(55):
+        filed(i)
+    headers = auth(world.dispatcher_a)
+
+    def cost(limit, sort):
+        def get():
+            query = {"limit": limit, "q": "漏水", "sort": sort}
+            body = client.get(CASES, query_string=query, headers=headers).get_json()
+            assert len(body["items"]) == limit and body["next_cursor"]
+            second = client.get(
+                CASES, query_string={**query, "cursor": body["next_cursor"]}, headers=headers
+            )
+            assert len(second.get_json()["items"]) == 5 if limit == 50 else limit
+
+        return statements(get)
+
+    for sort in ("newest", "oldest", "due"):
+        assert cost(5, sort) == cost(50, sort), sort

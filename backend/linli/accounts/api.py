@@ -13,6 +13,8 @@ from linli.accounts.schemas import (
     LogoutIn,
     PasswordChangeIn,
     PasswordResetOut,
+    PhoneChangeIn,
+    ProfileIn,
     RegisterIn,
     SessionOut,
     TokensOut,
@@ -155,6 +157,15 @@ def me():
     return current_actor()
 
 
+@me_blp.route("/me", methods=["PATCH"])
+@jwt_required()
+@me_blp.arguments(ProfileIn)
+@me_blp.response(200, UserOut)
+def update_profile(data):
+    """Change the name others see."""
+    return service.update_profile(current_actor(), display_name=data["display_name"])
+
+
 @me_blp.route("/me/password", methods=["POST"])
 @jwt_required()
 @me_blp.arguments(PasswordChangeIn)
@@ -206,6 +217,23 @@ def reset_password(user_id):
     actor = current_actor()
     user = service.get_administered_user(actor, user_id)
     return {"one_time_password": service.reset_password(actor, user, now=utcnow())}
+
+
+@me_blp.route("/me/phone", methods=["POST"])
+@jwt_required()
+@me_blp.arguments(PhoneChangeIn)
+@me_blp.response(200, UserOut)
+def change_phone(data):
+    """A new phone number, proved by the code POST /auth/verification-codes texted to it."""
+    return service.change_phone(current_actor(), data["phone"], data["code"], now=utcnow())
+
+
+@me_blp.route("/me/sign-out-everywhere", methods=["POST"])
+@jwt_required()
+@me_blp.response(204)
+def sign_out_everywhere():
+    """Every token of this account stops working, on every device (this one too)."""
+    service.sign_out_everywhere(current_actor())
 
 
 @me_blp.route("/users", methods=["POST"])

@@ -64,6 +64,15 @@ class RegisterIn(Schema):
     org_id = Id(required=True)
 
 
+class ProfileIn(Schema):
+    display_name = DisplayName()
+
+
+class PhoneChangeIn(Schema):
+    phone = Required(32)
+    code = Required(6, pattern=r"^[0-9]{6}$")
+
+
 class LoginIn(Schema):
     username = Required(64)
     password = fields.String(required=True, validate=validate.Length(min=1, max=128))

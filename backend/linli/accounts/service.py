@@ -486,6 +486,36 @@ def load_token_user(identity: str) -> User | None:
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"me.me", "me.change_password", "auth.logout"})
 
 
+def update_profile(user: User, *, display_name: str) -> User:
+    """The user's own name as others see it."""
+    user.display_name = display_name.strip()
+    db.session.commit()
+    return user
+
+
+def change_phone(user: User, phone: str, code: str, *, now: datetime) -> User:
+    """A new phone number, proved by the code texted to it (POST /auth/verification-codes,
+    which texts codes only to numbers without an account)."""
+    normalized = mainland_mobile_or_422(phone)
+    verification.use_registration_code(normalized, code, now=now)
+    taken = select(User.id).where(User.phone == normalized, User.id != user.id)
+    if db.session.scalar(taken) is not None:  # only the number's holder learns it is taken
+        abort(409, "that phone is already registered", errors={"phone": ["already registered"]})
+    user.phone = normalized
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, "that phone is already registered", errors={"phone": ["already registered"]})
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Every token the user holds, on every device, stops working."""
+    end_all_sessions(user)
+    db.session.commit()
+
+
 def current_actor() -> User:
     """The signed-in user (views only; services take the actor as an argument). An account
     that must replace its one-time password does that first (403 for anything else)."""

@@ -8,7 +8,8 @@ an escalation restarts the case's own clocks for the level above, not the cycle'
 - Acceptance settles at the first acceptance or at the accept deadline, whichever comes
   first: on time if accepted by then. It is the fact of the provider holding the case at
   that moment (the one that accepted it, or the one that let the deadline pass; nobody's
-  when it sat in triage). A cycle rejected at triage before its deadline owes none.
+  when it sat in triage). A cycle rejected at triage, or withdrawn by its reporter, before
+  its deadline owes none (a deadline missed before that stays missed).
 - Resolution settles the same way, at the resolution or the resolve deadline. It counts as
   resolved when the cycle was resolved and the resident's verdict did not overturn it (a
   "not resolved" or 1–2 star rating, or an appeal); a supervisor's reopen does not count
@@ -28,6 +29,7 @@ from linli.cases.models import EventKind
 from linli.feedback.service import SATISFIED_STARS
 
 CYCLE_STARTS = (EventKind.SUBMIT, EventKind.REOPEN, EventKind.APPEAL)
+CYCLE_ENDS = (EventKind.REJECT, EventKind.WITHDRAW)
 # Kinds of fact (Fact.kind).
 ACCEPTANCE, RESOLUTION, RATING, NOT_RATED, BOUNCE, ESCALATION = (
     "acceptance",
@@ -73,7 +75,7 @@ class CaseFacts:
     facts: list[Fact] = field(default_factory=list)
     # (provider id, from, until): who held the case when; until None = still holds it.
     holdings: list[tuple[int, datetime, datetime | None]] = field(default_factory=list)
-    # (from, until): when the case was open (not closed, not rejected).
+    # (from, until): when the case was open (not closed, rejected or withdrawn).
     open_spans: list[tuple[datetime, datetime | None]] = field(default_factory=list)
 
 
@@ -85,7 +87,7 @@ class _Cycle:
     accepted_at: datetime | None = None
     resolved_at: datetime | None = None
     resolver: int | None = None
-    rejected_at: datetime | None = None
+    ended_at: datetime | None = None  # rejected at triage, or withdrawn by the reporter
     overturned: bool = False
 
 
@@ -149,13 +151,13 @@ def case_facts(
         elif kind is EventKind.RESOLVE:
             cycle.resolved_at = event.at
             cycle.resolver = holder if holder is not None else event.actor_provider_id
-        elif kind is EventKind.REJECT:
-            cycle.rejected_at = event.at
+        elif kind in CYCLE_ENDS:
+            cycle.ended_at = event.at
         elif kind is EventKind.ESCALATE:
             out.facts.append(Fact(ESCALATION, event.at, holder))
         elif kind is EventKind.CLOSE and event.data.get("not_rated"):
             out.facts.append(Fact(NOT_RATED, event.at, cycle.resolver))
-        if kind in (EventKind.CLOSE, EventKind.REJECT) and opened_at is not None:
+        if kind in (EventKind.CLOSE, *CYCLE_ENDS) and opened_at is not None:
             out.open_spans.append((opened_at, event.at))
             opened_at = None
             if holder is not None and held_since is not None:  # holds it no longer, for now
@@ -201,7 +203,7 @@ def _hours(start: datetime, end: datetime) -> float:
 
 def _settle(out: CaseFacts, cycle: _Cycle, holder_at) -> None:
     """The acceptance and resolution facts of one cycle, once settled."""
-    ended = cycle.rejected_at  # a cycle rejected at triage owes nothing after that
+    ended = cycle.ended_at  # a cycle rejected or withdrawn owes nothing after that
     if cycle.accepted_at is not None:
         at = min(cycle.accepted_at, cycle.accept_due)
         out.facts.append(

@@ -12,17 +12,21 @@ from linli.cases.lifecycle import Action, VersionConflict
 from linli.cases.schemas import (
     ActionIn,
     AttachmentOut,
+    BoardPage,
     CaseCreate,
     CaseListArgs,
     CaseOut,
     CasePage,
+    EventOut,
     EventPage,
+    InfoIn,
     SimilarArgs,
     SimilarCaseOut,
     SupportOut,
     VersionConflictProblem,
 )
 from linli.cases.scope import CaseView, get_case_for
+from linli.common_schemas import PageArgs
 from linli.db import utcnow
 from linli.errors import abort
 from linli.extensions import db, limiter
@@ -88,6 +92,19 @@ def list_cases(args):
     return {"items": items, "next_cursor": next_cursor}
 
 
+@blp.route("/board")
+@jwt_required()
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, BoardPage)
+def community_board(args):
+    """Residents: their community's open needs and those solved in the last 30 days,
+    newest first, as a notice board shows them (no reporter, no address)."""
+    items, next_cursor = service.community_board(
+        current_actor(), limit=args["limit"], cursor=args.get("cursor"), now=utcnow()
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
 @blp.route("/similar")
 @jwt_required()
 @blp.arguments(SimilarArgs, location="query")
@@ -123,6 +140,16 @@ def case_events(case_id):
 def support_case(case_id):
     """+1: the caller has the same need."""
     return service.support_case(current_actor(), case_id, now=utcnow())
+
+
+@blp.route("/<uuid:case_id>/info", methods=["POST"])
+@jwt_required()
+@idempotent()
+@blp.arguments(InfoIn)
+@blp.response(201, EventOut)
+def add_information(data, case_id):
+    """The reporter adds information to an open case (photos: POST .../attachments)."""
+    return service.add_information(current_actor(), case_id, data["note"], now=utcnow())
 
 
 @blp.route(

@@ -43,6 +43,7 @@ class Action(enum.StrEnum):
     REOPEN = "reopen"
     CLOSE = "close"
     APPEAL = "appeal"
+    WITHDRAW = "withdraw"
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,11 @@ TRANSITIONS: dict[tuple[CaseState, Action], Transition] = {
     # The reporter disputes the closing, once, within the appeal window: handled again one
     # level up, like a "not resolved" rating.
     (S.CLOSED, Action.APPEAL): Transition(S.ASSIGNED, frozenset({R.RESIDENT}), "reason"),
+    # The reporter takes the report back (撤回) while no unit has accepted it (why_not_now):
+    # closed as withdrawn, as 12345 closes a 撤单, owing nothing from then on
+    # (assessment/facts.py), neither appealed nor reopened.
+    (S.SUBMITTED, Action.WITHDRAW): Transition(S.CLOSED, frozenset({R.RESIDENT})),
+    (S.ASSIGNED, Action.WITHDRAW): Transition(S.CLOSED, frozenset({R.RESIDENT})),
 }
 
 ROLES_FOR_ACTION: dict[Action, frozenset[Role]] = {
@@ -138,18 +144,27 @@ def appeal_window() -> timedelta:
 
 def appeal_due_at(case: Case) -> datetime | None:
     """Until when the reporter may appeal this case; None when they may not (any more)."""
-    if case.state is not CaseState.CLOSED or case.appealed_at or case.closed_at is None:
+    if (
+        case.state is not CaseState.CLOSED
+        or case.appealed_at
+        or case.withdrawn_at
+        or case.closed_at is None
+    ):
         return None
     return case.closed_at + appeal_window()
 
 
 def why_not_now(case: Case, action: Action, now: datetime) -> str | None:
     """A rule of time or count that keeps an allowed action from being taken now (no queries)."""
+    if action in (Action.APPEAL, Action.REOPEN) and case.withdrawn_at is not None:
+        return "the reporter withdrew this case"
     if action is Action.APPEAL:
         if case.appealed_at is not None:
             return "this case has been appealed once already"
         if now > appeal_due_at(case):
             return f"the {appeal_window().days}-day appeal window has passed"
+    if action is Action.WITHDRAW and case.accepted_at is not None:
+        return "a unit has accepted this case; it can no longer be withdrawn"
     return None
 
 
@@ -290,6 +305,8 @@ def _apply_effects(
         start_cycle_clocks(case, now)
     elif action is Action.CLOSE:
         case.closed_at = now
+    elif action is Action.WITHDRAW:
+        case.closed_at = case.withdrawn_at = now
 
 
 def bounce_count(case: Case) -> int:

@@ -60,6 +60,8 @@ class EventKind(enum.StrEnum):
     REOPEN = "reopen"
     CLOSE = "close"  # data.not_rated: the rating window passed (the sweep closed it)
     APPEAL = "appeal"  # the reporter disputes a closed case (feedback/service.py)
+    WITHDRAW = "withdraw"  # the reporter takes back a report no unit has accepted
+    ADD_INFO = "add_info"  # the reporter adds to an open case (a note; photos are attach_photo)
     # a co-unit's task (routing/tasks.py TaskAction)
     CO_TASK_ACCEPT = "co_task_accept"
     CO_TASK_COMPLETE = "co_task_complete"
@@ -155,6 +157,8 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
     # A reporter appeals a closed case once (feedback/service.py).
     appealed_at: Mapped[datetime | None]
+    # Closed because the reporter took it back (撤回) before a unit accepted it.
+    withdrawn_at: Mapped[datetime | None]
     # The version its assessment facts were worked out at (assessment/store.py): facts of
     # a case whose version has moved on are refreshed before they are counted.
     facts_version: Mapped[int | None]
@@ -218,6 +222,8 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="attachments")
+    # Joined so that a page's photos say whose they are in the one statement that loads them.
+    uploaded_by: Mapped[User] = relationship(lazy="joined")
 
 
 class ReferenceCounter(Base):

@@ -1,3 +1,4 @@
+import enum
 from contextvars import ContextVar
 
 from flask import url_for
@@ -5,7 +6,9 @@ from flask_jwt_extended import get_current_user
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
+from linli.accounts.models import Role
 from linli.cases.lifecycle import Action, allowed_actions, appeal_due_at
+from linli.cases.listing import CaseOrder
 from linli.cases.models import CaseState, Channel, Priority
 from linli.cases.scope import case_field_visible, event_actor_for, event_data_for
 from linli.common_schemas import Id, Instant, PageArgs, Required, Text, output
@@ -48,6 +51,20 @@ class CaseListArgs(PageArgs):
     escalation_level = DelimitedList(fields.Enum(OrgKind, by_value=True))
     overdue = fields.Boolean()
     unmet_need = fields.Boolean()
+    q = Text(
+        100,
+        min_length=1,
+        metadata={
+            "description": "Words in the title, description or address, or part of the "
+            "reference (LL-...); a neighbour's +1'd cases match by title and reference only"
+        },
+    )
+    sort = fields.Enum(
+        CaseOrder,
+        by_value=True,
+        load_default=CaseOrder.NEWEST,
+        metadata={"description": "newest or oldest first, or the running deadline soonest"},
+    )
 
 
 class SimilarArgs(Schema):
@@ -61,6 +78,10 @@ class SimilarArgs(Schema):
             "the most alike cases come first, unlike ones are left out"
         },
     )
+
+
+class InfoIn(Schema):
+    note = Text(2000, required=True, metadata={"description": "What the reporter adds"})
 
 
 class CoProviderIn(Schema):
@@ -79,10 +100,34 @@ class ActionIn(Schema):
     co_providers = fields.List(fields.Nested(CoProviderIn), validate=validate.Length(min=1, max=20))
 
 
+class PhotoSource(enum.StrEnum):
+    REPORTER = "reporter"  # the resident, or whoever filed the report for them
+    PROVIDER = "provider"  # the unit's completion photo (sent with 办结)
+    STAFF = "staff"  # anyone else handling the case
+
+
+def photo_source(attachment) -> PhotoSource:
+    uploader = attachment.uploaded_by
+    if uploader.id in (attachment.case.reporter_id, attachment.case.created_by_id):
+        return PhotoSource.REPORTER
+    if uploader.role is Role.PROVIDER_STAFF:
+        return PhotoSource.PROVIDER
+    return PhotoSource.STAFF
+
+
 @output
 class AttachmentOut(Schema):
     id = fields.UUID()
     content_type = fields.String()
+    source = fields.Function(
+        photo_source,
+        metadata={
+            "type": "string",
+            "enum": [s.value for s in PhotoSource],
+            "description": "Whose photo: the reporter's, the provider's (sent on resolving) "
+            "or other staff's",
+        },
+    )
     size = fields.Integer()
     url = fields.Function(
         lambda a: url_for("cases.download_attachment", case_id=a.case_id, attachment_id=a.id),
@@ -192,6 +237,14 @@ class CaseOut(ActorAware, Schema):
         lambda c: c.provider.name if c.provider else None,
         metadata={"type": "string", "nullable": True},
     )
+    provider_contact = fields.Function(
+        lambda c: (c.provider.contact or None) if c.provider else None,
+        metadata={
+            "type": "string",
+            "nullable": True,
+            "description": "How to reach the unit holding the case (its public contact)",
+        },
+    )
     reporter = fields.Nested(ReporterOut, allow_none=True)
     household_id = fields.Integer(allow_none=True)
     supporters = fields.Integer()
@@ -199,6 +252,10 @@ class CaseOut(ActorAware, Schema):
     updated_at = fields.DateTime()
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "A closed case the reporter withdrew: when"},
+    )
     rating_due_at = fields.DateTime(
         allow_none=True,
         metadata={
@@ -273,6 +330,30 @@ class SimilarCaseOut(Schema):
         metadata={"description": "0–1, how alike to `text` (null when no text was given)"},
     )
     supported_by_me = fields.Boolean(metadata={"description": "The caller has +1'd it"})
+
+
+@output
+class BoardCaseOut(Schema):
+    """A need on the community board, as a notice board shows it: no reporter, no address,
+    the place no finer than the grid."""
+
+    id = fields.UUID(attribute="case.id")
+    reference = fields.String(attribute="case.reference")
+    category = fields.String(attribute="case.category.code")
+    title = fields.String(attribute="case.title")
+    state = fields.Enum(CaseState, by_value=True, attribute="case.state")
+    org_name = fields.String(attribute="case.org.name")
+    supporters = fields.Integer(attribute="case.supporters")
+    created_at = fields.DateTime(attribute="case.created_at")
+    resolved_at = fields.DateTime(attribute="case.resolved_at", allow_none=True)
+    supported_by_me = fields.Boolean(metadata={"description": "The caller has +1'd it"})
+    mine = fields.Boolean(metadata={"description": "The caller reported it (no +1 there)"})
+
+
+@output
+class BoardPage(Schema):
+    items = fields.List(fields.Nested(BoardCaseOut))
+    next_cursor = fields.String(allow_none=True)
 
 
 @output

@@ -15,12 +15,13 @@ neighbour who +1'd a need sees what a notice board would show, never the househo
 
 import enum
 import uuid
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, true, union
+from sqlalchemy import and_, or_, select, true, union
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import is_city_admin, org_in_scope
-from linli.cases.models import Case, CaseEvent, CaseSupport, Channel
+from linli.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, CaseSupport, Channel
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Org, OrgKind
@@ -173,6 +174,14 @@ def case_view(actor: User, case: Case) -> CaseView:
     return CaseView.HANDLING
 
 
+def sees_private_fields(actor: User):
+    """The WHERE clause, among visible cases, of those whose PRIVATE_CASE_FIELDS `actor`
+    sees (case_view not PUBLIC), for searching them."""
+    if actor.role is Role.RESIDENT:
+        return or_(Case.reporter_id == actor.id, Case.created_by_id == actor.id)
+    return true()
+
+
 def case_field_visible(actor: User, case: Case, field: str) -> bool:
     view = case_view(actor, case)
     if field == "reporter":
@@ -221,6 +230,30 @@ def event_actor_for(viewer: User, case: Case, event: CaseEvent) -> dict | None:
 def home_community(resident: User) -> Org | None:
     """The community a resident lives in (their own node, or their grid's community)."""
     return org_at_level(resident.org, OrgKind.COMMUNITY)
+
+
+BOARD_SOLVED_WINDOW = timedelta(days=30)
+
+
+def community_board(resident: User, now: datetime):
+    """SELECT of what a resident's community notice board shows: the community's open
+    needs and those solved in the last 30 days (not rejected, not withdrawn), whoever
+    reported them. Shown as a notice board would (BoardCaseOut): no reporter, no address."""
+    if resident.role is not Role.RESIDENT:
+        abort(403, "the community board is for residents")
+    community = home_community(resident)
+    if community is None:
+        abort(422, "your account is not in a community", errors={"org_id": ["no community"]})
+    recently_solved = and_(
+        Case.state.in_((CaseState.RESOLVED, CaseState.CLOSED)),
+        Case.withdrawn_at.is_(None),
+        Case.resolved_at.is_not(None),
+        Case.resolved_at >= now - BOARD_SOLVED_WINDOW,
+    )
+    return select(Case).where(
+        Case.org_id.in_(subtree_ids_query(community)),
+        or_(Case.state.in_(OPEN_STATES), recently_solved),
+    )
 
 
 def org_in_reach(actor: User, org: Org) -> bool:

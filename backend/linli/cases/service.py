@@ -1,10 +1,9 @@
 """Case verbs: report, find, list, act on, +1. Actor and time always come in as arguments."""
 
-import base64
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
@@ -13,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from linli.accounts.models import Role, User
 from linli.cases.events import record_event
 from linli.cases.lifecycle import Action, VersionConflict, apply_transition
+from linli.cases.listing import CaseOrder, keyset_page, search_condition
 from linli.cases.models import (
     OPEN_STATES,
     Case,
@@ -25,9 +25,13 @@ from linli.cases.models import (
     ReferenceCounter,
 )
 from linli.cases.scope import (
+    community_board as scope_community_board,
+)
+from linli.cases.scope import (
     get_case_for,
     may_file_for,
     org_in_reach,
+    sees_private_fields,
     visible_cases,
     visible_events,
 )
@@ -251,24 +255,9 @@ def _file_case(
 # --- reading ------------------------------------------------------------------------------
 
 
-def encode_cursor(case: Case) -> str:
-    raw = f"{case.created_at.isoformat()}|{case.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        created, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        at = datetime.fromisoformat(created)
-        if at.tzinfo is None:
-            raise ValueError("a naive time cannot be compared with created_at")
-        return at, uuid.UUID(case_id)
-    except (ValueError, UnicodeDecodeError):
-        abort(422, "bad cursor", errors={"cursor": ["not a cursor this API gave out"]})
-
-
 def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, now: datetime):
-    """Newest first, keyset-paginated on (created_at, id). Returns (items, next_cursor)."""
+    """Cases in `actor`'s scope matching `filters`, searched by `q`, in the order asked
+    (newest first by default), keyset-paginated. Returns (items, next_cursor)."""
     query = visible_cases(actor)
     if "state" in filters:
         query = query.where(Case.state.in_(filters["state"]))
@@ -288,20 +277,40 @@ def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, no
         query = query.where(overdue if filters["overdue"] else ~overdue)
     if "unmet_need" in filters:
         query = query.where(Case.unmet_need.is_(filters["unmet_need"]))
-    if cursor:
-        created, case_id = decode_cursor(cursor)
-        query = query.where(
-            or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id))
-        )
+    if q := filters.get("q", "").strip():
+        query = query.where(search_condition(q, private_too=sees_private_fields(actor)))
     # What every row of the page shows, loaded for the page at once (not a query per row).
     query = query.options(selectinload(Case.attachments), selectinload(Case.co_tasks))
-    rows = list(
-        db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1))
+    page, next_cursor = keyset_page(
+        query, filters.get("sort", CaseOrder.NEWEST), limit=limit, cursor=cursor
     )
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-    page = rows[:limit]
     preload_current_ratings(page)
     return page, next_cursor
+
+
+def community_board(actor: User, *, limit: int, cursor: str | None, now: datetime):
+    """The resident's community board, newest first: rows with whether the caller +1'd
+    each and whether it is their own. Returns (rows, next_cursor)."""
+    page, next_cursor = keyset_page(
+        scope_community_board(actor, now), CaseOrder.NEWEST, limit=limit, cursor=cursor
+    )
+    supported = set(
+        db.session.scalars(
+            select(CaseSupport.case_id).where(
+                CaseSupport.user_id == actor.id,
+                CaseSupport.case_id.in_([c.id for c in page] or [None]),
+            )
+        )
+    )
+    rows = [
+        {
+            "case": c,
+            "supported_by_me": c.id in supported,
+            "mine": actor.id in (c.reporter_id, c.created_by_id),
+        }
+        for c in page
+    ]
+    return rows, next_cursor
 
 
 def _mine(actor: User):
@@ -387,6 +396,27 @@ def similar_open_cases(
         }
         for s, c in scored[:SIMILAR_SHOWN]
     ]
+
+
+def add_information(actor: User, case_id: uuid.UUID, note: str, *, now: datetime) -> CaseEvent:
+    """The reporter (or whoever filed it for them) adds to an open case: one public event."""
+    case = get_case_for(actor, case_id)
+    if actor.id not in (case.reporter_id, case.created_by_id):
+        abort(403, "only the reporter adds information to a case")
+    if case.state not in OPEN_STATES:
+        abort(
+            422,
+            f"the case is {case.state}; information is added to open cases only",
+            type_="https://linli.example.org/problems/transition-not-allowed",
+            state=case.state.value,
+        )
+    if not note.strip():
+        abort(422, "say what to add", errors={"note": ["required"]})
+    event = record_event(
+        case, EventKind.ADD_INFO, actor=actor, now=now, public=True, note=note.strip()
+    )
+    db.session.commit()
+    return event
 
 
 def support_case(actor: User, case_id: uuid.UUID, *, now: datetime) -> Case:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
 from linli.cases.events import record_event
+from linli.cases.listing import CaseOrder, keyset_page
 from linli.cases.models import Case, CaseEvent, CaseState, EventKind
 from linli.cases.scope import get_case_for, visible_cases
-from linli.cases.service import decode_cursor, encode_cursor
 from linli.errors import abort
 from linli.escalation.models import Escalation
 from linli.escalation.service import is_overdue, overdue_condition
@@ -107,17 +107,8 @@ def review_queue(
         or_(*(conditions[r] for r in (reasons or ReviewReason))),
         or_(last_reviewed.is_(None), Case.updated_at > last_reviewed),
     )
-    if cursor:
-        created, case_id = decode_cursor(cursor)
-        query = query.where(
-            or_(Case.created_at < created, and_(Case.created_at == created, Case.id < case_id))
-        )
     query = query.options(selectinload(Case.co_tasks), selectinload(Case.attachments))
-    rows = list(
-        db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit + 1))
-    )
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
-    page = rows[:limit]
+    page, next_cursor = keyset_page(query, CaseOrder.NEWEST, limit=limit, cursor=cursor)
     return _items(page, now), next_cursor
 
 

@@ -2,6 +2,8 @@
 import { fetchFile, request, upload, type UploadProgress } from './client';
 import type {
   Assessment,
+  BoardCase,
+  AuthTokens,
   AssessmentArgs,
   Demand,
   DemandArgs,
@@ -16,6 +18,9 @@ import type {
   NotificationListArgs,
   NotificationPage,
   Org,
+  PasswordChangeBody,
+  PhoneChangeBody,
+  ProfileBody,
   Page,
   Provider,
   RegisterBody,
@@ -43,6 +48,11 @@ export const api = {
     request<void>('POST', '/auth/verification-codes', { body, auth: false }),
   register: (body: RegisterBody) => request<LoginResponse>('POST', '/auth/register', { body, auth: false }),
   me: () => request<User>('GET', '/me'),
+  // One's own account: online only, as the answer (new tokens, a signed-out device) matters now.
+  updateProfile: (body: ProfileBody) => request<User>('PATCH', '/me', { body }),
+  changePassword: (body: PasswordChangeBody) => request<AuthTokens>('POST', '/me/password', { body }),
+  changePhone: (body: PhoneChangeBody) => request<User>('POST', '/me/phone', { body }),
+  signOutEverywhere: () => request<void>('POST', '/me/sign-out-everywhere'),
   orgs: (parentId?: number) => request<Org[]>('GET', '/orgs', { query: { parent_id: parentId } }),
   buildings: (gridId: number) => request<Building[]>('GET', `/orgs/${gridId}/buildings`),
   categories: () => request<Category[]>('GET', '/categories'),
@@ -54,6 +64,8 @@ export const api = {
     request<SimilarCase[]>('GET', '/cases/similar', {
       query: { category, org_id: orgId, ...(text.trim() ? { text: text.trim().slice(0, SIMILAR_TEXT_MAX) } : {}) },
     }),
+  /** A resident's community board (first page; the server keeps a month of solved needs). */
+  board: () => request<Page<BoardCase>>('GET', '/cases/board', { query: { limit: 50 } }),
   case: (id: string) => request<Case>('GET', `/cases/${enc(id)}`),
   events: (id: string) => request<{ items: CaseEvent[] }>('GET', `/cases/${enc(id)}/events`),
   routing: (id: string) => request<Routing>('GET', `/cases/${enc(id)}/routing`),

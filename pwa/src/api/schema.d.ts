@@ -271,7 +271,34 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change the name others see. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ProfileIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/me/password": {
@@ -475,6 +502,85 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["PasswordResetOut"];
                     };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new phone number, proved by the code POST /auth/verification-codes texted to it. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PhoneChangeIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sign-out-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every token of this account stops working, on every device (this one too). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 401: components["responses"]["UNAUTHORIZED"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -1103,6 +1209,10 @@ export interface paths {
                     escalation_level?: ("city" | "district" | "street" | "community" | "grid")[];
                     overdue?: boolean;
                     unmet_need?: boolean;
+                    /** @description Words in the title, description or address, or part of the reference (LL-...); a neighbour's +1'd cases match by title and reference only */
+                    q?: string;
+                    /** @description newest or oldest first, or the running deadline soonest */
+                    sort?: "newest" | "oldest" | "due";
                 };
                 header?: never;
                 path?: never;
@@ -1171,6 +1281,51 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Residents: their community's open needs and those solved in the last 30 days,
+         *     newest first, as a notice board shows them (no reporter, no address).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BoardPage"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1349,13 +1504,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{case_id}/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The reporter adds information to an open case (photos: POST .../attachments). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    case_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InfoIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{case_id}/actions/{action}": {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 /** @description A lifecycle action (else 404) */
-                action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal";
+                action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal" | "withdraw";
                 case_id: string;
             };
             cookie?: never;
@@ -1369,7 +1571,7 @@ export interface paths {
                 header?: never;
                 path: {
                     /** @description A lifecycle action (else 404) */
-                    action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal";
+                    action: "assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal" | "withdraw";
                     case_id: string;
                 };
                 cookie?: never;
@@ -2743,6 +2945,9 @@ export interface components {
         LogoutIn: {
             refresh_token?: string;
         };
+        ProfileIn: {
+            display_name: string;
+        };
         PasswordChangeIn: {
             current_password: string;
             new_password: string;
@@ -2763,6 +2968,10 @@ export interface components {
         PasswordResetOut: {
             /** @description shown once; the account must replace it at first sign-in */
             one_time_password: string;
+        };
+        PhoneChangeIn: {
+            phone: string;
+            code: string;
         };
         UserCreateIn: {
             username: string;
@@ -2920,6 +3129,11 @@ export interface components {
             /** Format: uuid */
             id: string;
             content_type: string;
+            /**
+             * @description Whose photo: the reporter's, the provider's (sent on resolving) or other staff's
+             * @enum {string}
+             */
+            readonly source: "reporter" | "provider" | "staff";
             size: number;
             readonly url: string;
             /** Format: date-time */
@@ -2976,6 +3190,8 @@ export interface components {
             unmet_need: boolean;
             provider_id: number | null;
             readonly provider_name: string | null;
+            /** @description How to reach the unit holding the case (its public contact) */
+            readonly provider_contact: string | null;
             reporter: components["schemas"]["ReporterOut"] | null;
             household_id: number | null;
             supporters: number;
@@ -2989,6 +3205,11 @@ export interface components {
             closed_at: string | null;
             /**
              * Format: date-time
+             * @description A closed case the reporter withdrew: when
+             */
+            withdrawn_at: string | null;
+            /**
+             * Format: date-time
              * @description A resolved case: until when it can be rated; then the sweep closes it as not rated
              */
             rating_due_at: string | null;
@@ -2997,7 +3218,7 @@ export interface components {
              * @description A closed case not appealed yet: until when its reporter may appeal
              */
             appeal_due_at: string | null;
-            allowed_actions: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal")[];
+            allowed_actions: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal" | "withdraw")[];
             /** @description Whether the caller may enter the rating now: the reporter, or the grid worker who reported for them (a follow-up call), within the rating window */
             may_rate: boolean;
             rating: components["schemas"]["RatingOut"] | null;
@@ -3006,6 +3227,29 @@ export interface components {
         };
         CasePage: {
             items: components["schemas"]["CaseOut"][];
+            next_cursor: string | null;
+        };
+        BoardCaseOut: {
+            /** Format: uuid */
+            id: string;
+            reference: string;
+            category: string;
+            title: string;
+            /** @enum {unknown} */
+            state: "submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected";
+            org_name: string;
+            supporters: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            resolved_at: string | null;
+            /** @description The caller has +1'd it */
+            supported_by_me: boolean;
+            /** @description The caller reported it (no +1 there) */
+            mine: boolean;
+        };
+        BoardPage: {
+            items: components["schemas"]["BoardCaseOut"][];
             next_cursor: string | null;
         };
         SimilarCaseOut: {
@@ -3050,6 +3294,10 @@ export interface components {
         };
         SupportOut: {
             supporters: number;
+        };
+        InfoIn: {
+            /** @description What the reporter adds */
+            note: string;
         };
         CoProviderIn: {
             provider_id: number;

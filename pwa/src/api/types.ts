@@ -14,6 +14,10 @@ export type Role = User['role'];
 export type LoginBody = S['LoginIn'];
 export type LoginResponse = S['SessionOut'];
 export type AuthTokens = S['TokensOut'];
+export type ProfileBody = S['ProfileIn'];
+export type BoardCase = S['BoardCaseOut'];
+export type PasswordChangeBody = S['PasswordChangeIn'];
+export type PhoneChangeBody = S['PhoneChangeIn'];
 export type RegisterBody = S['RegisterIn'];
 export type VerificationCodeBody = S['VerificationCodeIn'];
 
@@ -93,7 +97,8 @@ export type CaseAction =
   | 'reject'
   | 'reopen'
   | 'close'
-  | 'appeal';
+  | 'appeal'
+  | 'withdraw';
 /** Task actions are a path segment in the document (routing/tasks.py TASK_TRANSITIONS). */
 export type TaskAction = 'accept' | 'complete' | 'return';
 

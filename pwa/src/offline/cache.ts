@@ -6,6 +6,7 @@ import { knownCategories } from '../ui/categories';
 import type {
   Assessment,
   AssessmentArgs,
+  BoardCase,
   Building,
   Demand,
   DemandArgs,
@@ -15,6 +16,7 @@ import type {
   Category,
   CoTask,
   NotificationPage,
+  Page,
   Org,
   Provider,
   ReviewItem,
@@ -90,6 +92,7 @@ export const reads = {
   routing: (caseId: string): Read<Routing> => refRead(`routing:${caseId}`, () => api.routing(caseId)),
   tasks: (args: TaskListArgs): Read<CoTask[]> => refRead('tasks:' + JSON.stringify(args), () => api.tasks(args)),
   /** The newest page of the inbox (what the list and the nav badge show). */
+  board: (): Read<Page<BoardCase>> => refRead('board', () => api.board()),
   notifications: (): Read<NotificationPage> => refRead('notifications', () => api.notifications({ limit: 50 })),
 
   /** One case without its timeline (e.g. the title of a co-task's case). */

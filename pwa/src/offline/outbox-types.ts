@@ -7,6 +7,7 @@ export type WriteKind =
   | 'support'
   | 'rating'
   | 'appeal'
+  | 'add_info'
   | 'visit'
   | 'action'
   | 'attachment'

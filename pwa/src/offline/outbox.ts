@@ -149,6 +149,32 @@ export async function caseAction(
   return item;
 }
 
+/** The reporter adds to an open case: photos first, then the words (either may be absent). */
+export async function addInformation(caseId: string, note: string, photos: StoredFile[] = []): Promise<OutboxItem | undefined> {
+  let last: OutboxItem | undefined;
+  for (const file of photos) {
+    last = await enqueue({ kind: 'attachment', path: `/cases/${enc(caseId)}/attachments`, file, caseId }, false);
+  }
+  if (note) last = await enqueue({ kind: 'add_info', path: `/cases/${enc(caseId)}/info`, body: { note }, caseId }, false);
+  notifyEnqueued();
+  return last;
+}
+
+/** How long an online write may take before the screen says it waits in the outbox. */
+const ONLINE_WAIT_MS = 10_000;
+
+/** Wait for a write to leave the outbox (the sync sends it at once when online). */
+export async function settled(id: string): Promise<'sent' | 'refused' | 'waiting'> {
+  const until = Date.now() + ONLINE_WAIT_MS;
+  while (Date.now() < until) {
+    const item = await getItem(id);
+    if (!item || item.state === 'sent') return 'sent';
+    if (item.state === 'needs_attention') return 'refused';
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return 'waiting';
+}
+
 /** A co-unit's step on its joint-handling task (accept, complete, return with a reason). */
 export function taskAction(task: Pick<CoTask, 'id' | 'case_id'>, action: TaskAction, body: TaskActionBody): Promise<OutboxItem> {
   return enqueue({ kind: 'task_action', path: `/tasks/${task.id}/actions/${enc(action)}`, body: { ...body }, caseId: task.case_id });

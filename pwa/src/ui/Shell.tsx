@@ -64,6 +64,10 @@ function Header() {
               {pending}
             </span>
           </button>
+          {/* A glyph, not a word: a word more does not fit the bar on a 360 px phone. */}
+          <a href="/profile" class="btn btn-ghost btn-tight" data-testid="nav-profile" aria-label={t('header.profile')} title={t('header.profile')}>
+            <span aria-hidden="true">{'\u2699\uFE0E'}</span>
+          </a>
           <button type="button" class="btn btn-ghost" data-testid="logout" onClick={onLogout}>
             {t('header.logout')}
           </button>
@@ -103,7 +107,12 @@ function tabsFor(role: string | undefined): Tab[] {
   switch (role) {
     case 'resident':
       // No outbox tab: the ⟳ badge in the top bar opens it while something waits.
-      return [{ href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' }, report, notes];
+      return [
+        { href: '/cases', label: t('nav.cases'), glyph: '🏠', testid: 'nav-cases' },
+        report,
+        { href: '/board', label: t('nav.board'), glyph: '📢', testid: 'nav-board' },
+        notes,
+      ];
     case 'grid_worker':
       return [{ href: '/round', label: t('nav.round'), glyph: '🚪', testid: 'nav-round' }, queue, report, figures, outbox, notes];
     case 'provider_staff':

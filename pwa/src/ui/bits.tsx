@@ -6,14 +6,15 @@ import { online } from '../offline/online';
 import type { PagedList } from './usePagedList';
 import type { Resource } from './useResource';
 
-export function StateBadge({ state, pending }: { state?: CaseState; pending?: boolean }) {
+/** A case's state; a closed case its reporter took back says so (`withdrawn`). */
+export function StateBadge({ state, pending, withdrawn }: { state?: CaseState; pending?: boolean; withdrawn?: boolean }) {
   return (
     <span
       class={`state state-${pending ? 'pending' : state}`}
       data-testid="case-state"
       data-state={pending ? 'pending' : state}
     >
-      {pending || !state ? t('cases.pendingSync') : t(`state.${state}`)}
+      {pending || !state ? t('cases.pendingSync') : withdrawn ? t('cases.withdrawn') : t(`state.${state}`)}
     </span>
   );
 }

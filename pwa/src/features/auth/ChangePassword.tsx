@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ApiError, request, getSession, type AuthTokens } from '../../api';
+import { ApiError, api, getSession } from '../../api';
 import { t } from '../../i18n';
 import { TextField } from '../../ui/form';
 import { LangToggle } from '../../ui/Shell';
@@ -19,9 +19,7 @@ export function ChangePasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      const tokens = await request<AuthTokens>('POST', '/me/password', {
-        body: { current_password: current, new_password: next },
-      });
+      const tokens = await api.changePassword({ current_password: current, new_password: next });
       const user = getSession()?.user;
       if (user) await signedIn({ ...tokens, user: { ...user, must_change_password: false } });
     } catch (err) {

@@ -4,7 +4,7 @@ import type { ActionBody, Case, CaseAction, CoProviderBody, Routing } from '../.
 import { ESCALATION_LEVELS } from '../../api/types';
 import { fromShanghaiInput, hasKey, t, toShanghaiInput } from '../../i18n';
 import { reads } from '../../offline/cache';
-import { caseAction, getItem } from '../../offline/outbox';
+import { caseAction, settled } from '../../offline/outbox';
 import { online } from '../../offline/online';
 import type { StoredFile } from '../../offline/outbox-types';
 import { TextAreaField } from '../../ui/form';
@@ -12,23 +12,8 @@ import { useResource } from '../../ui/useResource';
 import { PhotoPicker } from '../report/PhotoPicker';
 
 const NEEDS_REASON: CaseAction[] = ['return', 'reject', 'refuse_return'];
-/** How long an online action may take before the screen says it waits in the outbox. */
-const ONLINE_WAIT_MS = 10_000;
-
 /** What became of the last action taken here: being sent now, done, waiting offline, refused. */
 type Outcome = { state: 'sending' | 'done' | 'queued' | 'refused'; action: CaseAction } | null;
-
-/** Wait for a write to leave the outbox (the sync sends it at once when online). */
-async function settled(id: string): Promise<'sent' | 'refused' | 'waiting'> {
-  const until = Date.now() + ONLINE_WAIT_MS;
-  while (Date.now() < until) {
-    const item = await getItem(id);
-    if (!item || item.state === 'sent') return 'sent';
-    if (item.state === 'needs_attention') return 'refused';
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  return 'waiting';
-}
 const PICKS_PROVIDER: CaseAction[] = ['assign', 'coordinate'];
 
 /** coverage_depth counts from the root of the org tree (routing/rules.py): 0 = city … 4 = grid. */

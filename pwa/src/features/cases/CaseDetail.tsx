@@ -3,9 +3,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Case, CaseEvent, CoTask } from '../../api/types';
 import { fmtRelative, fmtTime, t, tn } from '../../i18n';
 import { reads } from '../../offline/cache';
+import { actionOf } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { Page, ResourceNote, StateBadge } from '../../ui/bits';
-import { AuthImage } from '../../ui/AuthImage';
+import { Photos } from '../../ui/Photos';
 import { categoryLabel } from '../../ui/categories';
 import { useOutbox } from '../../ui/useOutbox';
 import { useResource } from '../../ui/useResource';
@@ -13,6 +14,7 @@ import { currentUser } from '../auth/session';
 import { CaseFlags } from './CaseRow';
 import { isOverdue, OPEN_STATES } from './deadline';
 import { AppealForm, RatingForm } from './Rating';
+import { AddInformation, Handling, Withdraw } from './ResidentActions';
 import { Timeline } from './Timeline';
 
 const CaseActions = lazy(() => import('./CaseActions'));
@@ -67,7 +69,18 @@ function CoTasks({ tasks }: { tasks: CoTask[] }) {
   );
 }
 
-function Info({ c }: { c: Case }) {
+/** A number to tap and call; text that is not a phone number (a unit's office hours) stays text. */
+function Phone({ number, label, testid }: { number: string; label: string; testid: string }) {
+  const dial = number.replace(/[\s-]/g, '');
+  if (!/^\+?\d{3,20}$/.test(dial)) return <span>{number}</span>;
+  return (
+    <a href={`tel:${dial}`} class="tel" aria-label={`${label} ${number}`} data-testid={testid}>
+      {number}
+    </a>
+  );
+}
+
+function Info({ c, staff }: { c: Case; staff: boolean }) {
   const open = OPEN_STATES.includes(c.state);
   return (
     <dl class="info">
@@ -82,13 +95,33 @@ function Info({ c }: { c: Case }) {
       {c.provider_name && (
         <>
           <dt>{t('cases.provider')}</dt>
-          <dd>{c.provider_name}</dd>
+          <dd>
+            {c.provider_name}
+            {c.provider_contact && (
+              <>
+                {' · '}
+                <Phone number={c.provider_contact} label={t('cases.callUnit', { name: c.provider_name })} testid="call-unit" />
+              </>
+            )}
+          </dd>
         </>
       )}
       {c.reporter && (
         <>
           <dt>{t('cases.reporter')}</dt>
-          <dd>{[c.reporter.display_name, c.reporter.phone].filter(Boolean).join(' · ')}</dd>
+          <dd>
+            {c.reporter.display_name}
+            {c.reporter.phone && (
+              <>
+                {c.reporter.display_name ? ' · ' : ''}
+                {staff ? (
+                  <Phone number={c.reporter.phone} label={t('cases.callReporter', { name: c.reporter.display_name })} testid="call-reporter" />
+                ) : (
+                  c.reporter.phone
+                )}
+              </>
+            )}
+          </dd>
         </>
       )}
       <dt>{t('cases.created')}</dt>
@@ -145,17 +178,7 @@ function PendingCase({ item, photos }: { item: OutboxItem; photos: OutboxItem[] 
         <dd>{fmtTime(item.createdAt)}</dd>
       </dl>
       <p class="description">{String(b.description ?? '')}</p>
-      {urls.length > 0 && (
-        <section aria-label={t('cases.attachments')}>
-          <div class="thumbs">
-            {urls.map((p, i) => (
-              <div key={p.id} class="thumb" data-testid="case-attachment" data-pending="true">
-                <img src={p.url} alt={t('cases.photo', { n: i + 1 })} />
-              </div>
-            ))}
-          </div>
-        </section>
-      )}
+      {urls.length > 0 && <Photos pending photos={urls.map((p) => ({ id: p.id, src: p.url, caption: t('photo.source.reporter') }))} />}
       {item.state === 'needs_attention' && (
         <a class="btn btn-secondary" href="/outbox">
           {t('outbox.state.needs_attention')}
@@ -189,6 +212,9 @@ export function CaseDetail({ id }: { id: string }) {
   const canRate = c.may_rate && !ratingPending;
   const canAppeal = user?.role === 'resident' && c.allowed_actions.includes('appeal') && !mine.some((i) => i.kind === 'appeal');
   const staff = !!user && user.role !== 'resident';
+  // The reporter's own case (the server sends a resident the reporter only on their own).
+  const reporterHere = user?.role === 'resident' && !!c.reporter;
+  const withdrawPending = mine.some((i) => i.kind === 'action' && actionOf(i) === 'withdraw');
   const returned = lastReturn(res.data?.events);
   const reviewer = !!user && REVIEWER_ROLES.includes(user.role);
   // A reviewer's "send back for rework" is the review panel's (with its confirmation).
@@ -197,7 +223,7 @@ export function CaseDetail({ id }: { id: string }) {
   return (
     <Page title={c.title}>
       <div class="detail-head">
-        <StateBadge state={c.state} />
+        <StateBadge state={c.state} withdrawn={!!c.withdrawn_at} />
         {c.priority === 'urgent' && <span class="state state-urgent">{t('report.urgent')}</span>}
         <CaseFlags overdue={isOverdue(c)} level={staff ? c.escalation_level : undefined} unmetNeed={c.unmet_need} />
         {mine.length > 0 && (
@@ -219,18 +245,11 @@ export function CaseDetail({ id }: { id: string }) {
       ) : (
         <p class="description">{c.description}</p>
       )}
-      <Info c={c} />
+      {reporterHere && <Handling c={c} />}
+      <Info c={c} staff={staff} />
       {c.co_tasks.length > 0 && <CoTasks tasks={c.co_tasks} />}
       {c.attachments.length > 0 && (
-        <section aria-label={t('cases.attachments')}>
-          <div class="thumbs">
-            {c.attachments.map((a, i) => (
-              <div key={a.id} class="thumb" data-testid="case-attachment">
-                <AuthImage url={a.url} alt={t('cases.photo', { n: i + 1 })} />
-              </div>
-            ))}
-          </div>
-        </section>
+        <Photos photos={c.attachments.map((a) => ({ id: a.id, url: a.url, caption: t(`photo.source.${a.source}`) }))} />
       )}
       {c.rating && (
         <p class="note" data-testid="case-rating">
@@ -241,6 +260,8 @@ export function CaseDetail({ id }: { id: string }) {
       )}
       {canRate && <RatingForm caseId={c.id} dueAt={c.rating_due_at} recorder={user?.role === 'grid_worker'} />}
       {canAppeal && <AppealForm caseId={c.id} dueAt={c.appeal_due_at} />}
+      {reporterHere && OPEN_STATES.includes(c.state) && <AddInformation c={c} />}
+      {reporterHere && c.allowed_actions.includes('withdraw') && <Withdraw c={c} pending={withdrawPending} />}
       {reviewer && <ReviewPanel c={c} />}
       {staff && otherActions.length > 0 && <CaseActions c={c} hide={reviewer ? ['reopen'] : undefined} />}
       <Timeline events={res.data?.events} staff={staff} />

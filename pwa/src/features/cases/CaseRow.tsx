@@ -19,6 +19,8 @@ export interface RowData {
   overdue?: boolean;
   unmetNeed?: boolean;
   deadline?: { kind: 'accept' | 'resolve'; at: string } | null;
+  /** Closed because its reporter took it back. */
+  withdrawn?: boolean;
 }
 
 export function fromCase(c: Case): RowData {
@@ -35,6 +37,7 @@ export function fromCase(c: Case): RowData {
     overdue: isOverdue(c),
     unmetNeed: c.unmet_need,
     deadline: activeDeadline(c),
+    withdrawn: !!c.withdrawn_at,
   };
 }
 
@@ -76,7 +79,7 @@ function rowName(row: RowData, showLevel?: boolean, extra?: string): string {
   return [
     t('cases.open', { ref: row.reference ?? row.title }),
     row.title,
-    row.pending || !row.state ? t('cases.pendingSync') : t(`state.${row.state}`),
+    row.pending || !row.state ? t('cases.pendingSync') : row.withdrawn ? t('cases.withdrawn') : t(`state.${row.state}`),
     row.overdue && t('cases.overdue'),
     showLevel && row.level && t('cases.levelBadge', { level: t(`level.${row.level}`) }),
     row.unmetNeed && t('cases.unmetNeed'),
@@ -109,8 +112,10 @@ export function CaseRow({
         </span>
         <span class="card-main">
           <strong class="case-title">{row.title}</strong>
-          <span class="muted">
-            {[row.reference, categoryLabel(row.category), row.orgName, fmtTime(row.createdAt)].filter(Boolean).join(' · ')}
+          <span class="muted case-meta">
+            {[row.reference, categoryLabel(row.category), row.orgName, fmtTime(row.createdAt)].filter(Boolean).map((part) => (
+              <span key={part}>{part}</span>
+            ))}
           </span>
           {row.deadline && <DueText deadline={row.deadline} />}
           {(row.supporters ?? 0) > 1 && <span class="muted">{t('cases.supporters', { n: row.supporters ?? 0 })}</span>}
@@ -122,7 +127,7 @@ export function CaseRow({
           {children}
         </span>
         <span class="case-side">
-          <StateBadge state={row.state} pending={row.pending} />
+          <StateBadge state={row.state} pending={row.pending} withdrawn={row.withdrawn} />
           {row.attention && <span class="state state-attention">{t('outbox.state.needs_attention')}</span>}
         </span>
       </a>

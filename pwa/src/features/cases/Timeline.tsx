@@ -22,8 +22,8 @@ export function eventLabel(e: Pick<CaseEvent, 'action' | 'data'>): string {
 
 /** Events whose audience is worth saying to staff (a supervision note may be shown to the resident). */
 const AUDIENCE_SHOWN = new Set(['supervision_note']);
-// Notes, sign-offs and escalations leave the state as it was: no "→ state" after them.
-const KEEPS_STATE = new Set(['supervision_note', 'review', 'escalate']);
+// Notes, sign-offs, escalations and what the reporter adds leave the state as it was: no "→ state" after them.
+const KEEPS_STATE = new Set(['supervision_note', 'review', 'escalate', 'add_info', 'attach_photo']);
 
 export function Timeline({ events, staff }: { events: CaseEvent[] | undefined; staff?: boolean }) {
   return (

@@ -55,6 +55,7 @@ export function describe(item: OutboxItem, known: Known): Described {
       return onCase(b.kind === 'note' ? 'outbox.kind.review_note' : 'outbox.kind.review_reviewed', item, known);
     case 'support':
     case 'appeal':
+    case 'add_info':
     case 'attachment':
       return onCase(`outbox.kind.${item.kind}`, item, known);
     default:

@@ -15,6 +15,7 @@ import { reads } from '../../offline/cache';
 import { LoadMore, Page, ResourceNote } from '../../ui/bits';
 import { Toggle } from '../../ui/Toggle';
 import { usePagedList } from '../../ui/usePagedList';
+import { useDebounced } from '../../ui/useDebounced';
 import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { lastReturn } from '../cases/CaseDetail';
@@ -37,12 +38,17 @@ export function todoStates(role: Role | undefined): CaseState[] {
 export const FOLLOW_UP_STATES: CaseState[] = ['resolved'];
 
 type StateFilter = 'todo' | 'followup' | '' | CaseState;
+export type CaseOrder = NonNullable<CaseListArgs['sort']>;
+const ORDERS: CaseOrder[] = ['newest', 'oldest', 'due'];
 
 export function queueArgs(
   role: Role | undefined,
-  f: { state: StateFilter; levels: EscalationLevel[]; overdue: boolean; unmet: boolean },
+  f: { state: StateFilter; levels: EscalationLevel[]; overdue: boolean; unmet: boolean; q?: string; sort?: CaseOrder },
 ): CaseListArgs {
   const a: CaseListArgs = {};
+  const q = f.q?.trim();
+  if (q) a.q = q;
+  if (f.sort && f.sort !== 'newest') a.sort = f.sort;
   if (f.state === 'todo') a.state = todoStates(role);
   else if (f.state === 'followup') a.state = FOLLOW_UP_STATES;
   else if (f.state) a.state = [f.state];
@@ -72,7 +78,13 @@ export default function QueuePage() {
   const [levels, setLevels] = useState<EscalationLevel[]>([]);
   const [overdue, setOverdue] = useState(false);
   const [unmet, setUnmet] = useState(false);
-  const args = useMemo(() => queueArgs(role, { state, levels, overdue, unmet }), [role, state, levels, overdue, unmet]);
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<CaseOrder>('newest');
+  const q = useDebounced(search);
+  const args = useMemo(
+    () => queueArgs(role, { state, levels, overdue, unmet, q, sort }),
+    [role, state, levels, overdue, unmet, q, sort],
+  );
   const res = useResource(useMemo(() => reads.cases(args), [args]));
   const paging = usePagedList(args, res.data?.next_cursor, api.cases);
 
@@ -91,6 +103,30 @@ export default function QueuePage() {
   return (
     <Page title={title}>
       <div class="filters">
+        <div class="search-row" role="search">
+          <label class="field">
+            <span>{t('queue.search')}</span>
+            <input
+              type="search"
+              data-testid="queue-search"
+              value={search}
+              placeholder={t('queue.searchHint')}
+              enterKeyHint="search"
+              maxLength={100}
+              onInput={(e) => setSearch(e.currentTarget.value)}
+            />
+          </label>
+          <label class="field">
+            <span>{t('queue.sort')}</span>
+            <select data-testid="queue-sort" value={sort} onChange={(e) => setSort(e.currentTarget.value as CaseOrder)}>
+              {ORDERS.map((o) => (
+                <option key={o} value={o}>
+                  {t(`queue.sort.${o}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
         <label class="field">
           <span>{t('queue.filterState')}</span>
           <select data-testid="filter-state" value={state} onChange={(e) => setState(e.currentTarget.value as StateFilter)}>
@@ -127,7 +163,12 @@ export default function QueuePage() {
         </details>
       </div>
       <ResourceNote res={res} />
-      {res.data && rows.length === 0 && <p class="muted">{t('queue.empty')}</p>}
+      {res.data && rows.length === 0 && (
+        <div class="empty" data-testid="queue-empty">
+          <p>{args.q ? t('queue.noMatch', { q: args.q }) : t('queue.empty')}</p>
+          {args.q && <p class="muted">{t('queue.noMatchHint')}</p>}
+        </div>
+      )}
       <ul class="list" data-testid="case-list">
         {rows.map((c) => (
           <CaseRow key={c.id} row={fromCase(c)} showLevel>

@@ -1,0 +1,101 @@
+"""Case lists: search, the three orders a queue offers, and keyset pages for each.
+
+A cursor carries the order it was made for and the last row's sort key and id, so the
+next page starts after that row whatever was added meanwhile.
+"""
+
+import base64
+import enum
+import json
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, case, func, literal, or_, type_coerce
+
+from linli.cases.models import OPEN_STATES, Case
+from linli.db import UTCDateTime
+from linli.errors import abort
+from linli.extensions import db
+
+# A case with no running clock sorts after every deadline ("due soonest" ends with them).
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+class CaseOrder(enum.StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    DUE = "due"  # the running clock soonest: accepting until accepted, then resolving
+
+
+def due_key():
+    """The deadline that matters now (the PWA's activeDeadline), NO_DEADLINE once none runs."""
+    running = case(
+        (
+            and_(
+                Case.state.in_(OPEN_STATES),
+                Case.accepted_at.is_(None),
+                Case.accept_due_at.is_not(None),
+            ),
+            Case.accept_due_at,
+        ),
+        (Case.state.in_(OPEN_STATES), Case.resolve_due_at),
+    )
+    return type_coerce(func.coalesce(running, literal(NO_DEADLINE, UTCDateTime())), UTCDateTime())
+
+
+def _sort_key(order: CaseOrder):
+    return due_key() if order is CaseOrder.DUE else Case.created_at
+
+
+def search_condition(q: str, *, private_too):
+    """Cases whose title, reference, description or address contains `q` (any case).
+
+    `private_too`: the condition under which description and address may be searched too
+    (a neighbour who +1'd a case does not learn its household's words by searching)."""
+    public = or_(
+        Case.title.icontains(q, autoescape=True), Case.reference.icontains(q, autoescape=True)
+    )
+    private = or_(
+        Case.description.icontains(q, autoescape=True), Case.address.icontains(q, autoescape=True)
+    )
+    return or_(public, and_(private_too, private))
+
+
+def encode_cursor(order: CaseOrder, key: datetime, case_id: uuid.UUID) -> str:
+    raw = json.dumps([order.value, key.isoformat(), str(case_id)])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str, order: CaseOrder) -> tuple[datetime, uuid.UUID]:
+    try:
+        made_for, key, case_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        at = datetime.fromisoformat(key)
+        if at.tzinfo is None:
+            raise ValueError("a naive time cannot be compared with the sort key")
+        parsed = uuid.UUID(case_id)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        abort(422, "bad cursor", errors={"cursor": ["not a cursor this API gave out"]})
+    if made_for != order.value:
+        abort(422, "the cursor is for another order", errors={"cursor": [f"made for {made_for}"]})
+    return at, parsed
+
+
+def keyset_page(query, order: CaseOrder, *, limit: int, cursor: str | None):
+    """One page of `query` (a SELECT of cases) in `order`: (cases, next cursor or None)."""
+    key = _sort_key(order)
+    descending = order is CaseOrder.NEWEST
+    if cursor:
+        after, after_id = decode_cursor(cursor, order)
+        bound = literal(after, UTCDateTime())
+        if descending:
+            query = query.where(or_(key < bound, and_(key == bound, Case.id < after_id)))
+        else:
+            query = query.where(or_(key > bound, and_(key == bound, Case.id > after_id)))
+    ordering = (key.desc(), Case.id.desc()) if descending else (key.asc(), Case.id.asc())
+    rows = db.session.execute(query.add_columns(key).order_by(*ordering).limit(limit + 1)).all()
+    page = [row[0] for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last_case, last_key = rows[limit - 1]
+        next_cursor = encode_cursor(order, last_key, last_case.id)
+    return page, next_cursor
