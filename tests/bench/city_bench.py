@@ -31,6 +31,7 @@ the largest size within 1.3× of the smallest. Exit status 1 when one misses. Ne
 
 import argparse
 import json
+import logging
 import os
 import random
 import shutil
@@ -486,6 +487,8 @@ def main() -> int:
     from linli.extensions import db
 
     app = create_app()
+    # The requests this process makes to count statements would each print a log line.
+    logging.getLogger("linli.request").setLevel(logging.WARNING)
     now = datetime.now(UTC).replace(microsecond=0)
     misses, by_size = [], {}
     try:

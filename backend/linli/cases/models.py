@@ -88,6 +88,9 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_created_at_id", "created_at", "id"),
         Index("ix_cases_org_id_state", "org_id", "state"),
+        # A unit's cases (its queue), and how many it holds open (routing weighs its load on
+        # every report): the open ones are read from the index alone, however many it closed.
+        Index("ix_cases_provider_id_state", "provider_id", "state"),
         # An area's cases over a range of days (the demand figures).
         Index(
             "ix_cases_org_id_created_at",
@@ -142,7 +145,7 @@ class Case(Base):
     state: Mapped[CaseState] = mapped_column(str_enum(CaseState, "case_state"), index=True)
     version: Mapped[int] = mapped_column(default=1)
     escalation_level: Mapped[OrgKind] = mapped_column(str_enum(OrgKind, "case_escalation_level"))
-    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
     # Each reopen starts a new handling cycle (its own rating, its own clocks).
     cycle: Mapped[int] = mapped_column(default=1)
     # SLA clocks of the current cycle; they stop mattering once the case is resolved.

@@ -44,8 +44,9 @@ class RoutingDecision:
 
 
 def open_loads(provider_ids: list[int]) -> dict[int, int]:
+    # count(*), not count(id): the (provider_id, state) index alone answers it.
     rows = db.session.execute(
-        select(Case.provider_id, func.count(Case.id))
+        select(Case.provider_id, func.count())
         .where(Case.provider_id.in_(provider_ids), Case.state.in_(LOADED_STATES))
         .group_by(Case.provider_id)
     )

@@ -25,7 +25,8 @@ from linli.routing.models import Provider, ProviderType, provider_categories, pr
 LOADED_STATES = (CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.RETURNED)
 
 _OPEN_CASES = (
-    select(func.count(Case.id))
+    select(func.count())
+    .select_from(Case)
     .where(Case.provider_id == Provider.id, Case.state.in_(LOADED_STATES))
     .correlate(Provider)
     .scalar_subquery()
