@@ -173,6 +173,10 @@ def load_config(overrides: dict | None = None) -> dict:
     config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["SQLALCHEMY_DATABASE_URI"])
     )
+    replica = _env("LINLI_REPLICA_DATABASE_URL")
+    if replica and "SQLALCHEMY_BINDS" not in config:
+        # A streaming replica of the primary: the figures read there (db.reading_from_replica).
+        config["SQLALCHEMY_BINDS"] = {"replica": {"url": replica, **_engine_options(replica)}}
     if env == "production" and config["SECRET_KEY_GENERATED"]:
         raise ConfigError("LINLI_SECRET_KEY is required in production")
     if config["WORKING_CALENDAR"]:

@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, Enum, MetaData, Uuid, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -118,3 +119,38 @@ def _in_write_request() -> bool:
     if _writing_job.get():
         return True
     return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+# --- a read replica for the figures -----------------------------------------------------
+
+REPLICA = "replica"
+_reading_from_replica: ContextVar[bool] = ContextVar("linli_reading_from_replica", default=False)
+
+
+@contextmanager
+def reading_from_replica() -> Iterator[None]:
+    """The SELECTs of this block go to the read replica where one is set
+    (LINLI_REPLICA_DATABASE_URL); every write still goes to the primary. A replica trails
+    the primary by a moment, so only figures read through it: sums over many cases, where a
+    case changed a second ago may count as it was."""
+    token = _reading_from_replica.set(True)
+    try:
+        yield
+    finally:
+        _reading_from_replica.reset(token)
+
+
+class RoutingSession(FlaskSession):
+    """Flask-SQLAlchemy's session, sending a SELECT to the replica inside
+    reading_from_replica() (never what a flush writes)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if (
+            bind is None
+            and _reading_from_replica.get()
+            and not self._flushing
+            and getattr(clause, "is_select", False)
+            and REPLICA in self._db.engines
+        ):
+            return self._db.engines[REPLICA]
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)

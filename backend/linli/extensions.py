@@ -9,11 +9,11 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 
 from linli.accounts import ratelimit  # noqa: F401 - registers the database:// limit storage
-from linli.db import Base
+from linli.db import Base, RoutingSession
 from linli.errors import ProblemApi
 from linli.openapi import LinliMarshmallowPlugin
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 # Batch mode lets later migrations alter tables on SQLite too.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 jwt = JWTManager()

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from linli.accounts.service import current_actor
 from linli.analytics import service
 from linli.analytics.schemas import DemandArgs, DemandOut
-from linli.db import utcnow
+from linli.db import reading_from_replica, utcnow
 from linli.orgs.models import OrgKind
 
 blp = Blueprint(
@@ -19,12 +19,13 @@ blp = Blueprint(
 def demand(args):
     """Needs by period × category × org, unmet needs, supply against demand and recurring
     needs, over the caller's area (staff only; counts and names, no personal data)."""
-    return service.demand_figures(
-        current_actor(),
-        by=args["by"],
-        level=OrgKind(args["level"]),
-        granularity=args["granularity"],
-        first=args.get("from_"),
-        last=args.get("to"),
-        now=utcnow(),
-    )
+    with reading_from_replica():
+        return service.demand_figures(
+            current_actor(),
+            by=args["by"],
+            level=OrgKind(args["level"]),
+            granularity=args["granularity"],
+            first=args.get("from_"),
+            last=args.get("to"),
+            now=utcnow(),
+        )

@@ -6,7 +6,7 @@ from linli.accounts.service import current_actor
 from linli.assessment import service
 from linli.assessment.exports import export_response, wanted_format
 from linli.assessment.schemas import AssessmentArgs, AssessmentOut, PublicationOut
-from linli.db import utcnow
+from linli.db import reading_from_replica, utcnow
 from linli.orgs.models import OrgKind
 
 blp = Blueprint(
@@ -28,15 +28,16 @@ def assessment(args):
     span = service.span_of(
         period=args.get("period"), first=args.get("from_"), last=args.get("to"), now=now
     )
-    table = service.assessment_table(
-        current_actor(),
-        group_by=args["group_by"],
-        level=OrgKind(args["level"]),
-        org_id=args.get("org_id"),
-        span=span,
-        view=args["view"],
-        now=now,
-    )
+    with reading_from_replica():
+        table = service.assessment_table(
+            current_actor(),
+            group_by=args["group_by"],
+            level=OrgKind(args["level"]),
+            org_id=args.get("org_id"),
+            span=span,
+            view=args["view"],
+            now=now,
+        )
     fmt = wanted_format(args.get("format"), request.accept_mimetypes)
     if fmt != "json":
         return export_response(table, fmt=fmt, lang=args["lang"])
