@@ -367,7 +367,9 @@ def statements_of(app, lines: Path) -> list[tuple[str, object]]:
 
     event.listen(db.engine, "before_cursor_execute", keep)
     try:
-        with app.test_client() as client:
+        # An app context of its own, so that its session ends with the request: one left
+        # open in this process would hold SQLite's write lock against the server.
+        with app.app_context(), app.test_client() as client:
             headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": fresh}
             data = body.replace("{uuid}", fresh).encode() if method == "POST" else None
             answer = client.open(path, method=method, data=data, headers=headers,
@@ -413,6 +415,7 @@ def run_size(app, env, files, folder, args, size) -> dict:
         for name, file, kind, where in SCENARIOS:
             server = ceiling if where == "ceiling" else linli
             figures = drive(server.url, files[file], args.duration, args.connections)
+            time.sleep(2)  # what wrk left queued is still being answered: let it drain
             figures["statements"] = len(statements_of(app, files[file])) if where == "linli" else 0
             figures["kind"] = kind
             results[name] = figures
