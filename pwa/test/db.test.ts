@@ -36,7 +36,7 @@ describe('per-user databases', () => {
     signIn(a);
     await refreshOutboxSignals();
     expect(outboxCounts.value.pending).toBe(1);
-    expect((await reads.case('c1').cached())?.case.id).toBe('c1');
+    expect((await reads.case('c1').cached())?.case?.id).toBe('c1');
   });
 
   it('refuses to work with no user selected', async () => {

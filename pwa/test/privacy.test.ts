@@ -79,7 +79,7 @@ describe('age', () => {
       await db.put('cases', { id: 'old', case: withReporter('old'), fetchedAt: old });
       await db.put('cases', { id: 'pending', case: withReporter('pending'), fetchedAt: old });
       await db.put('cases', { id: 'new', case: withReporter('new'), fetchedAt: now - DAY });
-      await db.put('lists', { key: 'cases:{}', ids: ['old'], next_cursor: null, fetchedAt: old });
+      await db.put('lists', { key: 'cases:{}', rows: [withReporter('old')], next_cursor: null, fetchedAt: old });
       await db.put('ref', { key: 'tasks:{}', value: [], fetchedAt: old });
       await db.put('ref', { key: 'orgs', value: [], fetchedAt: old });
       await db.put('ref', { key: 'buildings:5', value: [], fetchedAt: old });

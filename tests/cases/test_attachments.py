@@ -285,9 +285,7 @@ def test_a_photo_loses_its_exif_and_text_but_stays_upright(
             assert kept.size == (20, 40)  # orientation applied: portrait, as the phone showed it
 
 
-def test_each_photo_says_whose_it_is_on_the_case_and_in_the_list(
-    client, auth, world, new_case, upload, drive
-):
+def test_each_photo_says_whose_it_is_on_the_case(client, auth, world, new_case, upload, drive):
     case = new_case()
     upload(case, image_bytes("JPEG"))
     case = drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
@@ -298,6 +296,3 @@ def test_each_photo_says_whose_it_is_on_the_case_and_in_the_list(
 
     seen = client.get(f"/api/v1/cases/{case['id']}", headers=auth(world.resident_a)).get_json()
     assert [a["source"] for a in seen["attachments"]] == ["reporter", "staff", "provider"]
-    listed = client.get("/api/v1/cases", headers=auth(world.dispatcher_a)).get_json()["items"]
-    row = next(c for c in listed if c["id"] == case["id"])
-    assert [a["source"] for a in row["attachments"]] == ["reporter", "staff", "provider"]

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from linli.cases.scope import PRIVATE_CASE_FIELDS
 from tests.support import API, CASES, assert_problem, later
 
 SIMILAR = f"{CASES}/similar"
@@ -122,7 +123,8 @@ def test_a_supporter_sees_the_public_view_only(client, auth, world, new_case, up
     for field in ("description", "address", "lat", "lon", "reporter", "household_id", "rating"):
         assert seen[field] is None, field
     assert (seen["attachments"], seen["co_tasks"]) == ([], [])
-    assert [c["address"] for c in listed] == [None]
+    assert [c["id"] for c in listed] == [case["id"]]
+    assert not PRIVATE_CASE_FIELDS & listed[0].keys()
     assert client.get(photo_url, headers=auth(world.resident_a2)).status_code == 404
     assert all(
         e["actor"]["id"] is None and e["actor"]["display_name"] is None

@@ -312,8 +312,40 @@ class VersionConflictProblem(Problem):
 
 
 @output
+class CaseSummaryOut(Schema):
+    """A case as a queue row shows it; the case itself (GET /cases/{id}) carries the rest.
+
+    Only fields every viewer of a listed case may see (none of PRIVATE_CASE_FIELDS), so a
+    row depends on nobody's view and is the same for everyone."""
+
+    id = fields.UUID()
+    reference = fields.String()
+    category = fields.String()
+    title = fields.String()
+    org_id = fields.Integer()
+    org_name = fields.String()
+    priority = fields.Enum(Priority, by_value=True)
+    state = fields.Enum(CaseState, by_value=True)
+    version = fields.Integer()
+    escalation_level = fields.Enum(OrgKind, by_value=True)
+    accept_due_at = fields.DateTime(allow_none=True)
+    resolve_due_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    overdue = fields.Function(lambda c: is_overdue(c, utcnow()), metadata={"type": "boolean"})
+    unmet_need = fields.Boolean()
+    provider_id = fields.Integer(allow_none=True)
+    provider_name = fields.String(allow_none=True)
+    supporters = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+
+
+@output
 class CasePage(Schema):
-    items = fields.List(fields.Nested(CaseOut))
+    items = fields.List(fields.Nested(CaseSummaryOut))
     next_cursor = fields.String(allow_none=True)
 
 

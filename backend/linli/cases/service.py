@@ -6,13 +6,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from linli.accounts.models import Role, User
 from linli.cases.events import record_event
 from linli.cases.lifecycle import Action, VersionConflict, apply_transition
-from linli.cases.listing import CaseOrder, keyset_page, search_condition
+from linli.cases.listing import CaseOrder, keyset_page, search_condition, summaries
 from linli.cases.models import (
     OPEN_STATES,
     Case,
@@ -40,7 +39,6 @@ from linli.categories.service import category_by_code
 from linli.errors import abort
 from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
 from linli.extensions import db
-from linli.feedback.service import preload_current_ratings
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import in_service, subtree_ids_query
 from linli.routing.models import Provider
@@ -257,7 +255,7 @@ def _file_case(
 
 def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, now: datetime):
     """Cases in `actor`'s scope matching `filters`, searched by `q`, in the order asked
-    (newest first by default), keyset-paginated. Returns (items, next_cursor)."""
+    (newest first by default), keyset-paginated. Returns (summary rows, next_cursor)."""
     query = visible_cases(actor)
     if "state" in filters:
         query = query.where(Case.state.in_(filters["state"]))
@@ -279,13 +277,13 @@ def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, no
         query = query.where(Case.unmet_need.is_(filters["unmet_need"]))
     if q := filters.get("q", "").strip():
         query = query.where(search_condition(q, private_too=sees_private_fields(actor)))
-    # What every row of the page shows, loaded for the page at once (not a query per row).
-    query = query.options(selectinload(Case.attachments), selectinload(Case.co_tasks))
-    page, next_cursor = keyset_page(
-        query, filters.get("sort", CaseOrder.NEWEST), limit=limit, cursor=cursor
+    return keyset_page(
+        summaries(query),
+        filters.get("sort", CaseOrder.NEWEST),
+        limit=limit,
+        cursor=cursor,
+        rows=True,
     )
-    preload_current_ratings(page)
-    return page, next_cursor
 
 
 def community_board(actor: User, *, limit: int, cursor: str | None, now: datetime):

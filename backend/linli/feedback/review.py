@@ -23,7 +23,7 @@ from linli.escalation.models import Escalation
 from linli.escalation.service import is_overdue, overdue_condition
 from linli.extensions import db
 from linli.feedback.models import Rating
-from linli.feedback.service import MID_STARS, UNHAPPY_STARS
+from linli.feedback.service import MID_STARS, UNHAPPY_STARS, preload_current_ratings
 from linli.notifications.models import NotificationKind
 from linli.notifications.service import dispatchers_of, notify, staff_of_provider
 
@@ -109,6 +109,7 @@ def review_queue(
     )
     query = query.options(selectinload(Case.co_tasks), selectinload(Case.attachments))
     page, next_cursor = keyset_page(query, CaseOrder.NEWEST, limit=limit, cursor=cursor)
+    preload_current_ratings(page)
     return _items(page, now), next_cursor
 
 

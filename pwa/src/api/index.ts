@@ -10,6 +10,7 @@ import type {
   Building,
   Case,
   CaseEvent,
+  CaseSummary,
   CaseListArgs,
   Category,
   CoTask,
@@ -59,7 +60,7 @@ export const api = {
   /** Active providers covering `orgId`; every category when `category` is empty. */
   providers: (category: string, orgId: number) =>
     request<Provider[]>('GET', '/providers', { query: { category, org_id: orgId } }),
-  cases: (args: CaseListArgs = {}) => request<Page<Case>>('GET', '/cases', { query: { ...args } }),
+  cases: (args: CaseListArgs = {}) => request<Page<CaseSummary>>('GET', '/cases', { query: { ...args } }),
   similar: (category: string, orgId: number, text = '') =>
     request<SimilarCase[]>('GET', '/cases/similar', {
       query: { category, org_id: orgId, ...(text.trim() ? { text: text.trim().slice(0, SIMILAR_TEXT_MAX) } : {}) },

@@ -3225,8 +3225,45 @@ export interface components {
             attachments: components["schemas"]["AttachmentOut"][];
             co_tasks: components["schemas"]["CoTaskOut"][];
         };
+        CaseSummaryOut: {
+            /** Format: uuid */
+            id: string;
+            reference: string;
+            category: string;
+            title: string;
+            org_id: number;
+            org_name: string;
+            /** @enum {unknown} */
+            priority: "normal" | "urgent";
+            /** @enum {unknown} */
+            state: "submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected";
+            version: number;
+            /** @enum {unknown} */
+            escalation_level: "city" | "district" | "street" | "community" | "grid";
+            /** Format: date-time */
+            accept_due_at: string | null;
+            /** Format: date-time */
+            resolve_due_at: string | null;
+            /** Format: date-time */
+            accepted_at: string | null;
+            readonly overdue: boolean;
+            unmet_need: boolean;
+            provider_id: number | null;
+            provider_name: string | null;
+            supporters: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            resolved_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            withdrawn_at: string | null;
+        };
         CasePage: {
-            items: components["schemas"]["CaseOut"][];
+            items: components["schemas"]["CaseSummaryOut"][];
             next_cursor: string | null;
         };
         BoardCaseOut: {

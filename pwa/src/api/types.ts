@@ -44,6 +44,8 @@ export type Priority = Case['priority'];
 export type Channel = Case['channel'];
 export type CaseCreate = S['CaseCreate'];
 export type CasePage = S['CasePage'];
+/** A case as a queue row shows it (GET /cases); the case itself carries the rest. */
+export type CaseSummary = S['CaseSummaryOut'];
 export type Page<T> = { items: T[]; next_cursor: string | null };
 export type SimilarCase = S['SimilarCaseOut'];
 export type CaseEvent = Omit<S['EventOut'], 'actor'> & { actor: Nullable<S['EventOut']['actor']> };

@@ -511,6 +511,7 @@ export const en: Messages = {
   'fieldError.samePassword': 'The new password must differ from the current one',
   'fieldError.generic': 'Not valid',
   'common.labelSep': ': ',
+  'cases.summaryOnly': 'Offline: only what the list showed is here (saved {time}). The description, photos and progress show once online.',
   'cases.publicView': "You +1'd this need. To protect the resident who reported it, the description, address, photos and reporter are shown only to the people handling it.",
   // who did it, where the timeline may name only the role (GLOSSARY.md)
   'role.resident': 'Resident',

@@ -511,6 +511,7 @@ export const zhCN = {
   'fieldError.samePassword': '新密码不能与当前密码相同',
   'fieldError.generic': '填写有误',
   'common.labelSep': '：',
+  'cases.summaryOnly': '离线：这里只有列表中的信息（{time} 保存）。详细描述、照片和进展联网后显示。',
   'cases.publicView': '你 +1 关注了这条诉求。为保护上报居民的隐私，详细描述、地址、照片和上报人只有办理人员能看到。',
   // who did it, where the timeline may name only the role (GLOSSARY.md)
   'role.resident': '居民',

@@ -13,6 +13,7 @@ import type {
   Case,
   CaseEvent,
   CaseListArgs,
+  CaseSummary,
   Category,
   CoTask,
   NotificationPage,
@@ -28,6 +29,11 @@ import type {
 } from '../api/types';
 import { withDb } from './db';
 import type { OutboxItem } from './outbox-types';
+
+/** A case as the phone can show it: the whole case, or offline only its row from a list. */
+export type CaseRead =
+  | { case: Case; summary?: undefined; events: CaseEvent[] | undefined; savedAt: number }
+  | { case?: undefined; summary: CaseSummary; events: undefined; savedAt: number };
 
 export interface Read<T> {
   key: string;
@@ -106,35 +112,29 @@ export const reads = {
     },
   }),
 
-  /** The first page of a case list (what a queue shows); later pages are not cached. */
-  cases: (args: CaseListArgs): Read<{ items: Case[]; next_cursor: string | null }> => {
+  /**
+   * The first page of a case list (what a queue shows); later pages are not cached. The
+   * list keeps its rows; a case the phone holds a newer copy of (it was opened, or a write
+   * came back) shows as that copy says.
+   */
+  cases: (args: CaseListArgs): Read<Page<CaseSummary>> => {
     const key = 'cases:' + JSON.stringify(args);
     return {
       key,
       cached: () =>
         withDb(async (db) => {
           const list = await db.get('lists', key);
-          if (!list) return undefined;
-          const items: Case[] = [];
-          for (const id of list.ids) {
-            const c = await db.get('cases', id);
-            if (c) items.push(c.case);
+          if (!list?.rows) return undefined;
+          const items: CaseSummary[] = [];
+          for (const row of list.rows) {
+            const copy = (await db.get('cases', row.id))?.case;
+            items.push(copy && copy.version > row.version ? copy : row);
           }
           return { items, next_cursor: list.next_cursor };
         }),
       fresh: async () => {
         const page = await api.cases(args);
-        await withDb(async (db) => {
-          const tx = db.transaction(['cases', 'lists'], 'readwrite');
-          for (const c of page.items) {
-            const prev = await tx.objectStore('cases').get(c.id);
-            await tx.objectStore('cases').put({ id: c.id, case: c, events: prev?.events, fetchedAt: Date.now() });
-          }
-          await tx
-            .objectStore('lists')
-            .put({ key, ids: page.items.map((c) => c.id), next_cursor: page.next_cursor, fetchedAt: Date.now() });
-          await tx.done;
-        });
+        await withDb((db) => db.put('lists', { key, rows: page.items, next_cursor: page.next_cursor, fetchedAt: Date.now() }));
         return page;
       },
     };
@@ -180,12 +180,22 @@ export const reads = {
     };
   },
 
-  /** A case with its timeline; `savedAt` is when the device stored this copy. */
-  case: (id: string): Read<{ case: Case; events: CaseEvent[] | undefined; savedAt: number }> => ({
+  /**
+   * A case with its timeline; `savedAt` is when the device stored this copy. A case the
+   * phone has only seen in a list gives its row (`summary`) until the case itself arrives.
+   */
+  case: (id: string): Read<CaseRead> => ({
     key: `case:${id}`,
     cached: async () => {
       const c = await getCase(id);
-      return c ? { case: c.case, events: c.events, savedAt: c.fetchedAt } : undefined;
+      if (c) return { case: c.case, events: c.events, savedAt: c.fetchedAt };
+      return withDb(async (db) => {
+        for (const list of await db.getAll('lists')) {
+          const row = list.rows?.find((r) => r.id === id);
+          if (row) return { summary: row, events: undefined, savedAt: list.fetchedAt };
+        }
+        return undefined;
+      });
     },
     fresh: async () => {
       const [c, ev] = await Promise.all([api.case(id), api.events(id)]);

@@ -3,7 +3,7 @@
 // under us (Safari, storage pressure, a version change from another tab).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { OutboxItem } from './outbox-types';
-import type { Case, CaseEvent } from '../api/types';
+import type { Case, CaseEvent, CaseSummary } from '../api/types';
 
 export interface CachedCase {
   id: string;
@@ -13,7 +13,8 @@ export interface CachedCase {
 }
 export interface CachedList {
   key: string;
-  ids: string[];
+  /** The page's rows as the server listed them (or a case the phone reported, at the top). */
+  rows: CaseSummary[];
   next_cursor: string | null;
   fetchedAt: number;
 }

@@ -256,7 +256,7 @@ async function applyResponse(item: OutboxItem, response: unknown): Promise<void>
       await withDb(async (db) => {
         const key = 'cases:' + JSON.stringify({ mine: true });
         const list = await db.get('lists', key);
-        if (list && !list.ids.includes(response.id)) await db.put('lists', { ...list, ids: [response.id, ...list.ids] });
+        if (list?.rows && !list.rows.some((r) => r.id === response.id)) await db.put('lists', { ...list, rows: [response, ...list.rows] });
       });
     }
   } else if (item.kind === 'support' && item.caseId && response && typeof response === 'object') {

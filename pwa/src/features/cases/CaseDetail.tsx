@@ -1,15 +1,15 @@
 import { lazy } from 'preact-iso';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Case, CaseEvent, CoTask } from '../../api/types';
+import type { Case, CaseEvent, CaseSummary, CoTask } from '../../api/types';
 import { fmtRelative, fmtTime, t, tn } from '../../i18n';
-import { reads } from '../../offline/cache';
+import { reads, type CaseRead } from '../../offline/cache';
 import { actionOf } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
-import { Page, ResourceNote, StateBadge } from '../../ui/bits';
+import { ErrorText, Page, ResourceNote, StateBadge } from '../../ui/bits';
 import { Photos } from '../../ui/Photos';
 import { categoryLabel } from '../../ui/categories';
 import { useOutbox } from '../../ui/useOutbox';
-import { useResource } from '../../ui/useResource';
+import { useResource, type Resource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { CaseFlags } from './CaseRow';
 import { isOverdue, OPEN_STATES } from './deadline';
@@ -80,7 +80,10 @@ function Phone({ number, label, testid }: { number: string; label: string; testi
   );
 }
 
-function Info({ c, staff }: { c: Case; staff: boolean }) {
+/** What the info list shows: a whole case, or a queue row (the rest unknown yet). */
+type InfoCase = CaseSummary & Partial<Pick<Case, 'address' | 'provider_contact' | 'reporter'>>;
+
+function Info({ c, staff }: { c: InfoCase; staff: boolean }) {
   const open = OPEN_STATES.includes(c.state);
   return (
     <dl class="info">
@@ -188,6 +191,29 @@ function PendingCase({ item, photos }: { item: OutboxItem; photos: OutboxItem[] 
   );
 }
 
+/** A case seen only in a list: its row at once, and what is missing said when offline. */
+function SummaryOnly({ row, res, staff }: { row: CaseSummary; res: Resource<CaseRead>; staff: boolean }) {
+  return (
+    <Page title={row.title}>
+      <div class="detail-head">
+        <StateBadge state={row.state} withdrawn={!!row.withdrawn_at} />
+        {row.priority === 'urgent' && <span class="state state-urgent">{t('report.urgent')}</span>}
+        <CaseFlags overdue={isOverdue(row)} level={staff ? row.escalation_level : undefined} unmetNeed={row.unmet_need} />
+      </div>
+      {res.offline ? (
+        <p class="note" role="status" data-testid="case-summary-only">
+          {t('cases.summaryOnly', { time: fmtTime(res.data?.savedAt) })}
+        </p>
+      ) : res.error ? (
+        <ErrorText error={res.error} />
+      ) : (
+        <p class="muted">{t('common.loading')}</p>
+      )}
+      <Info c={row} staff={staff} />
+    </Page>
+  );
+}
+
 export function CaseDetail({ id }: { id: string }) {
   const res = useResource(useMemo(() => reads.case(id), [id]));
   const outbox = useOutbox();
@@ -195,6 +221,7 @@ export function CaseDetail({ id }: { id: string }) {
   const mine = outbox.filter((i) => i.caseId === id && i.state !== 'sent');
   const c = res.data?.case;
 
+  if (!c && res.data?.summary) return <SummaryOnly row={res.data.summary} res={res} staff={!!user && user.role !== 'resident'} />;
   if (!c) {
     const pending = outbox.find((i) => i.kind === 'create_case' && i.caseId === id && i.state !== 'sent');
     if (pending) {

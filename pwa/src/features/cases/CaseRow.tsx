@@ -1,4 +1,4 @@
-import type { Case } from '../../api/types';
+import type { Case, CaseSummary } from '../../api/types';
 import { fmtRelative, fmtTime, t } from '../../i18n';
 import { StateBadge } from '../../ui/bits';
 import { categoryGlyph, categoryLabel } from '../../ui/categories';
@@ -23,7 +23,7 @@ export interface RowData {
   withdrawn?: boolean;
 }
 
-export function fromCase(c: Case): RowData {
+export function fromCase(c: CaseSummary): RowData {
   return {
     id: c.id,
     title: c.title,
