@@ -121,6 +121,8 @@ def _server_env(instance: Path) -> dict[str, str]:
         LINLI_SECRET_KEY="e2e-secret-key-" + uuid.uuid4().hex,
         LINLI_LOGIN_LIMIT_PER_ACCOUNT="1000 per minute",
         LINLI_LOGIN_LIMIT_PER_ADDRESS="1000 per minute",
+        # The demo's residents report in many tests of one run (the limit has its own tests).
+        LINLI_REPORT_LIMIT_PER_RESIDENT="1000 per hour",
         LINLI_RATELIMIT_STORAGE_URI="memory://",
         PYTHONUNBUFFERED="1",
     )

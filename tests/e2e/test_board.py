@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_photos_and_search import shoot
+from tests.e2e.screens import shoot
 from tests.e2e.test_profile import a_new_resident
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +29,7 @@ def test_a_neighbour_plus_ones_a_need_from_the_community_board(page: Page, app_u
     expect(row).not_to_contain_text("张大爷")
     expect(row).not_to_contain_text("5号楼")
     expect(page.get_by_test_id("board-open")).to_be_visible()
-    shoot(page, "board")
+    shoot(page, "board", (360, 1280))
 
     row.get_by_test_id("board-support").click()
     expect(row.get_by_test_id("board-support")).to_have_text("已 +1")
@@ -41,5 +41,5 @@ def test_a_neighbour_plus_ones_a_need_from_the_community_board(page: Page, app_u
     page.get_by_test_id("lang-toggle").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Community needs")
     expect(page.get_by_test_id("nav-board")).to_contain_text("Community")
-    shoot(page, "board-en")
+    shoot(page, "board-en", (360, 1280))
     page.get_by_test_id("lang-toggle").click()

@@ -2,23 +2,16 @@
 a street admin finds an account of its street, deactivates it (its token stops working at
 once) and resets a password; the account replaces the one-time password at first sign-in."""
 
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.screens import shoot
+
 pytestmark = pytest.mark.e2e
 
-SHOTS = os.environ.get("LINLI_E2E_SCREENSHOTS")
 NEW_PASSWORD = "a-console-made-password"
-
-
-def shoot(page: Page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def _new_dispatcher(api) -> tuple[str, str]:
@@ -72,7 +65,7 @@ def test_a_street_admin_deactivates_and_resets_an_account(page: Page, app_ui, ap
     row.get_by_test_id("user-reset").click()
     one_time = row.get_by_test_id("one-time-password")
     expect(one_time).to_be_visible()
-    shoot(page, f"console-users-{width}")
+    shoot(page, "console-users")
     password = one_time.inner_text()
 
     app_ui.sign_out(page)
@@ -80,7 +73,7 @@ def test_a_street_admin_deactivates_and_resets_an_account(page: Page, app_ui, ap
     page.get_by_test_id("login-password").fill(password)
     page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("password-form")).to_be_visible()
-    shoot(page, f"console-password-{width}")
+    shoot(page, "console-password")
     page.get_by_test_id("password-current").fill(password)
     page.get_by_test_id("password-new").fill("my-very-own-password")
     page.get_by_test_id("password-submit").click()
@@ -123,7 +116,7 @@ def test_a_street_admin_adds_a_grid_and_moves_it(page: Page, app_ui, api, width)
     grid.get_by_test_id("org-parent").select_option(str(second["id"]))
     grid.get_by_test_id("org-save").click()
     expect(grid.get_by_test_id("org-form")).to_have_count(0)  # saved: the tree was read again
-    shoot(page, f"console-orgs-{width}")
+    shoot(page, "console-orgs")
     moved = next(o for o in api.call("GET", "/orgs").body if o["code"] == code)
     assert moved["parent_id"] == second["id"]
     assert moved["kind"] == "grid"
@@ -150,13 +143,13 @@ def test_a_street_admin_creates_a_provider_with_coverage(page: Page, app_ui, api
     form.get_by_test_id("provider-categories").locator("input[value=elderly_care]").check()
     form.get_by_test_id("provider-coverage").locator(f"input[value='{community['id']}']").check()
     form.get_by_test_id("provider-capacity").fill("12")
-    shoot(page, f"console-provider-form-{width}")
+    shoot(page, "console-provider-form")
     form.get_by_test_id("provider-submit").click()
 
     row = page.locator(f"[data-testid=provider-item][data-name='{name}']")
     expect(row.get_by_test_id("provider-load")).to_have_text("在办 0 / 上限 12 件")
     expect(row).to_contain_text(community["name"])
-    shoot(page, f"console-providers-{width}")
+    shoot(page, "console-providers")
     created = next(p for p in api.get("admin1", "/providers/administered") if p["name"] == name)
     assert (created["coverage"], created["categories"]) == ([community["id"]], ["elderly_care"])
     # The demo city is the whole run's: a second unit for that community's elderly care would
@@ -180,7 +173,7 @@ def test_the_audit_log_finds_a_change(page: Page, app_ui, api, width):
     expect(item).to_have_count(1)
     expect(item).to_have_attribute("data-object", f"user:{user_id}")
     expect(item).to_contain_text(f"新建账号 #{user_id}")
-    shoot(page, f"console-audit-{width}")
+    shoot(page, "console-audit")
 
 
 def test_coordinating_starts_from_the_responsibility_list(page: Page, app_ui, api):

@@ -4,24 +4,16 @@ resident's words, reached from the ⟳ badge (residents have no outbox tab)."""
 
 from __future__ import annotations
 
-import os
 import re
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.e2e.screens import shoot
+
 pytestmark = pytest.mark.e2e
-
-SHOTS = os.environ.get("LINLI_E2E_SCREENSHOTS")
-
-
-def shoot(page: Page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}-360.png", full_page=True)
 
 
 def png(width: int = 48, height: int = 32) -> bytes:

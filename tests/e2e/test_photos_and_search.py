@@ -5,30 +5,16 @@ their parts, not inside one; a queue is searched and sorted on the server."""
 from __future__ import annotations
 
 import io
-import os
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from tests.e2e.screens import shoot
+
 pytestmark = pytest.mark.e2e
-
-SHOTS = os.environ.get("LINLI_E2E_SCREENSHOTS")
-
-
-def shoot(page: Page, name: str) -> None:
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    if size:
-        page.set_viewport_size(size)
 
 
 def upload_photo(api, username: str, case_id: str, colour: tuple[int, int, int]) -> None:
@@ -78,7 +64,7 @@ def test_photos_say_whose_they_are_and_open_full_screen(page: Page, app_ui, api)
     expect(page.get_by_test_id("photo-caption")).to_have_text(["居民上传", "办结照片"])
     thumbs = page.get_by_test_id("case-attachment").get_by_role("button")
     expect(thumbs.first).to_have_accessible_name("放大查看：照片 1 · 居民上传")
-    shoot(page, "case-photos")
+    shoot(page, "case-photos", (360, 1280))
 
     thumbs.nth(1).click()
     viewer = page.get_by_test_id("photo-viewer")
@@ -88,7 +74,7 @@ def test_photos_say_whose_they_are_and_open_full_screen(page: Page, app_ui, api)
     expect(page.get_by_test_id("photo-viewer-close")).to_be_focused()
     box = viewer.bounding_box()
     assert box and box["width"] >= 359 and box["height"] >= 799, box  # the whole screen
-    shoot(page, "photo-viewer")
+    shoot(page, "photo-viewer", (360, 1280))
     page.keyboard.press("Escape")
     expect(viewer).to_be_hidden()
     expect(thumbs.nth(1)).to_be_focused()  # back where the user was
@@ -121,7 +107,7 @@ def test_a_dispatcher_searches_and_sorts_the_queue_at_360_px(page: Page, app_ui,
         " s.getBoundingClientRect().height])"
     )
     assert lines and all(n == 1 and h < 30 for _, n, h in lines), lines
-    shoot(page, "queue-all")
+    shoot(page, "queue-all", (360, 1280))
 
     search = page.get_by_test_id("queue-search")
     expect(page.get_by_label("搜索")).to_have_attribute("placeholder", "标题、内容、编号或地址")
@@ -135,7 +121,7 @@ def test_a_dispatcher_searches_and_sorts_the_queue_at_360_px(page: Page, app_ui,
         f"没有符合“没有这件事{marker}”的诉求"
     )
     expect(page.get_by_test_id("queue-empty")).to_contain_text("可按标题、内容、地址或编号查找")
-    shoot(page, "queue-no-match")
+    shoot(page, "queue-no-match", (360, 1280))
 
     search.fill("")
     sort = page.get_by_test_id("queue-sort")
@@ -151,5 +137,5 @@ def test_a_dispatcher_searches_and_sorts_the_queue_at_360_px(page: Page, app_ui,
         f"No cases match “nothing-like-this-{marker}”"
     )
     expect(sort.locator("option")).to_have_text(["Newest first", "Oldest first", "Due soonest"])
-    shoot(page, "queue-no-match-en")
+    shoot(page, "queue-no-match-en", (360, 1280))
     page.get_by_test_id("lang-toggle").click()

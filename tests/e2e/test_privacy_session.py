@@ -4,33 +4,18 @@ tabs sharing one session, refused writes in Chinese, and a render error that kee
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from linli.errors import field_error_codes
+from tests.e2e.screens import shoot
 
 pytestmark = pytest.mark.e2e
 
 PROBLEMS = "https://linli.example.org/problems/"
-# Set to a folder to keep screenshots of the screens these tests reach (360 and 1280 px wide).
-SHOTS = os.environ.get("LINLI_E2E_SCREENSHOTS")
-
-
-def shoot(page: Page, name: str) -> None:
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    for width in (360, 1280):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    if size:
-        page.set_viewport_size(size)
 
 
 def databases(page: Page) -> list[str]:
@@ -67,7 +52,7 @@ def test_sign_out_deletes_the_users_offline_copy(page: Page, app_ui):
     app_ui.sign_in(page, "resident3")
     expect(page.locator("[data-testid=case-item]").first).to_be_visible()
     page.locator("[data-testid=case-item] a").first.click()
-    expect(page.get_by_test_id("case-reference")).to_be_visible()
+    expect(page.get_by_test_id("case-timeline")).to_be_visible()  # the case itself, not its row
     db = f"linli-{app_ui.user_id(page)}"
     assert store_count(page, db, "cases") > 0
 
@@ -89,13 +74,13 @@ def test_sign_out_with_unsent_writes_asks_and_keeps_only_those(
     page.route("**/api/v1/cases", lambda route: route.abort("internetdisconnected"))
     report_need(page, "楼道灯坏了")
     expect(page.get_by_test_id("outbox-pending")).to_have_text("1")
-    assert store_count(page, db, "cases") > 0
+    assert store_count(page, db, "lists") > 0
 
     page.get_by_test_id("logout").click()
     dialog = page.get_by_test_id("logout-dialog")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("还有 1 条内容未发送")
-    shoot(page, "logout-dialog")
+    shoot(page, "logout-dialog", (360, 1280))
     page.get_by_test_id("logout-cancel").click()
     expect(dialog).to_have_count(0)
     expect(page.get_by_test_id("logout")).to_be_visible()  # still signed in
@@ -223,7 +208,7 @@ def test_a_refused_write_is_explained_in_chinese(page: Page, app_ui):
     text = item.inner_text()
     for english in ("invalid fields", "Longer than", "org_id", "outside your area"):
         assert english not in text
-    shoot(page, "outbox-refused")
+    shoot(page, "outbox-refused", (360, 1280))
     page.unroute("**/api/v1/cases")
     page.once("dialog", lambda d: d.accept())
     item.get_by_test_id("outbox-discard").click()
@@ -258,7 +243,7 @@ def test_a_render_error_shows_a_page_in_chinese_and_keeps_the_outbox(page: Page,
     expect(crash.locator("h1")).to_have_text("页面出错了")
     expect(page.get_by_test_id("crash-pending")).to_have_text("本机有 1 条内容等待发送。")
     expect(page.get_by_test_id("outbox-pending")).to_have_text("1")  # the header still works
-    shoot(page, "crash")
+    shoot(page, "crash", (360, 1280))
     assert [(w["id"], w["body"]) for w in app_ui.outbox(page)] == before  # retried, never dropped
 
     page.unroute(broken)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.test_photos_and_search import shoot
+from tests.e2e.screens import shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -55,12 +55,12 @@ def test_a_resident_renames_changes_password_and_signs_out_everywhere(page: Page
     assert api.call("GET", "/me", token=other_device).status == 401
     page.reload()  # this device carries on with its new tokens
     expect(page.get_by_test_id("profile-name")).to_have_value("王阿姨")
-    shoot(page, "profile")
+    shoot(page, "profile", (360, 1280))
 
     page.get_by_test_id("profile-lang-en").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My account")
     expect(page.get_by_test_id("profile-everywhere")).to_have_text("Sign out everywhere")
-    shoot(page, "profile-en")
+    shoot(page, "profile-en", (360, 1280))
     page.get_by_test_id("profile-lang-zh-CN").click()
 
     login = api.call(
@@ -92,4 +92,4 @@ def test_a_resident_asks_for_a_code_for_a_new_number_and_a_wrong_code_is_refused
     expect(page.get_by_test_id("profile-phone-status")).to_have_attribute("role", "alert")
     expect(page.locator(".field-error")).to_have_count(1)
     assert api.me(username)["phone"] != number
-    shoot(page, "profile-phone")
+    shoot(page, "profile-phone", (360, 1280))

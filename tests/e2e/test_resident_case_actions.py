@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.test_photos_and_search import shoot
+from tests.e2e.screens import shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +39,7 @@ def test_a_resident_adds_information_and_withdraws_offline(
     added = page.locator("[data-testid=timeline-event][data-action=add_info]")
     expect(added).to_contain_text("补充说明")
     expect(added).to_contain_text("晚上积水更深，老人出入不便。")
-    shoot(page, "resident-case-open")
+    shoot(page, "resident-case-open", (360, 1280))
 
     app_ui.wait_for_service_worker(page)
     context.set_offline(True)
@@ -50,7 +50,7 @@ def test_a_resident_adds_information_and_withdraws_offline(
         expect(page.get_by_test_id("withdraw-outcome")).to_have_text("撤回已保存，联网后发送。")
         (queued,) = [i for i in app_ui.outbox(page) if i["kind"] == "action"]
         assert queued["path"].endswith("/actions/withdraw") and queued["key"], queued
-        shoot(page, "resident-withdraw-offline")
+        shoot(page, "resident-withdraw-offline", (360, 1280))
     finally:
         context.set_offline(False)
 
@@ -64,7 +64,7 @@ def test_a_resident_adds_information_and_withdraws_offline(
     withdrawn = page.locator("[data-testid=timeline-event][data-action=withdraw]")
     expect(withdrawn).to_contain_text("撤回")
     expect(withdrawn).to_contain_text("物业已经处理了")
-    shoot(page, "resident-case-withdrawn")
+    shoot(page, "resident-case-withdrawn", (360, 1280))
     page.get_by_test_id("nav-cases").click()
     row = page.locator(f"[data-testid=case-item][data-case-id='{case['id']}']")
     expect(row.get_by_test_id("case-state")).to_have_text("已撤回")
@@ -82,7 +82,7 @@ def test_the_resident_reads_who_handles_it_in_english(page: Page, app_ui, api):
     expect(page.get_by_test_id("case-handling-due")).to_contain_text("To be accepted by")
     expect(page.get_by_test_id("withdraw")).to_contain_text("No longer needed?")
     expect(page.get_by_test_id("add-info")).to_contain_text("Add information or photos")
-    shoot(page, "resident-case-en")
+    shoot(page, "resident-case-en", (360, 1280))
     page.get_by_test_id("lang-toggle").click()
 
 

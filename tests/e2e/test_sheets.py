@@ -5,8 +5,6 @@ itself is refused, nothing written); the fixed file's dry run, import and progre
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -14,18 +12,11 @@ from playwright.sync_api import Page, expect
 
 from linli.sheets.layouts import LAYOUTS, SheetKind
 from linli.sheets.readers import XLSX_MIMETYPE, workbook_bytes
+from tests.e2e.screens import shoot
 
 pytestmark = pytest.mark.e2e
 
-# Set to a folder to keep screenshots of the screens this test reaches.
-SHOTS = os.environ.get("LINLI_E2E_SCREENSHOTS")
 GRID = "demo-c1-g1"  # resident1's grid in the demo city
-
-
-def shoot(page: Page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def households(rows: list[list[str]]) -> dict:
@@ -50,7 +41,7 @@ def test_an_admin_imports_households_after_fixing_the_refused_row(page: Page, ap
     page.get_by_test_id("console-sheets").click()
     expect(page.get_by_role("heading", name="导入导出")).to_be_visible()
     expect(page.get_by_test_id("sheet-kind-households")).to_have_attribute("aria-pressed", "true")
-    shoot(page, f"sheets-empty-{width}")
+    shoot(page, "sheets-empty")
 
     # The template downloads with its headers.
     with page.expect_download() as download:
@@ -67,7 +58,7 @@ def test_an_admin_imports_households_after_fixing_the_refused_row(page: Page, ap
     expect(refused).to_contain_text("4")  # the row number in the file (the header is row 1)
     expect(refused).to_contain_text("网格编码：组织编码不存在")
     expect(page.get_by_test_id("sheet-confirm")).to_have_count(0)
-    shoot(page, f"sheets-refused-{width}")
+    shoot(page, "sheets-refused")
 
     # Sent anyway, the import refuses the whole file and writes nothing.
     token = page.evaluate("JSON.parse(localStorage.getItem('linli.session')).access_token")
@@ -83,11 +74,11 @@ def test_an_admin_imports_households_after_fixing_the_refused_row(page: Page, ap
     page.get_by_test_id("sheet-file").set_input_files(households(good))
     expect(page.get_by_test_id("sheet-counts")).to_have_text("新建 2 · 修改 0 · 不变 0 · 拒绝 0")
     expect(page.locator("[data-testid=sheet-row][data-action=create]")).to_have_count(2)
-    shoot(page, f"sheets-planned-{width}")
+    shoot(page, "sheets-planned")
     page.get_by_test_id("sheet-confirm").click()
     expect(page.get_by_test_id("sheet-imported")).to_have_text("导入完成：新建 2 行，修改 0 行。")
     expect(page.get_by_test_id("sheet-progress")).to_have_count(0)
-    shoot(page, f"sheets-imported-{width}")
+    shoot(page, "sheets-imported")
     assert homes_in(api, building) == ["1-101", "1-102"]
 
     # The same file again: nothing to import.

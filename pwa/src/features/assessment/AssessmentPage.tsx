@@ -6,8 +6,8 @@ import { api } from '../../api';
 import type { GroupBy, OrgKind, OrgLevel } from '../../api/types';
 import { locale, orgName, t, type MessageKey } from '../../i18n';
 import { reads } from '../../offline/cache';
-import { ErrorText, Page, ResourceNote } from '../../ui/bits';
-import { saveFile } from '../../ui/download';
+import { Page, ResourceNote } from '../../ui/bits';
+import { DownloadButtons } from '../../ui/DownloadButtons';
 import { fmtDate, fmtMonth, monthsUpTo, shanghaiMonth } from '../../ui/format';
 import { useFigures } from '../../ui/useFigures';
 import { useResource } from '../../ui/useResource';
@@ -25,36 +25,17 @@ const GROUPS: { group: GroupBy; label: MessageKey }[] = [
 ];
 
 function Exports({ query, period }: { query: ReturnType<typeof queryOf>; period: string }) {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const download = async (format: 'csv' | 'xlsx') => {
-    setBusy(format);
-    setError(null);
-    try {
-      const file = await api.assessmentFile({ ...query, format, lang: locale.value });
-      saveFile(file.blob, file.filename || `assessment-${period}.${format}`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  };
   return (
-    <div class="exports">
-      {(['csv', 'xlsx'] as const).map((f) => (
-        <button
-          key={f}
-          type="button"
-          class="btn btn-secondary"
-          data-testid={`export-${f}`}
-          disabled={busy !== null}
-          onClick={() => void download(f)}
-        >
-          {busy === f ? t('assess.exporting') : t(f === 'csv' ? 'assess.exportCsv' : 'assess.exportXlsx')}
-        </button>
-      ))}
-      {!!error && <ErrorText error={error} />}
-    </div>
+    <DownloadButtons
+      testidPrefix="export-"
+      busyLabel={t('assess.exporting')}
+      choices={(['csv', 'xlsx'] as const).map((format) => ({
+        id: format,
+        label: t(format === 'csv' ? 'assess.exportCsv' : 'assess.exportXlsx'),
+        fetch: () => api.assessmentFile({ ...query, format, lang: locale.value }),
+        fallbackName: `assessment-${period}.${format}`,
+      }))}
+    />
   );
 }
 

@@ -6,7 +6,7 @@ import { ApiError, api, type SheetKind, type SheetPlan, type UploadProgress } fr
 import { t } from '../../i18n';
 import { ConsoleNav } from '../console/ConsoleNav';
 import { ErrorText, Page } from '../../ui/bits';
-import { saveFile } from '../../ui/download';
+import { DownloadButtons } from '../../ui/DownloadButtons';
 import { fileProblemMessage, refusedRows, SheetTable } from './SheetTable';
 
 const KINDS: SheetKind[] = ['orgs', 'households', 'users', 'providers'];
@@ -34,36 +34,17 @@ function Progress({ stage }: { stage: Extract<Stage, { step: 'checking' | 'impor
 }
 
 function Downloads({ kind }: { kind: SheetKind }) {
-  const [busy, setBusy] = useState<'template' | 'export' | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const download = async (what: 'template' | 'export') => {
-    setBusy(what);
-    setError(null);
-    try {
-      const file = await api.sheetFile(kind, what);
-      saveFile(file.blob, file.filename || `${kind}.xlsx`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(null);
-    }
-  };
   return (
-    <div class="exports">
-      {(['template', 'export'] as const).map((what) => (
-        <button
-          key={what}
-          type="button"
-          class="btn btn-secondary"
-          data-testid={`sheet-${what}`}
-          disabled={busy !== null}
-          onClick={() => void download(what)}
-        >
-          {busy === what ? t('sheets.downloading') : t(what === 'template' ? 'sheets.template' : 'sheets.export')}
-        </button>
-      ))}
-      {!!error && <ErrorText error={error} />}
-    </div>
+    <DownloadButtons
+      testidPrefix="sheet-"
+      busyLabel={t('sheets.downloading')}
+      choices={(['template', 'export'] as const).map((what) => ({
+        id: what,
+        label: t(what === 'template' ? 'sheets.template' : 'sheets.export'),
+        fetch: () => api.sheetFile(kind, what),
+        fallbackName: `${kind}.xlsx`,
+      }))}
+    />
   );
 }
 
