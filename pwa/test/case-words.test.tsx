@@ -104,7 +104,7 @@ describe('the rating rules on a case page (issue 8)', () => {
     mockFetch((call) => (call.url.includes('/events') ? json(200, { items: [] }) : json(200, c)));
     const root = document.createElement('div');
     await act(() => render(<CaseDetail id="c-rules" />, root));
-    for (let i = 0; i < 50 && !root.querySelector('[data-testid="case-timeline"], .muted'); i++) await act(() => wait());
+    for (let i = 0; i < 50 && !root.querySelector('[data-testid="case-reference"]'); i++) await act(() => wait());
     await act(() => wait());
     return { root };
   }

@@ -8,7 +8,7 @@ export interface DownloadChoice {
   id: string;
   label: string;
   /** The fetch of the file, and the name to save it under when the server gives none. */
-  fetch: () => Promise<FetchedFile>;
+  fetch(): Promise<FetchedFile>;
   fallbackName: string;
 }
 
