@@ -13,7 +13,7 @@ from functools import wraps
 
 from flask import Response, request
 from flask_jwt_extended import current_user
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -161,9 +161,11 @@ def idempotent(fallback_key=None):
                 _release(user_id, key)
                 raise
             if 200 <= response.status_code < 300 and response.is_json:
-                record = _record(user_id, key)
-                record.status_code = response.status_code
-                record.response_body = response.get_json()
+                db.session.execute(
+                    update(IdempotencyRecord)
+                    .where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+                    .values(status_code=response.status_code, response_body=response.get_json())
+                )
                 db.session.commit()
             else:
                 _release(user_id, key)

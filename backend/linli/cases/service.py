@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from linli.accounts.models import Role, User
@@ -39,6 +40,7 @@ from linli.categories.service import category_by_code
 from linli.errors import abort
 from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
 from linli.extensions import db
+from linli.feedback.service import remember_no_rating
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import in_service, subtree_ids_query
 from linli.routing.models import Provider
@@ -247,6 +249,11 @@ def _file_case(
     db.session.flush()
     route_case(case, now=now)
     db.session.commit()
+    # Its answer is dumped next, and the commit expired everything: a report that was
+    # just filed has no photos, co-tasks or rating yet, which needs no query to know.
+    for empty in ("attachments", "co_tasks"):
+        set_committed_value(case, empty, [])
+    remember_no_rating(case)
     return case
 
 

@@ -37,6 +37,11 @@ def _remember_rating(case: Case, rating: Rating | None) -> None:
     case.__dict__["_current_rating"] = (case.cycle, rating)
 
 
+def remember_no_rating(case: Case) -> None:
+    """The case has no rating in its current cycle (a new report): none to look up."""
+    _remember_rating(case, None)
+
+
 def preload_current_ratings(cases: list[Case]) -> None:
     """The current cycle's rating of each case of a page, in one query."""
     if not cases:
