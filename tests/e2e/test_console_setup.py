@@ -171,6 +171,7 @@ def test_a_street_admin_sets_up_a_new_community_in_the_app(page: Page, app_ui, a
         duty.get_by_test_id("duty-org").select_option(str(community["id"]))
         duty.get_by_test_id("duty-lead").select_option(str(provider_id))
         duty.get_by_test_id("duty-note").fill("新社区助老小组")
+        shoot(page, "console-setup-duty-form")
         duty.get_by_test_id("duty-submit").click()
         line = page.locator(f"[data-testid=duty-item][data-org='{community['id']}']")
         expect(line.get_by_test_id("duty-lead-name")).to_have_text(f"牵头：{provider_name}")

@@ -19,12 +19,15 @@ interface Remove {
 }
 
 /** A name shown with rename and remove (asked twice); renaming opens a one-field form. */
-function Editable({ value, label, testid, onRename, onDelete, children }: {
+function Editable({ value, label, testid, onRename, onDelete, extra, children }: {
   value: string;
   label: string;
   testid: string;
   onRename: Rename;
   onDelete: Remove;
+  /** A further button before rename. */
+  extra?: ComponentChildren;
+  /** What opens below the row (a building's households). */
   children?: ComponentChildren;
 }) {
   const [editing, setEditing] = useState(false);
@@ -40,7 +43,7 @@ function Editable({ value, label, testid, onRename, onDelete, children }: {
         <strong>{value}</strong>
       </span>
       <span class="console-actions">
-        {children}
+        {extra}
         <button type="button" class="btn btn-secondary" onClick={() => setEditing(!editing)} data-testid={`${testid}-rename`}>
           {editing ? t('common.cancel') : t('homes.rename')}
         </button>
@@ -63,6 +66,7 @@ function Editable({ value, label, testid, onRename, onDelete, children }: {
         </form>
       )}
       {general ? <ErrorText error={general} /> : null}
+      {children}
     </li>
   );
 }
@@ -79,20 +83,20 @@ function BuildingItem({ building, onChanged }: { building: Building; onChanged: 
   };
   const changed = (p: Promise<unknown>) => p.then(onChanged);
   return (
-    <>
-      <Editable
-        value={building.name}
-        label={t('homes.buildingName')}
-        testid="building-item"
-        onRename={(name) => changed(consoleApi.renameBuilding(building.id, name))}
-        onDelete={() => changed(consoleApi.deleteBuilding(building.id))}
-      >
+    <Editable
+      value={building.name}
+      label={t('homes.buildingName')}
+      testid="building-item"
+      onRename={(name) => changed(consoleApi.renameBuilding(building.id, name))}
+      onDelete={() => changed(consoleApi.deleteBuilding(building.id))}
+      extra={
         <button type="button" class="btn btn-secondary" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="building-open">
           {t('homes.households', { n: building.households.length })}
         </button>
-      </Editable>
+      }
+    >
       {open && (
-        <li class="homes-households" data-testid="building-households" data-building={building.name}>
+        <div class="homes-households" data-testid="building-households" data-building={building.name}>
           {building.households.length === 0 && <p class="note">{t('homes.noHouseholds')}</p>}
           <ul class="list">
             {building.households.map((h: Household) => (
@@ -106,16 +110,16 @@ function BuildingItem({ building, onChanged }: { building: Building; onChanged: 
               />
             ))}
           </ul>
-          <form class="form console-search" onSubmit={add}>
+          <form class="form" onSubmit={add}>
             <TextField label={t('homes.label')} required value={label} onValue={setLabel} errors={fields.label} data-testid="household-new-label" />
             <button class="btn btn-primary" type="submit" data-testid="household-add">
               {t('homes.addHousehold')}
             </button>
           </form>
           {general ? <ErrorText error={general} /> : null}
-        </li>
+        </div>
       )}
-    </>
+    </Editable>
   );
 }
 

@@ -63,7 +63,13 @@ function OrgItem({ org, depth, nodes, own, onSaved }: { org: Org; depth: number;
       }),
     );
   const toggle = (e: Event) => run(e, () => consoleApi.updateOrg(org.id, { active: !org.active }));
-  const addChild = (e: Event) => run(e, () => consoleApi.createOrg({ parent_id: org.id, code: childCode.trim(), name: childName.trim(), name_en: '' }));
+  const addChild = (e: Event) =>
+    run(e, async () => {
+      await consoleApi.createOrg({ parent_id: org.id, code: childCode.trim(), name: childName.trim(), name_en: '' });
+      setOpen(false);
+      setChildCode('');
+      setChildName('');
+    });
 
   return (
     <li class="card card-pad console-row" style={{ marginInlineStart: `${Math.min(depth, 4)}rem` }} data-testid="org-item" data-code={org.code} data-active={String(org.active)}>
