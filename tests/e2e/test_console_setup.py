@@ -12,33 +12,20 @@ touched, and the community and provider are deactivated at the end (so later tes
 from __future__ import annotations
 
 import io
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from linli.sheets.readers import XLSX_MIMETYPE
+from tests.e2e.screens import shoot
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = os.environ.get("LINLI_E2E_SCREENSHOTS")
+BOTH = (1280, 360)  # screenshot widths
 WORKER_PASSWORD = "a-new-grid-workers-password"
 STAFF_PASSWORD = "a-new-staff-members-password"
-
-
-def shoot(page: Page, name: str) -> None:
-    """A screenshot at 1280 px and at 360 px (the viewport is put back)."""
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    for width in (1280, 360):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size(size)
 
 
 def org_item(page: Page, code: str):
@@ -107,7 +94,7 @@ def test_a_street_admin_sets_up_a_new_community_in_the_app(page: Page, app_ui, a
         mistake.get_by_test_id("household-item-delete-confirm").click()
         expect(mistake).to_have_count(0)
         expect(households.get_by_test_id("household-item")).to_have_count(3)
-        shoot(page, "console-setup-homes")
+        shoot(page, "console-setup-homes", BOTH)
 
         # 导入导出: the households template, filled in, dry run, import.
         page.get_by_test_id("console-sheets").click()
@@ -155,7 +142,7 @@ def test_a_street_admin_sets_up_a_new_community_in_the_app(page: Page, app_ui, a
         member = staff.locator(f"[data-testid=staff-item][data-username='{staff_username}']")
         expect(member).to_contain_text("新服务站小李")
         expect(member).to_contain_text("服务单位")
-        shoot(page, "console-setup-staff")
+        shoot(page, "console-setup-staff", BOTH)
         provider_id = next(
             p["id"]
             for p in api.get("streetadmin1", "/providers/administered")
@@ -171,15 +158,15 @@ def test_a_street_admin_sets_up_a_new_community_in_the_app(page: Page, app_ui, a
         duty.get_by_test_id("duty-org").select_option(str(community["id"]))
         duty.get_by_test_id("duty-lead").select_option(str(provider_id))
         duty.get_by_test_id("duty-note").fill("新社区助老小组")
-        shoot(page, "console-setup-duty-form")
+        shoot(page, "console-setup-duty-form", BOTH)
         duty.get_by_test_id("duty-submit").click()
         line = page.locator(f"[data-testid=duty-item][data-org='{community['id']}']")
         expect(line.get_by_test_id("duty-lead-name")).to_have_text(f"牵头：{provider_name}")
-        shoot(page, "console-setup-duties")
+        shoot(page, "console-setup-duties", BOTH)
         page.get_by_test_id("lang-toggle").click()
         expect(page.get_by_role("heading", name="Responsibility list")).to_be_visible()
         expect(line.get_by_test_id("duty-lead-name")).to_have_text(f"Lead: {provider_name}")
-        shoot(page, "console-setup-duties-en")
+        shoot(page, "console-setup-duties-en", BOTH)
         page.get_by_test_id("lang-toggle").click()
 
         # 用户: a grid worker for the new grid.
@@ -228,7 +215,7 @@ def test_a_street_admin_sets_up_a_new_community_in_the_app(page: Page, app_ui, a
         expect(
             page.locator(f"[data-testid=case-item][data-case-id='{case.body['id']}']")
         ).to_be_visible()
-        shoot(page, "console-setup-provider-queue")
+        shoot(page, "console-setup-provider-queue", BOTH)
     finally:
         _deactivate_what_was_made(api, community_code, provider_name)
 
