@@ -142,6 +142,11 @@ def test_a_street_admin_sets_up_a_new_community_in_the_app(page: Page, app_ui, a
         member = staff.locator(f"[data-testid=staff-item][data-username='{staff_username}']")
         expect(member).to_contain_text("新服务站小李")
         expect(member).to_contain_text("服务单位")
+        member.get_by_test_id("staff-toggle").click()  # 停用, then 启用 again
+        expect(member).to_have_attribute("data-active", "false")
+        expect(member).to_contain_text("已停用")
+        member.get_by_test_id("staff-toggle").click()
+        expect(member).to_have_attribute("data-active", "true")
         shoot(page, "console-setup-staff", BOTH)
         provider_id = next(
             p["id"]
