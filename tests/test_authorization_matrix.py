@@ -23,12 +23,15 @@ from types import SimpleNamespace
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from linli.accounts.models import Role
+from linli.categories.models import Category
 from linli.db import utcnow
 from linli.extensions import api, db
 from linli.open311 import keys
 from linli.orgs.service import add_building
+from linli.routing.models import Responsibility
 from linli.sheets.layouts import LAYOUTS, SheetKind
 from linli.sheets.readers import workbook_bytes
 from tests.factories import PASSWORD
@@ -112,6 +115,27 @@ def _sheet(step):
         )
 
     return call
+
+
+def _spare_home(scene, where):
+    """A household no case or visit names, in the scene's grid `where` (its building's only one)."""
+    building = add_building(scene.grids[where], "空楼", ["0-001"])
+    db.session.commit()
+    return building.households[0]
+
+
+def _spare_line(scene, where):
+    """A line of the responsibility list for the scene's community `where` (made once)."""
+    health = db.session.scalar(select(Category.id).where(Category.code == "health"))
+    org_id = scene.communities[where].id
+    line = db.session.scalar(
+        select(Responsibility).filter_by(category_id=health, org_id=org_id)
+    ) or Responsibility(
+        category_id=health, org_id=org_id, lead_provider_id=scene.providers[where].id
+    )
+    db.session.add(line)
+    db.session.commit()
+    return line
 
 
 RULES: dict[tuple[str, str], Rule] = {
@@ -235,6 +259,18 @@ RULES: dict[tuple[str, str], Rule] = {
         lambda c, h, s, w: c.patch(
             f"{API}/households/{s.households[w].id}", headers=h, json={"label": "9-908"}
         ),
+        {R.ADMIN},
+    ),
+    ("delete", "/api/v1/buildings/{building_id}"): Rule(
+        lambda c, h, s, w: c.delete(f"{API}/buildings/{_spare_home(s, w).building_id}", headers=h),
+        {R.ADMIN},
+    ),
+    ("delete", "/api/v1/households/{household_id}"): Rule(
+        lambda c, h, s, w: c.delete(f"{API}/households/{_spare_home(s, w).id}", headers=h),
+        {R.ADMIN},
+    ),
+    ("delete", "/api/v1/responsibilities/{line_id}"): Rule(
+        lambda c, h, s, w: c.delete(f"{API}/responsibilities/{_spare_line(s, w).id}", headers=h),
         {R.ADMIN},
     ),
     ("get", "/api/v1/responsibilities"): Rule(

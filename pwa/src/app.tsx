@@ -24,6 +24,7 @@ const UsersPage = lazy(() => import('./features/console/UsersPage'));
 const OrgsPage = lazy(() => import('./features/console/OrgsPage'));
 const ProvidersPage = lazy(() => import('./features/console/ProvidersPage'));
 const AuditPage = lazy(() => import('./features/console/AuditPage'));
+const DutiesPage = lazy(() => import('./features/console/DutiesPage'));
 const ProfilePage = lazy(() => import('./features/auth/ProfilePage'));
 const BoardPage = lazy(() => import('./features/board/BoardPage'));
 
@@ -67,6 +68,7 @@ function SignedIn() {
           <Route path="/console/orgs" component={role === 'admin' ? OrgsPage : ToHome} />
           <Route path="/console/providers" component={role === 'admin' ? ProvidersPage : ToHome} />
           <Route path="/console/audit" component={role === 'admin' ? AuditPage : ToHome} />
+          <Route path="/console/duties" component={role === 'admin' ? DutiesPage : ToHome} />
           <Route path="/console/sheets" component={role === 'admin' ? SheetsPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />

@@ -13,6 +13,7 @@ from linli.db import Base, str_enum, utcnow
 class AuditAction(enum.StrEnum):
     CREATE = "create"
     UPDATE = "update"
+    DELETE = "delete"
 
 
 class AuditRecord(Base):

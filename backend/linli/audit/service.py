@@ -169,6 +169,23 @@ def record_change(
     return record
 
 
+def record_removal(actor: User, obj, *, now: datetime) -> AuditRecord:
+    """Log that `obj` is being deleted, with what it was (fields as [before, null]), in the
+    caller's transaction: call it before the delete."""
+    object_type, describe_fn, org_of = DESCRIBE[type(obj)]
+    record = AuditRecord(
+        at=now,
+        actor_id=actor.id,
+        action=AuditAction.DELETE,
+        object_type=object_type,
+        object_id=str(obj.id),
+        org_id=org_of(obj),
+        changes={k: [v, None] for k, v in describe_fn(obj).items()},
+    )
+    db.session.add(record)
+    return record
+
+
 def record_summary(
     actor: User,
     object_type: str,

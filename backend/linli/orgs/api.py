@@ -77,6 +77,15 @@ def rename_building(data, building_id):
     return tree.rename_building(actor, building, data["name"], now=utcnow())
 
 
+@homes_blp.route("/buildings/<int:building_id>", methods=["DELETE"])
+@jwt_required()
+@homes_blp.response(204)
+def delete_building(building_id):
+    """Remove a building and its households; 409 when a case or a visit names one of them."""
+    actor = current_actor()
+    tree.delete_building(actor, tree.get_administered_building(actor, building_id), now=utcnow())
+
+
 @homes_blp.route("/buildings/<int:building_id>/households", methods=["POST"])
 @jwt_required()
 @homes_blp.arguments(HouseholdIn)
@@ -95,3 +104,12 @@ def rename_household(data, household_id):
     actor = current_actor()
     household = tree.get_administered_household(actor, household_id)
     return tree.rename_household(actor, household, data["label"], now=utcnow())
+
+
+@homes_blp.route("/households/<int:household_id>", methods=["DELETE"])
+@jwt_required()
+@homes_blp.response(204)
+def delete_household(household_id):
+    """Remove a household; 409 when a case or a visit names it."""
+    actor = current_actor()
+    tree.delete_household(actor, tree.get_administered_household(actor, household_id), now=utcnow())

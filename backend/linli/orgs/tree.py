@@ -8,10 +8,10 @@ from sqlalchemy import func, literal, select, update
 
 from linli.accounts.models import User
 from linli.accounts.permissions import require_admin_of
-from linli.audit.service import describe, record_change
+from linli.audit.service import describe, record_change, record_removal
 from linli.cases.models import Case
 from linli.db import get_by_int_id
-from linli.errors import abort
+from linli.errors import PROBLEM_BASE, abort
 from linli.extensions import db
 from linli.orgs.models import ESCALATION_LADDER, Building, Household, Org, OrgKind
 from linli.orgs.service import add_building, get_org_or_404, in_service, subtree_ids_query
@@ -153,3 +153,39 @@ def rename_household(actor: User, household: Household, label: str, *, now: date
     record_change(actor, household, before, now=now)
     db.session.commit()
     return household
+
+
+IN_USE = PROBLEM_BASE + "in-use"
+
+
+def _households_in_use(household_ids) -> bool:
+    """Whether a case or a door-to-door visit names one of these households: their history
+    keeps them, so they stay."""
+    from linli.rounds.models import Visit
+
+    for column in (Case.household_id, Visit.household_id):
+        used = select(column).where(column.in_(household_ids)).limit(1)
+        if db.session.scalar(used) is not None:
+            return True
+    return False
+
+
+def delete_building(actor: User, building: Building, *, now: datetime) -> None:
+    """Remove a building and its households, unless a case or a visit names one of them."""
+    if _households_in_use(select(Household.id).where(Household.building_id == building.id)):
+        abort(409, "a case or a visit names a household of this building", type_=IN_USE)
+    for household in building.households:
+        record_removal(actor, household, now=now)
+        db.session.delete(household)
+    record_removal(actor, building, now=now)
+    db.session.delete(building)
+    db.session.commit()
+
+
+def delete_household(actor: User, household: Household, *, now: datetime) -> None:
+    """Remove a household, unless a case or a visit names it."""
+    if _households_in_use([household.id]):
+        abort(409, "a case or a visit names this household", type_=IN_USE)
+    record_removal(actor, household, now=now)
+    db.session.delete(household)
+    db.session.commit()

@@ -114,6 +114,14 @@ def set_responsibility(data):
     return responsibilities.set_line(current_actor(), data, now=utcnow())
 
 
+@duties_blp.route("/<int:line_id>", methods=["DELETE"])
+@jwt_required()
+@duties_blp.response(204)
+def remove_responsibility(line_id):
+    """Remove a line of the admin's area: coordinating then starts from the line above, if any."""
+    responsibilities.remove_line(current_actor(), line_id, now=utcnow())
+
+
 @tasks_blp.route("")
 @jwt_required()
 @tasks_blp.arguments(TaskListArgs, location="query")

@@ -7,8 +7,9 @@ from sqlalchemy import or_, select
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import is_city_admin, org_in_scope, require_role
-from linli.audit.service import describe, record_change
+from linli.audit.service import describe, record_change, record_removal
 from linli.categories.service import category_by_code
+from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.service import get_org_or_404, subtree_ids_query
@@ -55,6 +56,23 @@ def set_line(actor: User, data: dict, *, now: datetime) -> Responsibility:
     record_change(actor, line, before, now=now)
     db.session.commit()
     return line
+
+
+def remove_line(actor: User, line_id: int, *, now: datetime) -> None:
+    """Remove a line of the admin's list (a city-wide one: city admins'); 404 for any other."""
+    require_role(actor, Role.ADMIN)
+    line = get_by_int_id(Responsibility, line_id)
+    if line is None or not _keeps(actor, line):
+        abort(404, f"responsibility {line_id} does not exist")
+    record_removal(actor, line, now=now)
+    db.session.delete(line)
+    db.session.commit()
+
+
+def _keeps(actor: User, line: Responsibility) -> bool:
+    if line.org_id is None:
+        return is_city_admin(actor)
+    return org_in_scope(actor, get_org_or_404(line.org_id))
 
 
 def preset_for(case) -> Responsibility | None:

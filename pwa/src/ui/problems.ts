@@ -140,6 +140,8 @@ export function problemMessage(status: number | undefined, problem: Problem | un
       return t('problem.validation');
     case 'idempotency-key-reused':
       return t('problem.idempotencyReused');
+    case 'in-use':
+      return t('problem.inUse');
   }
   if (s === 409 && p.case) return t('problem.versionConflict', { state: stateName(p.case.state) });
   if (s === 422 && p.state) return t('problem.caseState', { state: stateName(p.state) });

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fmtTime, hasKey, t, type MessageKey } from '../../i18n';
 import { ErrorText, Page } from '../../ui/bits';
-import { TextField } from '../../ui/form';
+import { SearchBar } from '../../ui/SearchBar';
 import { consoleApi, type AuditListArgs, type AuditRecord } from './api';
 import { ConsoleNav } from './ConsoleNav';
 
 type ObjectType = NonNullable<AuditListArgs['object_type']>;
 const OBJECT_TYPES: ObjectType[] = ['user', 'org', 'building', 'household', 'provider', 'category', 'sla_policy', 'assessment_publication', 'responsibility'];
+
+const HEADLINE: Record<AuditRecord['action'], MessageKey> = { create: 'audit.created', update: 'audit.updated', delete: 'audit.deleted' };
 
 function objectLabel(type: string): string {
   return t(`audit.object.${type}` as MessageKey);
@@ -32,7 +34,7 @@ function Record({ r }: { r: AuditRecord }) {
     <li class="card card-pad" data-testid="audit-item" data-object={`${r.object_type}:${r.object_id}`}>
       <span class="row-between">
         <strong>
-          {t(r.action === 'create' ? 'audit.created' : 'audit.updated', { object: objectLabel(r.object_type), id: r.object_id })}
+          {t(HEADLINE[r.action], { object: objectLabel(r.object_type), id: r.object_id })}
         </strong>
         <time class="muted" dateTime={r.at}>
           {fmtTime(r.at)}
@@ -46,7 +48,8 @@ function Record({ r }: { r: AuditRecord }) {
             <li key={field}>
               {t('audit.fieldChange', {
                 field: fieldName(field),
-                change: r.action === 'create' ? shown(field, after) : t('audit.change', { before: shown(field, before), after: shown(field, after) }),
+                change:
+                  r.action === 'create' ? shown(field, after) : r.action === 'delete' ? shown(field, before) : t('audit.change', { before: shown(field, before), after: shown(field, after) }),
               })}
             </li>
           );
@@ -57,8 +60,6 @@ function Record({ r }: { r: AuditRecord }) {
 }
 
 export default function AuditPage() {
-  const [q, setQ] = useState('');
-  const [objectType, setObjectType] = useState<ObjectType | ''>('');
   const [args, setArgs] = useState<{ q?: string; object_type?: ObjectType }>({});
   const [items, setItems] = useState<AuditRecord[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -76,30 +77,15 @@ export default function AuditPage() {
   };
   useEffect(() => void load(), [args]);
 
-  const search = (e: Event) => {
-    e.preventDefault();
-    setArgs({ ...(q.trim() ? { q: q.trim() } : {}), ...(objectType ? { object_type: objectType } : {}) });
-  };
-
   return (
     <Page title={t('console.audit')} wide actions={<ConsoleNav />}>
-      <form class="console-search" onSubmit={search} role="search">
-        <TextField label={t('console.search')} value={q} onValue={setQ} placeholder={t('audit.searchHint')} data-testid="audit-search" />
-        <label class="field">
-          <span>{t('audit.objectType')}</span>
-          <select value={objectType} onChange={(e) => setObjectType(e.currentTarget.value as ObjectType | '')} data-testid="audit-type">
-            <option value="">{t('audit.anyObject')}</option>
-            {OBJECT_TYPES.map((o) => (
-              <option key={o} value={o}>
-                {objectLabel(o)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button class="btn btn-primary" type="submit" data-testid="audit-search-submit">
-          {t('console.searchButton')}
-        </button>
-      </form>
+      <SearchBar
+        label={t('console.search')}
+        placeholder={t('audit.searchHint')}
+        testid="audit-search"
+        filter={{ label: t('audit.objectType'), anyLabel: t('audit.anyObject'), options: OBJECT_TYPES.map((o) => ({ value: o, label: objectLabel(o) })), testid: 'audit-type' }}
+        onSearch={(q, o) => setArgs({ ...(q ? { q } : {}), ...(o ? { object_type: o as ObjectType } : {}) })}
+      />
       {error ? <ErrorText error={error} /> : null}
       {items === null && !error && <p class="muted">{t('common.loading')}</p>}
       {items?.length === 0 && <p class="note">{args.q || args.object_type ? t('audit.noMatch') : t('audit.empty')}</p>}

@@ -8,6 +8,7 @@ export function ConsoleNav() {
     { href: '/console/users', label: t('console.users'), testid: 'console-users' },
     { href: '/console/orgs', label: t('console.orgs'), testid: 'console-orgs' },
     { href: '/console/providers', label: t('console.providers'), testid: 'console-providers' },
+    { href: '/console/duties', label: t('console.duties'), testid: 'console-duties' },
     { href: '/console/sheets', label: t('nav.sheets'), testid: 'console-sheets' },
     { href: '/console/audit', label: t('console.audit'), testid: 'console-audit' },
   ];

@@ -7,6 +7,7 @@ import { errorMessage, fieldErrorsByName } from '../../ui/problems';
 import { currentUser } from '../auth/session';
 import { consoleApi } from './api';
 import { ConsoleNav } from './ConsoleNav';
+import { GridHomes } from './GridHomes';
 import { subtree } from './tree';
 
 const PARENT_KIND: Record<OrgKind, OrgKind | null> = {
@@ -35,6 +36,7 @@ function depthOf(org: Org, byId: Map<number, Org>): number {
 /** One node: rename, move under another parent of the right kind, (de)activate, add a child. */
 function OrgItem({ org, depth, nodes, own, onSaved }: { org: Org; depth: number; nodes: Org[]; own: boolean; onSaved: () => void }) {
   const [open, setOpen] = useState(false);
+  const [homes, setHomes] = useState(false);
   const [name, setName] = useState(org.name);
   const [parentId, setParentId] = useState(String(org.parent_id ?? ''));
   const [childCode, setChildCode] = useState('');
@@ -61,7 +63,13 @@ function OrgItem({ org, depth, nodes, own, onSaved }: { org: Org; depth: number;
       }),
     );
   const toggle = (e: Event) => run(e, () => consoleApi.updateOrg(org.id, { active: !org.active }));
-  const addChild = (e: Event) => run(e, () => consoleApi.createOrg({ parent_id: org.id, code: childCode.trim(), name: childName.trim(), name_en: '' }));
+  const addChild = (e: Event) =>
+    run(e, async () => {
+      await consoleApi.createOrg({ parent_id: org.id, code: childCode.trim(), name: childName.trim(), name_en: '' });
+      setOpen(false);
+      setChildCode('');
+      setChildName('');
+    });
 
   return (
     <li class="card card-pad console-row" style={{ marginInlineStart: `${Math.min(depth, 4)}rem` }} data-testid="org-item" data-code={org.code} data-active={String(org.active)}>
@@ -74,6 +82,11 @@ function OrgItem({ org, depth, nodes, own, onSaved }: { org: Org; depth: number;
         <button type="button" class="btn btn-secondary" onClick={() => setOpen(!open)} data-testid="org-edit">
           {open ? t('common.cancel') : t('console.edit')}
         </button>
+        {org.kind === 'grid' && (
+          <button type="button" class="btn btn-secondary" aria-expanded={homes} onClick={() => setHomes(!homes)} data-testid="org-homes">
+            {homes ? t('homes.hide') : t('homes.show')}
+          </button>
+        )}
         {!own && (
           <button type="button" class="btn btn-secondary" onClick={toggle} data-testid="org-toggle">
             {org.active ? t('console.deactivate') : t('console.reactivate')}
@@ -110,6 +123,7 @@ function OrgItem({ org, depth, nodes, own, onSaved }: { org: Org; depth: number;
           </button>
         </form>
       )}
+      {homes && <GridHomes grid={org} />}
       {error && !Object.keys(errors).length ? <p class="error" role="alert">{errorMessage(error)}</p> : null}
     </li>
   );

@@ -8,7 +8,8 @@ import { errorMessage, fieldErrorsByName } from '../../ui/problems';
 import { currentUser } from '../auth/session';
 import { consoleApi, type ManagedProvider } from './api';
 import { ConsoleNav } from './ConsoleNav';
-import { subtree } from './tree';
+import { ProviderStaff } from './ProviderStaff';
+import { depths, subtree } from './tree';
 
 type ProviderType = ManagedProvider['type'];
 const TYPES: ProviderType[] = ['government_department', 'state_enterprise', 'enterprise', 'social_organisation', 'volunteer_group'];
@@ -33,11 +34,7 @@ function ProviderForm({ provider, orgs, categories, onSaved }: { provider?: Mana
   const [contact, setContact] = useState(provider?.contact ?? '');
   const [error, setError] = useState<unknown>(null);
   const errors = fieldErrorsByName(error instanceof ApiError ? error.problem : undefined);
-  const depth = useMemo(() => {
-    const byId = new Map(orgs.map((o) => [o.id, o]));
-    const d = (o: Org): number => (o.parent_id !== null && byId.has(o.parent_id) ? 1 + d(byId.get(o.parent_id) as Org) : 0);
-    return new Map(orgs.map((o) => [o.id, d(o)]));
-  }, [orgs]);
+  const depth = useMemo(() => depths(orgs), [orgs]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -96,6 +93,7 @@ function ProviderForm({ provider, orgs, categories, onSaved }: { provider?: Mana
 
 function ProviderItem({ provider, orgs, byId, categories, onSaved }: { provider: ManagedProvider; orgs: Org[]; byId: Map<number, Org>; categories: Category[]; onSaved: () => void }) {
   const [editing, setEditing] = useState(false);
+  const [staff, setStaff] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const toggle = async () => {
     setError(null);
@@ -119,11 +117,15 @@ function ProviderItem({ provider, orgs, byId, categories, onSaved }: { provider:
         <button type="button" class="btn btn-secondary" onClick={() => setEditing(!editing)} data-testid="provider-edit">
           {editing ? t('common.cancel') : t('console.edit')}
         </button>
+        <button type="button" class="btn btn-secondary" aria-expanded={staff} onClick={() => setStaff(!staff)} data-testid="provider-staff-open">
+          {staff ? t('staff.hide') : t('staff.show')}
+        </button>
         <button type="button" class="btn btn-secondary" onClick={() => void toggle()} data-testid="provider-toggle">
           {provider.active ? t('console.deactivate') : t('console.reactivate')}
         </button>
       </span>
       {editing && <ProviderForm provider={provider} orgs={orgs} categories={categories} onSaved={onSaved} />}
+      {staff && <ProviderStaff provider={provider} orgs={orgs} byId={byId} />}
       {error ? <p class="error" role="alert">{errorMessage(error)}</p> : null}
     </li>
   );

@@ -3,6 +3,7 @@ import { ApiError, type Org, type Role, type User } from '../../api';
 import { orgName, t, type MessageKey } from '../../i18n';
 import { ErrorText, Page } from '../../ui/bits';
 import { TextField } from '../../ui/form';
+import { SearchBar } from '../../ui/SearchBar';
 import { errorMessage, fieldErrorsByName } from '../../ui/problems';
 import { currentUser } from '../auth/session';
 import { consoleApi, type ManagedProvider } from './api';
@@ -152,8 +153,6 @@ function UserItem({ user, orgs, onChanged }: { user: User; orgs: Map<number, Org
 
 export default function UsersPage() {
   const me = currentUser.value;
-  const [q, setQ] = useState('');
-  const [role, setRole] = useState<Role | ''>('');
   const [args, setArgs] = useState<{ q?: string; role?: Role }>({});
   const [users, setUsers] = useState<User[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -180,33 +179,19 @@ export default function UsersPage() {
   const mine = useMemo(() => (me ? subtree(orgs, me.org_id) : []), [orgs, me]);
   const byId = useMemo(() => new Map(orgs.map((o) => [o.id, o])), [orgs]);
 
-  const search = (e: Event) => {
-    e.preventDefault();
-    setArgs({ ...(q.trim() ? { q: q.trim() } : {}), ...(role ? { role } : {}) });
-  };
-
   return (
     <Page title={t('console.users')} wide actions={<ConsoleNav />}>
-      <form class="console-search" onSubmit={search} role="search">
-        <TextField label={t('console.search')} name="q" value={q} onValue={setQ} placeholder={t('console.searchHint')} data-testid="user-search" />
-        <label class="field">
-          <span>{t('console.role')}</span>
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value as Role | '')} data-testid="user-role-filter">
-            <option value="">{t('console.anyRole')}</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {roleLabel(r)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button class="btn btn-primary" type="submit" data-testid="user-search-submit">
-          {t('console.searchButton')}
-        </button>
+      <SearchBar
+        label={t('console.search')}
+        placeholder={t('console.searchHint')}
+        testid="user-search"
+        filter={{ label: t('console.role'), anyLabel: t('console.anyRole'), options: ROLES.map((r) => ({ value: r, label: roleLabel(r) })), testid: 'user-role-filter' }}
+        onSearch={(q, r) => setArgs({ ...(q ? { q } : {}), ...(r ? { role: r as Role } : {}) })}
+      >
         <button class="btn btn-secondary" type="button" onClick={() => setCreating(!creating)} data-testid="user-new">
           {creating ? t('common.cancel') : t('console.newUser')}
         </button>
-      </form>
+      </SearchBar>
       {creating && mine.length > 0 && (
         <NewUserForm
           orgs={mine}

@@ -1,6 +1,6 @@
 // The operations console's calls: online only (an administrative change is made, and its
 // answer read, while the admin looks at it; nothing queues in the outbox).
-import { request, type Org, type User } from '../../api';
+import { request, type Org, type Provider, type User } from '../../api';
 import type { components, paths } from '../../api/schema';
 
 type S = components['schemas'];
@@ -9,6 +9,9 @@ export type UserCreate = S['UserCreateIn'];
 export type UserPatch = S['UserPatch'];
 export type ManagedProvider = S['ProviderLoadOut'];
 export type AuditRecord = S['AuditRecordOut'];
+export type Building = S['BuildingOut'];
+export type Household = S['HouseholdOut'];
+export type Responsibility = S['ResponsibilityOut'];
 export type AuditListArgs = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;
 export type UserListArgs = NonNullable<paths['/api/v1/users']['get']['parameters']['query']>;
 
@@ -27,4 +30,18 @@ export const consoleApi = {
     request<ManagedProvider>('PATCH', `/providers/${id}`, { body }),
   audit: (args: AuditListArgs = {}) => request<S['AuditPage']>('GET', '/audit', { query: { ...args } }),
   providers: () => request<ManagedProvider[]>('GET', '/providers/administered'),
+  /** Active providers working in `orgId`'s area (all of them without it): the list's pickers. */
+  providersIn: (orgId: number | null) =>
+    request<Provider[]>('GET', '/providers', { query: orgId === null ? {} : { org_id: orgId } }),
+  buildings: (gridId: number) => request<Building[]>('GET', `/orgs/${gridId}/buildings`),
+  createBuilding: (gridId: number, body: S['BuildingIn']) => request<Building>('POST', `/orgs/${gridId}/buildings`, { body }),
+  renameBuilding: (id: number, name: string) => request<Building>('PATCH', `/buildings/${id}`, { body: { name } }),
+  deleteBuilding: (id: number) => request<void>('DELETE', `/buildings/${id}`),
+  addHousehold: (buildingId: number, label: string) =>
+    request<Household>('POST', `/buildings/${buildingId}/households`, { body: { label } }),
+  relabelHousehold: (id: number, label: string) => request<Household>('PATCH', `/households/${id}`, { body: { label } }),
+  deleteHousehold: (id: number) => request<void>('DELETE', `/households/${id}`),
+  responsibilities: () => request<Responsibility[]>('GET', '/responsibilities'),
+  setResponsibility: (body: S['ResponsibilityIn']) => request<Responsibility>('PUT', '/responsibilities', { body }),
+  removeResponsibility: (id: number) => request<void>('DELETE', `/responsibilities/${id}`),
 };

@@ -11,3 +11,10 @@ export function subtree(orgs: Org[], rootId: number): Org[] {
     return false;
   });
 }
+
+/** Each org's depth below the top of `orgs` (for indenting a picker of the tree). */
+export function depths(orgs: Org[]): Map<number, number> {
+  const byId = new Map(orgs.map((o) => [o.id, o]));
+  const d = (o: Org): number => (o.parent_id !== null && byId.has(o.parent_id) ? 1 + d(byId.get(o.parent_id) as Org) : 0);
+  return new Map(orgs.map((o) => [o.id, d(o)]));
+}
