@@ -103,3 +103,30 @@ def test_offline_a_resident_sees_one_banner_their_photo_and_the_outbox_in_words(
     sent = api.get("resident3", f"/cases/{new_id}")
     assert sent["title"] == "电梯停运"
     assert len(sent["attachments"]) == 1
+
+
+def test_offline_a_case_seen_only_in_the_list_opens_with_its_row_and_says_what_is_missing(
+    page: Page, context: BrowserContext, app_ui, api
+):
+    page.set_viewport_size({"width": 360, "height": 780})
+    case = api.report("resident3", title="小区路灯不亮", description="东门路灯一周没亮。")
+    app_ui.sign_in(page, "resident3")
+    row = page.locator(f"[data-testid=case-item][data-case-id='{case['id']}']")
+    expect(row).to_be_visible()  # the list has its row; the case itself was never opened
+    app_ui.wait_for_service_worker(page)
+
+    context.set_offline(True)
+    try:
+        row.locator("a").click()
+        expect(page.get_by_test_id("case-reference")).to_have_text(case["reference"])
+        expect(page.get_by_test_id("case-summary-only")).to_contain_text(
+            "离线：这里只有列表中的信息"
+        )
+        expect(page.get_by_text("东门路灯一周没亮。")).to_have_count(0)  # not on the phone
+        shoot(page, "case-row-only-offline")
+    finally:
+        context.set_offline(False)
+
+    page.reload()
+    expect(page.get_by_text("东门路灯一周没亮。")).to_be_visible()
+    expect(page.get_by_test_id("case-summary-only")).to_have_count(0)
