@@ -441,7 +441,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("delete", "/api/v1/push/subscriptions"): Rule(
         lambda c, h, s, w: (
             c.post(f"{API}/push/subscriptions", headers=h, json=PUSH_SUBSCRIPTION),
-            c.delete(f"{API}/push/subscriptions", headers=h, json=PUSH_SUBSCRIPTION),
+            c.delete(
+                f"{API}/push/subscriptions",
+                headers=h,
+                json={"endpoint": PUSH_SUBSCRIPTION["endpoint"]},
+            ),
         )[1],
         EVERYONE,
         scoped=False,
