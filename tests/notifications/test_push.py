@@ -313,3 +313,11 @@ def test_deliver_command_sends_what_is_pending(app, accepted, sms):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("sent 1, retrying 0, failed 0, no channel ")
     assert len(sms) == 1
+
+
+def test_a_wrong_sms_notices_setting_refuses_to_start(monkeypatch, tmp_path):
+    from linli.config import ConfigError, load_config
+
+    monkeypatch.setenv("LINLI_SMS_NOTICES", "sometimes")
+    with pytest.raises(ConfigError, match="LINLI_SMS_NOTICES must be one of fallback"):
+        load_config({"SECRET_KEY": "x" * 32, "INSTANCE_PATH": str(tmp_path)})
