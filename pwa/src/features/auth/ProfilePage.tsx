@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, getSession, setSession, updateTokens } from '../../api';
 import { locale, setLocale, t } from '../../i18n';
 import { online } from '../../offline/online';
-import { pushSubscribed, pushSupported, setPush } from './push';
+import { pushSubscribed, pushSupported, setPush, syncPushLanguage } from './push';
 import { TextField } from '../../ui/form';
 import { Page } from '../../ui/bits';
 import { errorMessage, fieldErrorsByName } from '../../ui/problems';
@@ -228,6 +228,10 @@ function PushForm() {
   useEffect(() => {
     if (supported) void pushSubscribed().then(setOn);
   }, [supported]);
+  const language = locale.value;
+  useEffect(() => {
+    if (on) void syncPushLanguage(language).catch(() => undefined); // the next visit retries
+  }, [language]);
   const toggle = async (want: boolean) => {
     setBusy(true);
     try {

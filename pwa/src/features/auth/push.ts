@@ -17,6 +17,18 @@ export async function pushSubscribed(): Promise<boolean> {
   }
 }
 
+function post(subscription: PushSubscription, language: Locale): Promise<void> | null {
+  const json = subscription.toJSON();
+  if (!json.endpoint || !json.keys?.p256dh || !json.keys.auth) return null;
+  return api.subscribePush({ endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth }, language });
+}
+
+/** The device's language changed: its pushes are worded in the new one from now on. */
+export async function syncPushLanguage(language: Locale): Promise<void> {
+  const subscription = await pushSubscription().catch(() => null);
+  if (subscription) await post(subscription, language);
+}
+
 export async function setPush(want: boolean, language: Locale): Promise<PushOutcome> {
   if (!want) {
     const subscription = await pushSubscription();
@@ -31,8 +43,8 @@ export async function setPush(want: boolean, language: Locale): Promise<PushOutc
   const { public_key: key } = await api.vapidPublicKey();
   if (!key) return 'serverOff';
   if ((await Notification.requestPermission()) !== 'granted') return 'denied';
-  const json = (await subscribeToPush(key)).toJSON();
-  if (!json.endpoint || !json.keys?.p256dh || !json.keys.auth) return 'denied';
-  await api.subscribePush({ endpoint: json.endpoint, keys: { p256dh: json.keys.p256dh, auth: json.keys.auth }, language });
+  const sent = post(await subscribeToPush(key), language);
+  if (!sent) return 'denied';
+  await sent;
   return 'on';
 }
