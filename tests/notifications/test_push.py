@@ -321,3 +321,25 @@ def test_a_wrong_sms_notices_setting_refuses_to_start(monkeypatch, tmp_path):
     monkeypatch.setenv("LINLI_SMS_NOTICES", "sometimes")
     with pytest.raises(ConfigError, match="LINLI_SMS_NOTICES must be one of fallback"):
         load_config({"SECRET_KEY": "x" * 32, "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_a_broken_vapid_key_fails_the_push_and_is_retried(
+    app, monkeypatch, push_service, subscribe, new_case, drive, world
+):
+    monkeypatch.setitem(app.config, "VAPID_PUBLIC_KEY", "BAAA")
+    monkeypatch.setitem(app.config, "VAPID_PRIVATE_KEY", "not-a-key")
+    subscribe(world.provider_staff, Browser(f"{push_service.url}/send/staff"))
+    case = drive(new_case(), world.dispatcher_a, "assign", provider_id=world.provider.id)
+    deliver_due(now=utcnow())
+    row = notice(case, NotificationKind.ASSIGNED)
+    assert (row.delivery_state, row.delivery_attempts) == (DeliveryState.PENDING, 1)
+    assert push_service.received == []
+
+
+def test_a_deactivated_resident_is_not_texted(accepted, world, sms):
+    case = accepted()
+    world.resident_a.active = False
+    db.session.commit()
+    deliver_due(now=utcnow())
+    assert notice(case).delivery_state is DeliveryState.NOT_REQUIRED
+    assert sms == []

@@ -147,11 +147,12 @@ def deliver_one(notification_id: int, *, now: datetime) -> DeliveryState | None:
         return None
     notification = db.session.get(Notification, notification_id)
     user = db.session.get(User, notification.user_id)
-    subscriptions = subscriptions_of(user.id) if push_enabled() else []
+    subscriptions = subscriptions_of(user.id) if push_enabled() and user.active else []
     wants_sms = (
         current_app.config["SMS_NOTICES"] != "off"
+        and user.active
         and user.role is Role.RESIDENT
-        and user.phone is not None
+        and bool(user.phone)
         and notification.kind in SMS_KINDS
     )
     db.session.commit()  # no transaction stays open while a remote service answers

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
-from py_vapid import Vapid01
+from py_vapid import Vapid01, VapidException
 from py_vapid.utils import b64urlencode
 from pywebpush import WebPushException, webpush
 from sqlalchemy import delete, select
@@ -138,7 +138,8 @@ def send_push(subscription: PushSubscription, payload: dict) -> PushOutcome:
     except WebPushException as error:
         status = error.response.status_code if error.response is not None else None
         return PushOutcome(False, gone=status in GONE, error=f"push service answered {status}")
-    except (requests.RequestException, ValueError) as error:
-        # Unreachable, timed out, or keys the browser gave us that do not decode.
+    except (requests.RequestException, ValueError, VapidException) as error:
+        # Unreachable, timed out, keys the browser gave us that do not decode, or a VAPID
+        # key that does not (the operator's to fix: retried, then failed).
         return PushOutcome(False, error=type(error).__name__)
     return PushOutcome(True)
