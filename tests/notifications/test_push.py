@@ -343,3 +343,29 @@ def test_a_deactivated_resident_is_not_texted(accepted, world, sms):
     deliver_due(now=utcnow())
     assert notice(case).delivery_state is DeliveryState.NOT_REQUIRED
     assert sms == []
+
+
+def test_a_row_whose_deliverer_died_is_sent_when_its_lease_runs_out(accepted, sms):
+    from linli.notifications.delivery import LEASE, _claim
+
+    row = notice(accepted())
+    now = utcnow()
+    assert _claim(row.id, now)  # a deliverer claimed it, then its process died
+    deliver_due(now=now + LEASE / 2)
+    assert sms == []
+    deliver_due(now=now + LEASE)
+    assert len(sms) == 1
+    db.session.refresh(row)
+    assert (row.delivery_state, row.delivery_attempts) == (DeliveryState.SENT, 2)
+
+
+@pytest.mark.parametrize("kind", list(NotificationKind))
+def test_every_kind_has_a_short_text_in_both_languages(kind):
+    from linli.notifications.texts import notice_text
+
+    data = {"reference": "LL-2026-000001", "level": "street", "title": "张三家的电梯"}
+    zh, en = notice_text(kind, data, "zh-CN"), notice_text(kind, data, "en")
+    assert "LL-2026-000001" in zh and "LL-2026-000001" in en
+    assert "张三" not in zh + en  # the resident's own words stay out
+    if kind is NotificationKind.ESCALATED:
+        assert ("街道" in zh, "street" in en) == (True, True)
