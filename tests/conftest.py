@@ -59,6 +59,8 @@ def app(tmp_path_factory):
             "PWA_DIST": str(instance / "no-pwa"),
             # Cases wait in triage unless a routing test switches this on (monkeypatch).
             "AUTO_ROUTING": False,
+            # Tests deliver by calling notifications.delivery (one test runs the thread).
+            "DELIVER_AFTER_COMMIT": False,
         }
     )
     with app.app_context():

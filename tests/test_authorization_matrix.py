@@ -59,6 +59,12 @@ class Rule:
     area: bool = False
 
 
+PUSH_SUBSCRIPTION = {
+    "endpoint": "https://push.example.org/send/matrix",
+    "keys": {"p256dh": "BKey", "auth": "secret"},
+}
+
+
 def get(url):
     return lambda c, h, s, w: c.get(url(s, w), headers=h)
 
@@ -458,6 +464,27 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("post", "/api/v1/notifications/read-all"): Rule(
         post(lambda s, w: f"{API}/notifications/read-all"), EVERYONE, scoped=False
+    ),
+    # One's own browsers only: tests/notifications/test_push.py tries another user's.
+    ("get", "/api/v1/push/vapid-public-key"): Rule(
+        get(lambda s, w: f"{API}/push/vapid-public-key"), EVERYONE, scoped=False
+    ),
+    ("post", "/api/v1/push/subscriptions"): Rule(
+        post(lambda s, w: f"{API}/push/subscriptions", lambda s, w: PUSH_SUBSCRIPTION),
+        EVERYONE,
+        scoped=False,
+    ),
+    ("delete", "/api/v1/push/subscriptions"): Rule(
+        lambda c, h, s, w: (
+            c.post(f"{API}/push/subscriptions", headers=h, json=PUSH_SUBSCRIPTION),
+            c.delete(
+                f"{API}/push/subscriptions",
+                headers=h,
+                json={"endpoint": PUSH_SUBSCRIPTION["endpoint"]},
+            ),
+        )[1],
+        EVERYONE,
+        scoped=False,
     ),
 }
 

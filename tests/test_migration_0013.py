@@ -16,8 +16,8 @@ INSERT = (
 
 def test_the_audit_log_takes_removals(tmp_path):
     with own_apps():
-        app = migrated_app(tmp_path, "0009.sqlite3")
-        config = upgraded_to(app, "0009_provider_load_index")
+        app = migrated_app(tmp_path, "previous.sqlite3")
+        config = upgraded_to(app, "0011_push")
         with app.app_context():
             with db.engine.begin() as conn:
                 conn.execute(sa.text(INSERT), {"action": "update"})

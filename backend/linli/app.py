@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.feedback.api import blp as feedback_blp
     from linli.feedback.api import reviews_blp
     from linli.notifications.api import blp as notifications_blp
+    from linli.notifications.api import push_blp
     from linli.open311.api import blp as open311_blp
     from linli.open311.api import keys_blp as open311_keys_blp
     from linli.ops.health import blp as ops_blp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         rounds_blp,
         sla_blp,
         notifications_blp,
+        push_blp,
         audit_blp,
         assessment_blp,
         analytics_blp,

@@ -9,6 +9,7 @@ def register_domain_commands(app: Flask) -> None:
     from linli.categories.cli import categories_cli
     from linli.demo.cli import demo_cli
     from linli.escalation.cli import escalation_cli, scheduler
+    from linli.notifications.cli import notifications_cli
     from linli.open311.cli import open311_cli
     from linli.ops.cli import backup, restore
     from linli.orgs.cli import orgs_cli
@@ -21,6 +22,7 @@ def register_domain_commands(app: Flask) -> None:
         demo_cli,
         escalation_cli,
         scheduler,
+        notifications_cli,
         sheets_cli,
         open311_cli,
         backup,

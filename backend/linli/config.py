@@ -24,6 +24,13 @@ def _days(name: str, default: int) -> int:
     return int(value)
 
 
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _env(name, default)
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def _weights(name: str, default: str) -> tuple[float, float, float]:
     value = _env(name, default)
     try:
@@ -126,9 +133,22 @@ def load_config(overrides: dict | None = None) -> dict:
         "CODE_LIMIT_PER_PHONE": _env("LINLI_CODE_LIMIT_PER_PHONE", "1 per minute;5 per day"),
         "CODE_LIMIT_PER_ADDRESS": _env("LINLI_CODE_LIMIT_PER_ADDRESS", "20 per hour"),
         "REGISTER_LIMIT_PER_ADDRESS": _env("LINLI_REGISTER_LIMIT_PER_ADDRESS", "10 per hour"),
-        # Who texts registration codes: module:Class with send_code and send_registered_notice
-        # (see accounts/sms.py); the default writes them to the app log, numbers masked.
+        # Who texts registration codes and case notices: module:Class with send_code,
+        # send_registered_notice and send_case_notice (see accounts/sms.py); the default
+        # writes them to the app log, numbers masked.
         "SMS_SENDER": _env("LINLI_SMS_SENDER", "linli.accounts.sms:LogSender"),
+        # Notifications beyond the inbox (notifications/delivery.py). Web Push: a VAPID pair
+        # from `linli notifications vapid-keys` and a contact (mailto: or https:) for the push
+        # services; nothing is pushed while the keys are unset.
+        "VAPID_PUBLIC_KEY": _env("LINLI_VAPID_PUBLIC_KEY", ""),
+        "VAPID_PRIVATE_KEY": _env("LINLI_VAPID_PRIVATE_KEY", ""),
+        "VAPID_SUBJECT": _env("LINLI_VAPID_SUBJECT", "mailto:admin@linli.example.org"),
+        # When residents get an SMS about their case (accepted, done, escalated, please rate):
+        # "fallback" when no push reached them, "always" as well as push, "off" never.
+        "SMS_NOTICES": _choice("LINLI_SMS_NOTICES", "fallback", ("fallback", "always", "off")),
+        # Deliver from a thread of the process right after the transaction commits ("0":
+        # only `linli notifications deliver` and the sweep do).
+        "DELIVER_AFTER_COMMIT": _env("LINLI_DELIVER_AFTER_COMMIT", "1") == "1",
         # New reports per resident (a replay of the same report does not count).
         "REPORT_LIMIT_PER_RESIDENT": _env(
             "LINLI_REPORT_LIMIT_PER_RESIDENT", "10 per hour;30 per day"

@@ -8,7 +8,7 @@ from linli.categories.models import Category
 from linli.escalation.models import Escalation, SlaPolicy
 from linli.feedback.models import Rating
 from linli.idempotency import IdempotencyRecord
-from linli.notifications.models import Notification
+from linli.notifications.models import Notification, PushSubscription
 from linli.open311.models import Open311Key
 from linli.orgs.models import Building, Household, Org
 from linli.rounds.models import Visit
@@ -32,6 +32,7 @@ __all__ = [
     "Open311Key",
     "Org",
     "Provider",
+    "PushSubscription",
     "Rating",
     "ReferenceCounter",
     "RevokedToken",

@@ -280,9 +280,13 @@ def test_the_sweep_command_escalates_what_is_late_at_the_given_moment(cli, new_c
 
     assert first.exit_code == 0, first.output
     assert first.output.startswith("scanned 1, escalated 1, ")
-    assert first.output.rstrip().endswith("assessment facts of 1 cases refreshed")
+    assert "assessment facts of 1 cases refreshed; " in first.output
+    # The escalation notices go out: the reporter's by SMS, the reviewer has no channel.
+    assert first.output.rstrip().endswith(
+        "notifications sent 1, retrying 0, failed 0, no channel 1"
+    )
     assert second.output.startswith("scanned 0, escalated 0, ")
-    assert second.output.rstrip().endswith("assessment facts of 0 cases refreshed")
+    assert "assessment facts of 0 cases refreshed; notifications sent 0, " in second.output
     assert case_row(case).escalation_level.value == "community"
 
 

@@ -54,7 +54,7 @@ def test_the_inbox_lists_my_notifications_newest_first(get, inbox):
         "case_id": None,
         "data": {"reference": "LL-2026-000000"},
         "read_at": None,
-        "delivery_state": "not_required",
+        "delivery_state": "pending",
     }
 
 

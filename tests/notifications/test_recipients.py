@@ -64,9 +64,22 @@ def happen(new_case, drive, world, client, auth):
                 escalate_case(row, "accept_overdue", now=row.created_at)
             db.session.commit()
             return case
+        if event == "accepted":
+            return drive(assigned(), world.provider_staff, "accept")
         if event == "resolved":
-            case = drive(assigned(), world.provider_staff, "accept")
-            return drive(case, world.provider_staff, "resolve", note="已处理")
+            return drive(run("accepted"), world.provider_staff, "resolve", note="已处理")
+        if event.startswith("withdrawn_"):
+            case = assigned() if event.endswith("_assigned") else new_case()
+            return drive(case, world.resident_a, "withdraw")
+        if event.startswith("info_added_"):
+            case = assigned() if event.endswith("_assigned") else new_case()
+            response = client.post(
+                f"{CASES}/{case['id']}/info",
+                json={"note": "楼道灯也坏了"},
+                headers=auth(world.resident_a),
+            )
+            assert response.status_code in (200, 201), response.get_json()
+            return case
         if event == "review_requested":
             return drive(new_case(), world.dispatcher_a, "reject", reason="重复上报")
         raise AssertionError(event)
@@ -83,10 +96,19 @@ def happen(new_case, drive, world, client, auth):
         ("returned", K.RETURNED, {"dispatcher_a"}),
         ("co_task_returned", K.RETURNED, {"dispatcher_a"}),
         ("refused_return", K.ASSIGNED, {"staff"}),
-        ("escalated_community", K.ESCALATED, {"reviewer_a"}),
-        ("escalated_street", K.ESCALATED, {"officer_s", "reviewer_a"}),
-        ("escalated_district", K.ESCALATED, {"officer_s", "officer_d", "reviewer_a"}),
+        ("escalated_community", K.ESCALATED, {"reviewer_a", "resident_a"}),
+        ("escalated_street", K.ESCALATED, {"officer_s", "reviewer_a", "resident_a"}),
+        (
+            "escalated_district",
+            K.ESCALATED,
+            {"officer_s", "officer_d", "reviewer_a", "resident_a"},
+        ),
+        ("accepted", K.ACCEPTED, {"resident_a"}),
         ("resolved", K.RESOLVED, {"resident_a"}),
+        ("withdrawn_unassigned", K.WITHDRAWN, {"dispatcher_a"}),
+        ("withdrawn_assigned", K.WITHDRAWN, {"staff"}),
+        ("info_added_unassigned", K.INFO_ADDED, {"dispatcher_a"}),
+        ("info_added_assigned", K.INFO_ADDED, {"staff"}),
         ("review_requested", K.REVIEW_REQUESTED, {"reviewer_a"}),
     ],
 )
@@ -100,7 +122,8 @@ def test_each_event_tells_exactly_the_people_concerned(happen, event, kind, expe
     "event, kind, count",
     [
         ("refused_return", K.ASSIGNED, 2),  # the assignment, then the refusal
-        ("escalated_district", K.ESCALATED, 5),  # reviewer ×3, street officer, district officer
+        # reviewer ×3, street officer, district officer, the reporter ×3
+        ("escalated_district", K.ESCALATED, 8),
     ],
 )
 def test_each_event_is_one_notification_per_person(happen, event, kind, count):
@@ -125,7 +148,7 @@ def test_a_notification_carries_what_its_text_needs(happen):
         "title": case["title"],
         "reason": "不归我们管",
     }
-    assert (note.read_at, note.delivery_state) == (None, DeliveryState.NOT_REQUIRED)
+    assert (note.read_at, note.delivery_state) == (None, DeliveryState.PENDING)
 
 
 @pytest.mark.usefixtures("other_provider_serves_a")
@@ -183,10 +206,12 @@ def test_a_need_reported_without_a_resident_account_tells_nobody_when_resolved(
 
 def test_a_residents_reopen_tells_the_community_reviewers_of_the_climb(happen, drive, world):
     case = drive(happen("resolved"), world.resident_a, "reopen", note="还是不行")
-    assert told(case, K.ESCALATED) == {"reviewer_a"}
-    [note] = db.session.scalars(
+    assert told(case, K.ESCALATED) == {"reviewer_a", "resident_a"}  # the reporter hears too
+    notes = db.session.scalars(
         select(Notification).where(
             Notification.case_id == uuid.UUID(case["id"]), Notification.kind == K.ESCALATED
         )
     ).all()
-    assert (note.data["level"], note.data["reason"]) == ("community", "resident_not_satisfied")
+    assert {(n.data["level"], n.data["reason"]) for n in notes} == {
+        ("community", "resident_not_satisfied")
+    }

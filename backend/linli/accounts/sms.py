@@ -1,7 +1,7 @@
 """Text messages to phones, behind one small interface (LINLI_SMS_SENDER=module:Class).
 
 The default writes to the app log, with the number masked (logs never hold phones); a real
-provider is a class with the same two methods, named by the setting.
+provider is a class with the same three methods, named by the setting.
 """
 
 import logging
@@ -20,6 +20,14 @@ class SmsSender(Protocol):
     def send_registered_notice(self, phone: str) -> None:
         """Tell the owner of an account that someone asked to register their number again."""
 
+    def send_case_notice(self, phone: str, *, kind: str, reference: str, text: str) -> None:
+        """Tell a resident what happened to their case (notifications/delivery.py).
+
+        `text` is the whole message in the resident's language (notifications/texts.py);
+        a provider that sends only registered templates picks one by `kind` and fills in
+        `reference`. Raise to have the delivery retried.
+        """
+
 
 def mask(phone: str) -> str:
     """'13912345678' → '139****5678'."""
@@ -35,9 +43,12 @@ class LogSender:
     def send_registered_notice(self, phone: str) -> None:
         current_app.logger.info("SMS to %s: already registered, sign in instead", mask(phone))
 
+    def send_case_notice(self, phone: str, *, kind: str, reference: str, text: str) -> None:
+        current_app.logger.info("SMS to %s: %s", mask(phone), text)
+
 
 class MemorySender:
-    """Tests and demos: messages are kept in `outbox` as (phone, kind, code) tuples."""
+    """Tests and demos: messages are kept in `outbox` as (phone, kind, code or text) tuples."""
 
     outbox: ClassVar[list[tuple[str, str, str | None]]] = []
 
@@ -46,6 +57,9 @@ class MemorySender:
 
     def send_registered_notice(self, phone: str) -> None:
         self.outbox.append((phone, "registered", None))
+
+    def send_case_notice(self, phone: str, *, kind: str, reference: str, text: str) -> None:
+        self.outbox.append((phone, kind, text))
 
 
 def get_sender() -> SmsSender:

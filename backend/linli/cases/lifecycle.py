@@ -25,7 +25,13 @@ from linli.escalation.service import (
 )
 from linli.extensions import db
 from linli.notifications.models import NotificationKind
-from linli.notifications.service import dispatchers_of, notify, reviewers_of, staff_of_provider
+from linli.notifications.service import (
+    dispatchers_of,
+    handlers_of,
+    notify,
+    reviewers_of,
+    staff_of_provider,
+)
 from linli.routing.models import CoTask, CoTaskState, Provider
 
 BOUNCES_PER_ESCALATION = 3
@@ -340,6 +346,8 @@ def _follow_up(
             now=now,
             note=note,
         )
+    elif action is Action.ACCEPT and case.reporter_id is not None:
+        notify([case.reporter], NotificationKind.ACCEPTED, case=case, now=now)
     elif action is Action.RETURN:
         notify(dispatchers_of(case), NotificationKind.RETURNED, case=case, now=now, reason=note)
     elif action is Action.ACCEPT_RETURN and bounce_count(case) % BOUNCES_PER_ESCALATION == 0:
@@ -355,3 +363,5 @@ def _follow_up(
         escalate_case(case, reason, now=now, actor=actor)
     elif action is Action.APPEAL:
         escalate_case(case, EscalationReason.APPEALED, now=now, actor=actor)
+    elif action is Action.WITHDRAW:
+        notify(handlers_of(case), NotificationKind.WITHDRAWN, case=case, now=now)

@@ -41,6 +41,8 @@ from linli.errors import abort
 from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
 from linli.extensions import db
 from linli.feedback.service import remember_no_rating
+from linli.notifications.models import NotificationKind
+from linli.notifications.service import handlers_of, notify
 from linli.orgs.models import Household, Org, OrgKind
 from linli.orgs.service import in_service, subtree_ids_query
 from linli.routing.models import Provider
@@ -420,6 +422,7 @@ def add_information(actor: User, case_id: uuid.UUID, note: str, *, now: datetime
     event = record_event(
         case, EventKind.ADD_INFO, actor=actor, now=now, public=True, note=note.strip()
     )
+    notify(handlers_of(case), NotificationKind.INFO_ADDED, case=case, now=now)
     db.session.commit()
     return event
 

@@ -7,12 +7,13 @@ from flask.cli import with_appcontext
 from linli.assessment.store import refresh_stale_facts
 from linli.db import utcnow
 from linli.escalation.service import escalate_overdue_cases
-from linli.feedback.service import close_unrated_cases
+from linli.feedback.service import close_unrated_cases, remind_unrated_cases
+from linli.notifications.delivery import deliver_due
 
 escalation_cli = click.Group("escalation", help="SLA escalation.")
 
 
-def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
+def parse_now(_ctx, _param, value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
@@ -24,13 +25,14 @@ def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
 
 @escalation_cli.command("sweep")
 @click.option(
-    "--now", callback=_parse_now, help="Sweep as if it were this moment (ISO 8601, UTC if no zone)."
+    "--now", callback=parse_now, help="Sweep as if it were this moment (ISO 8601, UTC if no zone)."
 )
 @with_appcontext
 def sweep(now):
     """Escalate every overdue case one level, close as not rated the resolved cases whose
-    rating window has passed, and bring the assessment's facts up to date (idempotent;
-    safe to run in parallel)."""
+    rating window has passed, ask for the ratings due within a day, bring the assessment's
+    facts up to date and deliver pending notifications (idempotent; safe to run in
+    parallel)."""
     click.echo(run_sweep(now or utcnow()))
 
 
@@ -38,11 +40,14 @@ def run_sweep(now: datetime) -> str:
     """One sweep of the clocks; what it did, as one line for the log."""
     climbed = escalate_overdue_cases(now=now)
     unrated = close_unrated_cases(now=now)
+    reminded = remind_unrated_cases(now=now)
     refreshed = refresh_stale_facts()  # the cases these (and the day's requests) changed
+    delivered = deliver_due(now=now)  # what the sweep notified, and retries of what failed
     return (
         f"scanned {climbed.scanned}, escalated {climbed.escalated}, {climbed.seconds:.3f} s; "
         f"closed {unrated.closed} not rated, {unrated.seconds:.3f} s; "
-        f"assessment facts of {refreshed} cases refreshed"
+        f"asked {reminded} to rate; "
+        f"assessment facts of {refreshed} cases refreshed; notifications {delivered}"
     )
 
 

@@ -175,8 +175,9 @@ class Ladder:
                 data={"reason": reason, "from_level": from_level.value, "to_level": to_level.value},
             )
         )
+        reporter = [case.reporter_id] if case.reporter_id is not None else []
         rows.notifications += notification_rows(
-            self.recipients(case, to_level),
+            self.recipients(case, to_level) + reporter,
             NotificationKind.ESCALATED,
             case=case,
             now=now,

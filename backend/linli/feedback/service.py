@@ -1,12 +1,13 @@
 """Rating verbs: the reporter's verdict on a resolved case closes or reopens it; an appeal
-reopens a closed one; the sweep closes what was not rated in time."""
+reopens a closed one; the sweep asks for a rating before the window closes, then closes
+what was not rated in time."""
 
 import time as wallclock
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import defer, lazyload
 
 from linli.accounts.models import Role, User
@@ -16,11 +17,14 @@ from linli.db import writing_job
 from linli.errors import abort
 from linli.extensions import db
 from linli.feedback.models import Rating, RatingChannel
+from linli.notifications.models import Notification, NotificationKind
+from linli.notifications.service import notification_rows
 
 SATISFIED_STARS = 4
 UNHAPPY_STARS = 2
 MID_STARS = 3  # resolved and 3 stars: closed, but the party branch takes a look
 RECORDED_CHANNELS = (RatingChannel.PHONE, RatingChannel.VISIT)  # a grid worker's 回访
+REMIND_BEFORE = timedelta(days=1)  # the reporter is asked to rate this long before the close
 
 
 def current_rating(case: Case) -> Rating | None:
@@ -212,3 +216,49 @@ def close_unrated_cases(*, now: datetime, batch_size: int = 500) -> NotRatedResu
             db.session.commit()
     result.seconds = wallclock.perf_counter() - started
     return result
+
+
+def remind_unrated_cases(*, now: datetime, batch_size: int = 500) -> int:
+    """Ask the reporter of each resolved case whose rating window closes within a day (half
+    the window, if shorter) to rate it: once per cycle, as a reminder written since the case
+    was resolved counts. Idempotent; two sweeps share the work (FOR UPDATE SKIP LOCKED)."""
+    window = rating_window()
+    cutoff = now - window + min(REMIND_BEFORE, window / 2)
+    reminded = exists().where(
+        Notification.case_id == Case.id,
+        Notification.kind == NotificationKind.RATE_REQUESTED,
+        Notification.created_at >= Case.resolved_at,
+    )
+    reminders = 0
+    with writing_job():
+        while True:
+            cases = db.session.scalars(
+                select(Case)
+                .options(lazyload("*"), defer(Case.supporters), defer(Case.description))
+                .where(
+                    Case.state == CaseState.RESOLVED,
+                    Case.resolved_at <= cutoff,
+                    Case.reporter_id.is_not(None),
+                    ~reminded,
+                )
+                .order_by(Case.resolved_at)
+                .limit(batch_size)
+                .with_for_update(skip_locked=True, of=Case)
+            ).all()
+            if cases:
+                rows = [
+                    row
+                    for case in cases
+                    for row in notification_rows(
+                        [case.reporter_id],
+                        NotificationKind.RATE_REQUESTED,
+                        case=case,
+                        now=now,
+                        due_at=rating_due_at(case).isoformat(),
+                    )
+                ]
+                db.session.execute(insert(Notification.__table__), rows)
+            db.session.commit()
+            reminders += len(cases)
+            if len(cases) < batch_size:
+                return reminders

@@ -9,8 +9,8 @@ class NotificationDataOut(Schema):
     """What the app needs to word a notification; which keys are present depends on `kind`.
 
     reference, title: every kind about a case · note: assigned, resolved, supervision_note ·
-    reason: returned, review_requested, escalated · level: escalated · due_at: co_task ·
-    task_id: returned (a co-task handed back).
+    reason: returned, review_requested, escalated · level: escalated · due_at: co_task,
+    rate_requested (the end of the rating window) · task_id: returned (a co-task handed back).
     """
 
     reference = fields.String()
@@ -55,3 +55,35 @@ class NotificationListArgs(Schema):
 @output
 class ReadAllOut(Schema):
     marked = fields.Integer()
+
+
+@output
+class VapidKeyOut(Schema):
+    public_key = fields.String(
+        allow_none=True,
+        metadata={"description": "the applicationServerKey (base64url); null: push is off"},
+    )
+
+
+class PushKeys(Schema):
+    p256dh = fields.String(required=True, validate=validate.Length(1, 200))
+    auth = fields.String(required=True, validate=validate.Length(1, 100))
+
+
+class PushSubscriptionIn(Schema):
+    """A browser's PushSubscription.toJSON(), and the language its notifications are in."""
+
+    endpoint = fields.String(required=True, validate=validate.Length(1, 1000))
+    keys = fields.Nested(PushKeys, required=True)
+    language = fields.String(load_default="zh-CN", validate=validate.OneOf(["zh-CN", "en"]))
+
+
+class PushSubscriptionDelete(Schema):
+    endpoint = fields.String(required=True, validate=validate.Length(1, 1000))
+
+
+@output
+class PushSubscriptionOut(Schema):
+    endpoint = fields.String()
+    language = fields.String()
+    created_at = fields.DateTime()

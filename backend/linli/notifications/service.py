@@ -8,6 +8,7 @@ from linli.accounts.models import Role, User
 from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db
+from linli.notifications.delivery import expect_delivery
 from linli.notifications.models import DeliveryState, Notification, NotificationKind
 from linli.orgs.models import OrgKind
 from linli.orgs.service import org_at_level
@@ -16,7 +17,12 @@ from linli.orgs.service import org_at_level
 def notification_rows(
     user_ids, kind: NotificationKind, *, case=None, now: datetime, **data
 ) -> list[dict]:
-    """One inbox row per user (each user once); `data` is what the app needs for the text."""
+    """One inbox row per user (each user once); `data` is what the app needs for the text.
+
+    The rows are pending delivery: once the caller's transaction commits, they go out by
+    push or SMS (notifications/delivery.py).
+    """
+    expect_delivery()
     if case is not None:
         data.setdefault("reference", case.reference)
         data.setdefault("title", case.title)
@@ -27,8 +33,9 @@ def notification_rows(
             case_id=case.id if case else None,
             data=data,
             created_at=now,
-            delivery_state=DeliveryState.NOT_REQUIRED,
+            delivery_state=DeliveryState.PENDING,
             delivery_channel="",
+            delivery_attempts=0,
         )
         for user_id in dict.fromkeys(user_ids)
     ]
@@ -70,6 +77,13 @@ def _community_staff(case, role: Role) -> list[User]:
             select(User).where(User.org_id.in_(ids), User.role == role, User.active.is_(True))
         )
     )
+
+
+def handlers_of(case) -> list[User]:
+    """Who handles the case now: the staff of its unit, or its dispatchers while it has none."""
+    if case.provider_id is not None:
+        return staff_of_provider(case.provider_id)
+    return dispatchers_of(case)
 
 
 def dispatchers_of(case) -> list[User]:

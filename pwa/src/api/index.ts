@@ -22,6 +22,7 @@ import type {
   PasswordChangeBody,
   PhoneChangeBody,
   ProfileBody,
+  PushSubscriptionBody,
   Page,
   Provider,
   RegisterBody,
@@ -33,6 +34,7 @@ import type {
   SimilarCase,
   TaskListArgs,
   User,
+  VapidKey,
   VerificationCodeBody,
   Visit,
 } from './types';
@@ -54,6 +56,10 @@ export const api = {
   changePassword: (body: PasswordChangeBody) => request<AuthTokens>('POST', '/me/password', { body }),
   changePhone: (body: PhoneChangeBody) => request<User>('POST', '/me/phone', { body }),
   signOutEverywhere: () => request<void>('POST', '/me/sign-out-everywhere'),
+  // This browser's Web Push subscription (online only, like the account settings).
+  vapidPublicKey: () => request<VapidKey>('GET', '/push/vapid-public-key'),
+  subscribePush: (body: PushSubscriptionBody) => request<void>('POST', '/push/subscriptions', { body }),
+  unsubscribePush: (endpoint: string) => request<void>('DELETE', '/push/subscriptions', { body: { endpoint } }),
   orgs: (parentId?: number) => request<Org[]>('GET', '/orgs', { query: { parent_id: parentId } }),
   buildings: (gridId: number) => request<Building[]>('GET', `/orgs/${gridId}/buildings`),
   categories: () => request<Category[]>('GET', '/categories'),

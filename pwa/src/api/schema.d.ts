@@ -2431,6 +2431,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/push/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The key a browser subscribes with; null while this server sends no push. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VapidKeyOut"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Have this browser's notifications pushed to it (one endpoint reaches one user). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionIn"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PushSubscriptionOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        /** Stop pushing to this browser (only one's own subscription; idempotent). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PushSubscriptionDelete"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -3588,7 +3693,7 @@ export interface components {
         NotificationOut: {
             id: number;
             /** @enum {unknown} */
-            kind: "assigned" | "co_task" | "returned" | "escalated" | "resolved" | "review_requested" | "supervision_note";
+            kind: "assigned" | "co_task" | "returned" | "escalated" | "resolved" | "review_requested" | "supervision_note" | "accepted" | "rate_requested" | "withdrawn" | "info_added";
             /** Format: uuid */
             case_id: string | null;
             data: components["schemas"]["NotificationDataOut"];
@@ -3606,6 +3711,32 @@ export interface components {
         };
         ReadAllOut: {
             marked: number;
+        };
+        VapidKeyOut: {
+            /** @description the applicationServerKey (base64url); null: push is off */
+            public_key: string | null;
+        };
+        PushKeys: {
+            p256dh: string;
+            auth: string;
+        };
+        PushSubscriptionIn: {
+            endpoint: string;
+            keys: components["schemas"]["PushKeys"];
+            /**
+             * @default zh-CN
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
+        };
+        PushSubscriptionOut: {
+            endpoint: string;
+            language: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        PushSubscriptionDelete: {
+            endpoint: string;
         };
         AuditRecordOut: {
             id: number;

@@ -20,6 +20,8 @@ export type PasswordChangeBody = S['PasswordChangeIn'];
 export type PhoneChangeBody = S['PhoneChangeIn'];
 export type RegisterBody = S['RegisterIn'];
 export type VerificationCodeBody = S['VerificationCodeIn'];
+export type PushSubscriptionBody = S['PushSubscriptionIn'];
+export type VapidKey = S['VapidKeyOut'];
 
 export type Org = S['OrgOut'];
 export type OrgKind = Org['kind'];
@@ -123,6 +125,10 @@ export const NOTIFICATION_KINDS = [
   'resolved',
   'review_requested',
   'supervision_note',
+  'accepted',
+  'rate_requested',
+  'withdrawn',
+  'info_added',
 ] as const satisfies readonly NotificationKind[];
 
 export const REVIEW_REASONS = ['low_rating', 'mid_rating', 'overdue', 'bounced', 'escalated', 'rejected'] as const satisfies readonly ReviewReason[];

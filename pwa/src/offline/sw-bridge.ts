@@ -1,4 +1,4 @@
-// The one module that talks to the service worker (registration, updates).
+// The one module that talks to the service worker (registration, updates, push).
 import { signal } from '@preact/signals';
 import { Workbox } from 'workbox-window';
 
@@ -37,4 +37,36 @@ export async function requestBackgroundSync(): Promise<void> {
   } catch {
     // Not supported or not allowed: the page's own triggers are enough.
   }
+}
+
+/** Whether this browser can receive Web Push (many Android browsers in mainland China cannot). */
+export function pushSupported(): boolean {
+  return (
+    typeof navigator !== 'undefined' &&
+    'serviceWorker' in navigator &&
+    typeof window !== 'undefined' &&
+    'PushManager' in window &&
+    'Notification' in window
+  );
+}
+
+/** A VAPID public key (base64url, as the server gives it) as the bytes PushManager wants. */
+export function applicationServerKey(base64url: string): Uint8Array<ArrayBuffer> {
+  const base64 = (base64url + '='.repeat((4 - (base64url.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+  const raw = atob(base64);
+  const bytes = new Uint8Array(new ArrayBuffer(raw.length));
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes;
+}
+
+/** This browser's push subscription, if it has one. */
+export async function pushSubscription(): Promise<PushSubscription | null> {
+  const reg = await navigator.serviceWorker.getRegistration();
+  return (await reg?.pushManager.getSubscription()) ?? null;
+}
+
+/** Subscribe through the service worker's PushManager (the user has granted permission). */
+export async function subscribeToPush(vapidPublicKey: string): Promise<PushSubscription> {
+  const reg = await navigator.serviceWorker.ready;
+  return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: applicationServerKey(vapidPublicKey) });
 }

@@ -2,10 +2,11 @@
 // (other devices are signed out) and signing out everywhere. These need the server's
 // answer at once, so they are sent directly, not through the outbox, and wait for a
 // connection.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, getSession, setSession, updateTokens } from '../../api';
 import { locale, setLocale, t } from '../../i18n';
 import { online } from '../../offline/online';
+import { pushSubscribed, pushSupported, setPush, syncPushLanguage } from './push';
 import { TextField } from '../../ui/form';
 import { Page } from '../../ui/bits';
 import { errorMessage, fieldErrorsByName } from '../../ui/problems';
@@ -217,6 +218,57 @@ function Everywhere() {
   );
 }
 
+/** Push on this device: permission, a subscription through the service worker, posted to the server. */
+function PushForm() {
+  const resident = currentUser.value?.role === 'resident';
+  const supported = pushSupported();
+  const [on, setOn] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [said, setSaid] = useState<Said>(null);
+  useEffect(() => {
+    if (supported) void pushSubscribed().then(setOn);
+  }, [supported]);
+  const language = locale.value;
+  useEffect(() => {
+    if (on) void syncPushLanguage(language).catch(() => undefined); // the next visit retries
+  }, [language]);
+  const toggle = async (want: boolean) => {
+    setBusy(true);
+    try {
+      const outcome = await setPush(want, locale.value);
+      setOn(outcome === 'on');
+      setSaid({ ok: outcome === 'on' || outcome === 'off', text: t(`profile.push.${outcome}`) });
+    } catch (err) {
+      setSaid({ ok: false, text: errorMessage(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card-pad" aria-labelledby="profile-push-title">
+      <h2 id="profile-push-title">{t('profile.pushTitle')}</h2>
+      {supported ? (
+        <label class="check">
+          <input
+            type="checkbox"
+            data-testid="profile-push"
+            checked={on}
+            disabled={busy || !online.value}
+            onChange={(e) => void toggle(e.currentTarget.checked)}
+          />
+          <span>{t('profile.push')}</span>
+        </label>
+      ) : (
+        <p class="note" data-testid="profile-push-unsupported">
+          {t(resident ? 'profile.pushUnsupported' : 'profile.pushUnsupportedStaff')}
+        </p>
+      )}
+      <p class="muted">{t(resident ? 'profile.pushHint' : 'profile.pushHintStaff')}</p>
+      <Status said={said} testid="profile-push-status" />
+    </section>
+  );
+}
+
 export default function ProfilePage() {
   const user = currentUser.value;
   return (
@@ -247,6 +299,7 @@ export default function ProfilePage() {
         </div>
         <p class="muted">{t('profile.languageHint')}</p>
       </section>
+      <PushForm />
       <PhoneForm />
       <PasswordForm />
       <Everywhere />
