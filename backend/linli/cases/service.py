@@ -36,6 +36,7 @@ from linli.cases.scope import (
     visible_events,
 )
 from linli.cases.similarity import bigrams, likeness
+from linli.categories.fields import checked_answers
 from linli.categories.service import category_by_code
 from linli.errors import abort
 from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
@@ -169,6 +170,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         )
     if data.get("household_id") is not None:
         _check_household(data["household_id"], org)
+    extra = checked_answers(category, data.get("extra") or {})
 
     case = _file_case(
         actor,
@@ -179,6 +181,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         channel=channel,
         reporter=_reporter_fields(actor, data.get("on_behalf_of")),
         now=now,
+        extra=extra,
     )
     return case, True
 
@@ -213,6 +216,7 @@ def _file_case(
     reporter: dict,
     now: datetime,
     submitted: dict | None = None,
+    extra: dict | None = None,
 ) -> Case:
     """The new case, its clocks, its first event and its routing, committed: every channel's."""
     case = Case(
@@ -229,6 +233,7 @@ def _file_case(
         channel=channel,
         household_id=data.get("household_id"),
         created_by_id=actor.id,
+        extra=extra or {},
         state=CaseState.SUBMITTED,
         escalation_level=org.kind,
         created_at=now,
