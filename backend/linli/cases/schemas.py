@@ -211,7 +211,6 @@ class CoTaskOut(ActorAware, Schema):
 
 
 @output
-@output
 class ExtraAnswerOut(Schema):
     key = fields.String()
     type = fields.String(metadata={"enum": ["text", "number", "choice", "boolean"]})
@@ -226,6 +225,7 @@ class ExtraAnswerOut(Schema):
     value_en = fields.String(allow_none=True)
 
 
+@output
 class CaseOut(ActorAware, Schema):
     """A case as the caller sees it: reporter details and allowed actions depend on who asks.
 

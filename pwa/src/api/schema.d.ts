@@ -3372,72 +3372,72 @@ export interface components {
         };
         CaseOut: {
             /** Format: uuid */
-            id?: string;
-            reference?: string;
-            category?: string;
-            title?: string;
-            description?: string | null;
-            org_id?: number;
-            org_name?: string;
-            address?: string | null;
-            lat?: number | null;
-            lon?: number | null;
+            id: string;
+            reference: string;
+            category: string;
+            title: string;
+            description: string | null;
+            org_id: number;
+            org_name: string;
+            address: string | null;
+            lat: number | null;
+            lon: number | null;
             /** @enum {unknown} */
-            priority?: "normal" | "urgent";
+            priority: "normal" | "urgent";
             /** @enum {unknown} */
-            channel?: "app" | "grid_visit" | "hotline" | "self_org" | "open311";
+            channel: "app" | "grid_visit" | "hotline" | "self_org" | "open311";
             /** @enum {unknown} */
-            state?: "submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected";
-            version?: number;
+            state: "submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected";
+            version: number;
             /** @enum {unknown} */
-            escalation_level?: "city" | "district" | "street" | "community" | "grid";
-            cycle?: number;
+            escalation_level: "city" | "district" | "street" | "community" | "grid";
+            cycle: number;
             /** Format: date-time */
-            accept_due_at?: string | null;
+            accept_due_at: string | null;
             /** Format: date-time */
-            resolve_due_at?: string | null;
+            resolve_due_at: string | null;
             /** Format: date-time */
-            accepted_at?: string | null;
-            readonly overdue?: boolean;
-            unmet_need?: boolean;
-            provider_id?: number | null;
-            readonly provider_name?: string | null;
+            accepted_at: string | null;
+            readonly overdue: boolean;
+            unmet_need: boolean;
+            provider_id: number | null;
+            readonly provider_name: string | null;
             /** @description How to reach the unit holding the case (its public contact) */
-            readonly provider_contact?: string | null;
-            reporter?: components["schemas"]["ReporterOut"] | null;
-            household_id?: number | null;
-            supporters?: number;
+            readonly provider_contact: string | null;
+            reporter: components["schemas"]["ReporterOut"] | null;
+            household_id: number | null;
+            supporters: number;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
             /** Format: date-time */
-            resolved_at?: string | null;
+            resolved_at: string | null;
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             /**
              * Format: date-time
              * @description A closed case the reporter withdrew: when
              */
-            withdrawn_at?: string | null;
+            withdrawn_at: string | null;
             /**
              * Format: date-time
              * @description A resolved case: until when it can be rated; then the sweep closes it as not rated
              */
-            rating_due_at?: string | null;
+            rating_due_at: string | null;
             /**
              * Format: date-time
              * @description A closed case not appealed yet: until when its reporter may appeal
              */
-            appeal_due_at?: string | null;
-            allowed_actions?: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal" | "withdraw")[];
+            appeal_due_at: string | null;
+            allowed_actions: ("assign" | "accept" | "return" | "accept_return" | "refuse_return" | "coordinate" | "resolve" | "reject" | "reopen" | "close" | "appeal" | "withdraw")[];
             /** @description Whether the caller may enter the rating now: the reporter, or the grid worker who reported for them (a follow-up call), within the rating window */
-            may_rate?: boolean;
-            rating?: components["schemas"]["RatingOut"] | null;
-            attachments?: components["schemas"]["AttachmentOut"][];
-            co_tasks?: components["schemas"]["CoTaskOut"][];
+            may_rate: boolean;
+            rating: components["schemas"]["RatingOut"] | null;
+            attachments: components["schemas"]["AttachmentOut"][];
+            co_tasks: components["schemas"]["CoTaskOut"][];
             /** @description Answers to the category's extra questions, in its order */
-            extra?: components["schemas"]["ExtraAnswerOut"][];
+            extra: components["schemas"]["ExtraAnswerOut"][];
         };
         CasePage: {
             items: components["schemas"]["CaseOut"][];

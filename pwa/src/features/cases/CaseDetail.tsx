@@ -1,7 +1,8 @@
+import { Fragment } from 'preact';
 import { lazy } from 'preact-iso';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Case, CaseEvent, CoTask } from '../../api/types';
-import { fmtRelative, fmtTime, t, tn } from '../../i18n';
+import { fmtRelative, fmtTime, labelOf, t, tn } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { actionOf } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
@@ -80,6 +81,13 @@ function Phone({ number, label, testid }: { number: string; label: string; testi
   );
 }
 
+/** An extra question's answer in the viewer's language (yes/no, the choice's label). */
+function answerText(a: Case['extra'][number]): string {
+  if (typeof a.value === 'boolean') return t(a.value ? 'common.yes' : 'common.no');
+  if (a.value_zh !== null) return labelOf({ label_zh: a.value_zh, label_en: a.value_en ?? a.value_zh });
+  return String(a.value);
+}
+
 function Info({ c, staff }: { c: Case; staff: boolean }) {
   const open = OPEN_STATES.includes(c.state);
   return (
@@ -124,6 +132,12 @@ function Info({ c, staff }: { c: Case; staff: boolean }) {
           </dd>
         </>
       )}
+      {(c.extra ?? []).map((a) => (
+        <Fragment key={a.key}>
+          <dt>{labelOf(a)}</dt>
+          <dd data-testid={`case-extra-${a.key}`}>{answerText(a)}</dd>
+        </Fragment>
+      ))}
       <dt>{t('cases.created')}</dt>
       <dd>{fmtTime(c.created_at)}</dd>
       <Deadline

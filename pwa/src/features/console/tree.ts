@@ -11,3 +11,8 @@ export function subtree(orgs: Org[], rootId: number): Org[] {
     return false;
   });
 }
+
+/** Whether `orgId` is the city itself: its admin changes the city-wide settings. */
+export function isCityOrg(orgs: Org[] | undefined, orgId: number | undefined): boolean {
+  return orgs?.find((o) => o.id === orgId)?.kind === 'city';
+}
