@@ -904,7 +904,7 @@ export const zhCN = {
   'sla.resolve': '办结时限',
   'sla.hours': '小时',
   'sla.days': '天',
-  'sla.duration': '{accept} 内接单，{resolve} 内办结',
+  'sla.duration': '{accept}内接单，{resolve}内办结',
   'sla.inHours': '{n} 小时',
   'sla.inDays': '{n} 天',
   'sla.errorPositive': '时限必须大于 0',

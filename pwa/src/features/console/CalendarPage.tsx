@@ -115,7 +115,7 @@ export default function CalendarPage() {
       {data === null && !error && <p class="muted">{t('common.loading')}</p>}
       {data && data.days.length === 0 && <p class="note" data-testid="calendar-empty">{t('calendar.empty', { year })}</p>}
       {data && data.days.length > 0 && <p class="muted" data-testid="calendar-counts">{t('calendar.counts', { holidays, workdays: data.days.length - holidays })}</p>}
-      <ul class="list" data-testid="calendar-list">
+      <ul class="list calendar-list" data-testid="calendar-list">
         {(data?.days ?? []).map((d) => (
           <li key={d.day} class="card card-pad console-row" data-testid="calendar-item" data-day={d.day} data-kind={d.kind}>
             <span class="console-main">

@@ -136,7 +136,7 @@ function CategoryItem({ category, index, last, editable, onSaved }: { category: 
       <span class="console-main">
         <strong>{categoryName(category)}</strong>
         <span class="muted">
-          {t('settings.position', { n: index + 1 })} · {category.code}
+          {t('settings.position', { n: index + 1 })}
         </span>
         <span class="muted">{t('settings.fieldCount', { n: category.fields.length })}</span>
         {!category.active && <span class="badge">{t('console.inactive')}</span>}
