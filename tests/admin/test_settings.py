@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 
 from linli.audit.models import AuditRecord
 from linli.escalation.models import CalendarDay
@@ -251,3 +252,26 @@ def test_a_street_admin_reads_the_city_settings_but_does_not_change_them(
 
 def test_only_administrators_read_the_calendar(client, auth, world):
     assert_problem(client.get(f"{API}/calendar?year=2026", headers=auth(world.dispatcher_a)), 403)
+
+
+def test_a_sweep_reads_the_calendar_once_however_many_cases_climb(
+    client, auth, world, new_case, sweep
+):
+    client.put(
+        f"{API}/calendar/days/2026-03-10", headers=auth(world.admin), json={"kind": "holiday"}
+    )
+    for i in range(3):
+        new_case(title=f"诉求 {i}")
+    reads = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if "FROM calendar_days" in statement:
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        result = sweep(datetime(2030, 1, 1, tzinfo=UTC))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert result.escalated == 3
+    assert len(reads) == 1
