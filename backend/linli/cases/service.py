@@ -191,17 +191,20 @@ def report_through_open311(
 ) -> Case:
     """A report an Open311 client app passes on, filed by the app's account in `org` (the
     place its key names) for the person the app names (`reporter`: for the handlers only).
-    `submitted` is what else the app sent (media link, attributes), kept on the first event."""
+    `submitted` is what else the app sent (media link, attributes), kept on the first event;
+    the answers to the category's extra questions are the case's, as the app's reports."""
+    category = category_by_code(data["category"], field="service_code")
     return _file_case(
         client,
         data,
         case_id=None,
-        category=category_by_code(data["category"], field="service_code"),
+        category=category,
         org=org,
         channel=Channel.OPEN311,
         reporter=reporter,
         now=now,
         submitted=submitted,
+        extra=checked_answers(category, data.get("extra") or {}),
     )
 
 
