@@ -934,5 +934,6 @@ export const en: Messages = {
   'cases.extra': 'More details',
   'audit.object.calendar_day': 'Working calendar',
   'audit.field.sort_order': 'Order',
+  'audit.field.calendar_day.kind': 'Kind',
   'audit.field.fields': 'Extra questions',
 };

@@ -934,6 +934,7 @@ export const zhCN = {
   'cases.extra': '补充信息',
   'audit.object.calendar_day': '工作日历',
   'audit.field.sort_order': '排序',
+  'audit.field.calendar_day.kind': '类型',
   'audit.field.fields': '追加问题',
 } as const;
 
