@@ -343,6 +343,30 @@ RULES: dict[tuple[str, str], Rule] = {
         {R.ADMIN},
         scoped=False,
     ),
+    # The working calendar: administrators read it, the (city) admin changes it.
+    ("get", "/api/v1/calendar"): Rule(
+        get(lambda s, w: f"{API}/calendar?year=2026"), {R.ADMIN}, scoped=False
+    ),
+    ("put", "/api/v1/calendar/days/{day}"): Rule(
+        lambda c, h, s, w: c.put(
+            f"{API}/calendar/days/2026-10-01", headers=h, json={"kind": "holiday"}
+        ),
+        {R.ADMIN},
+        scoped=False,
+    ),
+    ("delete", "/api/v1/calendar/days/{day}"): Rule(
+        lambda c, h, s, w: (
+            c.put(f"{API}/calendar/days/2026-10-02", headers=h, json={"kind": "holiday"}),
+            c.delete(f"{API}/calendar/days/2026-10-02", headers=h),
+        )[1],
+        {R.ADMIN},
+        scoped=False,
+    ),
+    ("post", "/api/v1/calendar/national-import"): Rule(
+        post(lambda s, w: f"{API}/calendar/national-import", lambda s, w: {"year": 2026}),
+        {R.ADMIN},
+        scoped=False,
+    ),
     # Open311 client apps' keys: an admin, for a community of their area.
     ("post", "/api/v1/open311-keys"): Rule(
         post(

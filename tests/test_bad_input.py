@@ -170,7 +170,7 @@ ENDPOINTS = {
         lambda c: "/categories/elderly_care",
         "admin",
         lambda c: {"active": False},
-        required=("active",),
+        required=("_schema",),  # any one of its fields
     ),
     "report_case": Endpoint(
         "POST",

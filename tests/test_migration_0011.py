@@ -10,8 +10,8 @@ from tests.support import ONE_CASE_ID, insert_one_case, migrated_app, own_apps, 
 
 def test_notifications_gain_a_retrying_delivery_and_new_kinds(tmp_path):
     with own_apps():
-        app = migrated_app(tmp_path, "0009.sqlite3")
-        config = upgraded_to(app, "0009_provider_load_index")
+        app = migrated_app(tmp_path, "previous.sqlite3")
+        config = upgraded_to(app, "0010_calendar_fields")
         with app.app_context():
             with db.engine.begin() as conn:
                 insert_one_case(conn)

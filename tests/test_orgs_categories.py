@@ -82,6 +82,8 @@ def test_categories_list_the_national_codes_in_both_languages(client, world):
         "name_en": "Elderly care",
         "icon": "elderly",
         "active": True,
+        "sort_order": 0,
+        "fields": [],
     }
 
 

@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.categories.api import blp as categories_blp
     from linli.docs import blp as docs_blp
     from linli.escalation.api import blp as sla_blp
+    from linli.escalation.api import calendar_blp
     from linli.feedback.api import blp as feedback_blp
     from linli.feedback.api import reviews_blp
     from linli.notifications.api import blp as notifications_blp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_blp,
         rounds_blp,
         sla_blp,
+        calendar_blp,
         notifications_blp,
         push_blp,
         audit_blp,

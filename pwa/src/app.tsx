@@ -25,6 +25,9 @@ const OrgsPage = lazy(() => import('./features/console/OrgsPage'));
 const ProvidersPage = lazy(() => import('./features/console/ProvidersPage'));
 const AuditPage = lazy(() => import('./features/console/AuditPage'));
 const DutiesPage = lazy(() => import('./features/console/DutiesPage'));
+const CategoriesPage = lazy(() => import('./features/console/CategoriesPage'));
+const SlaPage = lazy(() => import('./features/console/SlaPage'));
+const CalendarPage = lazy(() => import('./features/console/CalendarPage'));
 const ProfilePage = lazy(() => import('./features/auth/ProfilePage'));
 const BoardPage = lazy(() => import('./features/board/BoardPage'));
 
@@ -69,6 +72,9 @@ function SignedIn() {
           <Route path="/console/providers" component={role === 'admin' ? ProvidersPage : ToHome} />
           <Route path="/console/audit" component={role === 'admin' ? AuditPage : ToHome} />
           <Route path="/console/duties" component={role === 'admin' ? DutiesPage : ToHome} />
+          <Route path="/console/categories" component={role === 'admin' ? CategoriesPage : ToHome} />
+          <Route path="/console/sla" component={role === 'admin' ? SlaPage : ToHome} />
+          <Route path="/console/calendar" component={role === 'admin' ? CalendarPage : ToHome} />
           <Route path="/console/sheets" component={role === 'admin' ? SheetsPage : ToHome} />
           <Route path="/outbox" component={OutboxPage} />
           <Route path="/notifications" component={NotificationsPage} />

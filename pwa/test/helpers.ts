@@ -104,6 +104,7 @@ export function caseBody(id: string, extra: Partial<Case> = {}): Case {
     overdue: false,
     unmet_need: false,
     co_tasks: [],
+    extra: [],
     provider_id: null,
     provider_name: null,
     provider_contact: null,

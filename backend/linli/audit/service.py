@@ -10,7 +10,7 @@ from linli.accounts.permissions import is_city_admin, require_role
 from linli.assessment.models import AssessmentPublication
 from linli.audit.models import AuditAction, AuditRecord
 from linli.categories.models import Category
-from linli.escalation.models import SlaPolicy
+from linli.escalation.models import CalendarDay, SlaPolicy
 from linli.extensions import db
 from linli.open311.models import Open311Key
 from linli.orgs.models import Building, Household, Org
@@ -78,8 +78,20 @@ DESCRIBE = {
     ),
     Category: (
         "category",
-        lambda c: {"code": c.code, "name_zh": c.name_zh, "name_en": c.name_en, "active": c.active},
+        lambda c: {
+            "code": c.code,
+            "name_zh": c.name_zh,
+            "name_en": c.name_en,
+            "active": c.active,
+            "sort_order": c.sort_order,
+            "fields": c.fields,
+        },
         lambda c: None,
+    ),
+    CalendarDay: (
+        "calendar_day",
+        lambda d: {"kind": d.kind.value, "note": d.note},
+        lambda d: None,
     ),
     User: (
         "user",

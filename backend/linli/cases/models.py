@@ -165,6 +165,8 @@ class Case(Base):
     # The version its assessment facts were worked out at (assessment/store.py): facts of
     # a case whose version has moved on are refreshed before they are counted.
     facts_version: Mapped[int | None]
+    # The answers to the category's extra questions ({key: value}), checked when reported.
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
 
     category: Mapped[Category] = relationship(lazy="joined")
     org: Mapped[Org] = relationship(lazy="joined")

@@ -11,6 +11,7 @@ from linli.cases.lifecycle import Action, allowed_actions, appeal_due_at
 from linli.cases.listing import CaseOrder
 from linli.cases.models import CaseState, Channel, Priority
 from linli.cases.scope import case_field_visible, event_actor_for, event_data_for
+from linli.categories.fields import answered
 from linli.common_schemas import Id, Instant, PageArgs, Required, Text, output
 from linli.db import utcnow
 from linli.errors import Problem
@@ -41,6 +42,11 @@ class CaseCreate(Schema):
     channel = fields.Enum(Channel, by_value=True)
     household_id = Id(allow_none=True)
     on_behalf_of = fields.Nested(OnBehalfOfIn, allow_none=True)
+    extra = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)),
+        validate=validate.Length(max=20),
+        metadata={"description": "Answers to the category's extra questions, by field key"},
+    )
 
 
 class CaseListArgs(PageArgs):
@@ -205,6 +211,21 @@ class CoTaskOut(ActorAware, Schema):
 
 
 @output
+class ExtraAnswerOut(Schema):
+    key = fields.String()
+    type = fields.String(metadata={"enum": ["text", "number", "choice", "boolean"]})
+    label_zh = fields.String()
+    label_en = fields.String()
+    value = fields.Raw(
+        metadata={"oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]}
+    )
+    value_zh = fields.String(
+        allow_none=True, metadata={"description": "A choice's label (null for other types)"}
+    )
+    value_en = fields.String(allow_none=True)
+
+
+@output
 class CaseOut(ActorAware, Schema):
     """A case as the caller sees it: reporter details and allowed actions depend on who asks.
 
@@ -279,13 +300,19 @@ class CaseOut(ActorAware, Schema):
     rating = fields.Nested(RatingOut, allow_none=True)
     attachments = fields.List(fields.Nested(AttachmentOut))
     co_tasks = fields.List(fields.Nested(CoTaskOut))
+    extra = fields.List(
+        fields.Nested(ExtraAnswerOut),
+        metadata={"description": "Answers to the category's extra questions, in its order"},
+    )
 
     def get_attribute(self, obj, attr, default):
         # What depends on who asks: the fields of their view, the actions, this cycle's rating.
         if not case_field_visible(self.actor, obj, attr):
-            return [] if attr in ("attachments", "co_tasks") else None
+            return [] if attr in ("attachments", "co_tasks", "extra") else None
         if attr == "reporter":
             return obj
+        if attr == "extra":
+            return answered(obj.category, obj.extra or {})
         if attr == "allowed_actions":
             return allowed_actions(obj, self.actor)
         if attr == "appeal_due_at":

@@ -36,7 +36,8 @@ class CaseView(enum.Enum):
 
 
 # What only the HANDLING and OVERSIGHT views carry: where the household is, what was
-# written about it, its photos, the reporter, and the reporter's own rating.
+# written about it (the extra questions' answers too), its photos, the reporter, and the
+# reporter's own rating.
 PRIVATE_CASE_FIELDS = frozenset(
     {
         "description",
@@ -48,6 +49,7 @@ PRIVATE_CASE_FIELDS = frozenset(
         "attachments",
         "co_tasks",
         "rating",
+        "extra",
     }
 )
 

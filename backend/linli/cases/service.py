@@ -36,6 +36,7 @@ from linli.cases.scope import (
     visible_events,
 )
 from linli.cases.similarity import bigrams, likeness
+from linli.categories.fields import checked_answers
 from linli.categories.service import category_by_code
 from linli.errors import abort
 from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
@@ -171,6 +172,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         )
     if data.get("household_id") is not None:
         _check_household(data["household_id"], org)
+    extra = checked_answers(category, data.get("extra") or {})
 
     case = _file_case(
         actor,
@@ -181,6 +183,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         channel=channel,
         reporter=_reporter_fields(actor, data.get("on_behalf_of")),
         now=now,
+        extra=extra,
     )
     return case, True
 
@@ -190,17 +193,20 @@ def report_through_open311(
 ) -> Case:
     """A report an Open311 client app passes on, filed by the app's account in `org` (the
     place its key names) for the person the app names (`reporter`: for the handlers only).
-    `submitted` is what else the app sent (media link, attributes), kept on the first event."""
+    `submitted` is what else the app sent (media link, attributes), kept on the first event;
+    the answers to the category's extra questions are the case's, as the app's reports."""
+    category = category_by_code(data["category"], field="service_code")
     return _file_case(
         client,
         data,
         case_id=None,
-        category=category_by_code(data["category"], field="service_code"),
+        category=category,
         org=org,
         channel=Channel.OPEN311,
         reporter=reporter,
         now=now,
         submitted=submitted,
+        extra=checked_answers(category, data.get("extra") or {}),
     )
 
 
@@ -215,6 +221,7 @@ def _file_case(
     reporter: dict,
     now: datetime,
     submitted: dict | None = None,
+    extra: dict | None = None,
 ) -> Case:
     """The new case, its clocks, its first event and its routing, committed: every channel's."""
     case = Case(
@@ -231,6 +238,7 @@ def _file_case(
         channel=channel,
         household_id=data.get("household_id"),
         created_by_id=actor.id,
+        extra=extra or {},
         state=CaseState.SUBMITTED,
         escalation_level=org.kind,
         created_at=now,

@@ -4,17 +4,18 @@ from flask_smorest import Blueprint
 from linli.accounts.permissions import require_city_admin
 from linli.accounts.service import current_actor
 from linli.categories import service
-from linli.categories.schemas import CategoryIn, CategoryOut, CategoryPatch
+from linli.categories.schemas import CategoryIn, CategoryListArgs, CategoryOut, CategoryPatch
 from linli.db import utcnow
 
 blp = Blueprint("categories", __name__, url_prefix="/categories", description="Service categories")
 
 
 @blp.route("")
+@blp.arguments(CategoryListArgs, location="query")
 @blp.response(200, CategoryOut(many=True))
-def list_categories():
-    """Active categories, in display order (public)."""
-    return service.list_categories()
+def list_categories(args):
+    """Active categories (or all of them), in display order, with their extra questions (public)."""
+    return service.list_categories(include_inactive=args["include_inactive"])
 
 
 @blp.route("", methods=["POST"])
@@ -31,6 +32,7 @@ def add_category(data):
 @blp.arguments(CategoryPatch)
 @blp.response(200, CategoryOut)
 def update_category(data, code):
-    """Deactivate (or reactivate) a category; existing cases keep it."""
+    """Rename, deactivate (or reactivate), reorder, or change the extra questions; existing
+    cases keep their category and answers."""
     require_city_admin(current_actor())
-    return service.set_category_active(code, data["active"], actor=current_actor(), now=utcnow())
+    return service.update_category(code, data, actor=current_actor(), now=utcnow())

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from linli.audit.service import describe, record_change
+from linli.categories.fields import check_definition
 from linli.categories.models import Category
 from linli.errors import abort
 from linli.extensions import db
@@ -52,13 +53,26 @@ def category_by_code(code: str, *, field: str = "category") -> Category:
 
 
 def add_category(
-    *, code: str, name_zh: str, name_en: str, icon: str = "", actor, now: datetime
+    *,
+    code: str,
+    name_zh: str,
+    name_en: str,
+    icon: str = "",
+    fields: list[dict] | None = None,
+    actor,
+    now: datetime,
 ) -> Category:
     if db.session.scalar(select(Category).where(Category.code == code)) is not None:
         abort(409, f"category {code!r} exists", errors={"code": ["already exists"]})
+    check_definition(fields or [])
     last = db.session.scalar(select(Category.sort_order).order_by(Category.sort_order.desc()))
     category = Category(
-        code=code, name_zh=name_zh, name_en=name_en, icon=icon, sort_order=(last or 0) + 1
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        icon=icon,
+        sort_order=(last or 0) + 1,
+        fields=fields or [],
     )
     db.session.add(category)
     record_change(actor, category, None, now=now)
@@ -66,12 +80,25 @@ def add_category(
     return category
 
 
-def set_category_active(code: str, active: bool, *, actor, now: datetime) -> Category:
+def update_category(code: str, changes: dict, *, actor, now: datetime) -> Category:
+    """Rename, (de)activate, move in the display order (`position`, 0 first) or change the
+    extra questions; existing cases keep their category and their answers."""
     category = db.session.scalar(select(Category).where(Category.code == code))
     if category is None:
         abort(404, f"category {code!r} does not exist")
-    before = describe(category)
-    category.active = active
-    record_change(actor, category, before, now=now)
+    if "fields" in changes:
+        check_definition(changes["fields"])
+    ordered = list_categories(include_inactive=True)
+    before = {c.id: describe(c) for c in ordered}
+    for name in ("name_zh", "name_en", "active", "fields"):
+        if name in changes:
+            setattr(category, name, changes[name])
+    if "position" in changes:
+        ordered.remove(category)
+        ordered.insert(min(changes["position"], len(ordered)), category)
+        for order, each in enumerate(ordered):
+            each.sort_order = order
+    for each in ordered:  # the one changed, and those the move shifted
+        record_change(actor, each, before[each.id], now=now)
     db.session.commit()
     return category

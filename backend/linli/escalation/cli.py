@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from linli.assessment.store import refresh_stale_facts
 from linli.db import utcnow
+from linli.escalation.calendar import CalendarError, import_calendar_file
 from linli.escalation.service import escalate_overdue_cases
 from linli.feedback.service import close_unrated_cases, remind_unrated_cases
 from linli.notifications.delivery import deliver_due
@@ -34,6 +35,19 @@ def sweep(now):
     facts up to date and deliver pending notifications (idempotent; safe to run in
     parallel)."""
     click.echo(run_sweep(now or utcnow()))
+
+
+@escalation_cli.command("calendar-import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def calendar_import(path):
+    """Enter the days of a calendar JSON file ({"holidays": [...], "workdays": [...]}, the
+    LINLI_WORKING_CALENDAR format) into the database's working calendar (safe to rerun)."""
+    try:
+        changed = import_calendar_file(path, now=utcnow())
+    except CalendarError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{changed} days entered or changed")
 
 
 def run_sweep(now: datetime) -> str:

@@ -1,7 +1,8 @@
 """SLA policies and the record of each escalation (at most one per case, cycle and level)."""
 
+import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,3 +47,23 @@ class Escalation(Base):
     to_level: Mapped[OrgKind] = mapped_column(str_enum(OrgKind, "escalation_to_level"))
     reason: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DayKind(enum.StrEnum):
+    HOLIDAY = "holiday"  # a weekday off (法定节假日)
+    WORKDAY = "workday"  # a weekend day worked in exchange (调休上班)
+
+
+class CalendarDay(Base):
+    """A day of the working calendar that is not what its weekday says (Asia/Shanghai dates)."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[DayKind] = mapped_column(str_enum(DayKind, "calendar_day_kind"))
+    note: Mapped[str] = mapped_column(String(60), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def id(self) -> str:  # the audit log names a day by its date
+        return self.day.isoformat()

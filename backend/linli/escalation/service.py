@@ -4,7 +4,6 @@ import time as wallclock
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import defer, lazyload
 
@@ -14,7 +13,7 @@ from linli.cases.events import event_row
 from linli.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, EventKind, Priority
 from linli.db import writing_job
 from linli.errors import abort
-from linli.escalation.calendar import load_calendar
+from linli.escalation.calendar import forget_calendar, working_calendar
 from linli.escalation.models import Escalation, SlaPolicy
 from linli.extensions import db
 from linli.notifications.models import Notification, NotificationKind
@@ -63,13 +62,8 @@ def sla_durations(category_id: int, priority: Priority) -> tuple[timedelta, time
 
 def _due(start: datetime, duration: timedelta) -> datetime:
     """When a clock started at `start` runs out: wall time, or working time with a calendar."""
-    path = current_app.config.get("WORKING_CALENDAR")
-    if not path:
-        return start + duration
-    calendars = current_app.extensions.setdefault("linli_calendars", {})
-    if path not in calendars:
-        calendars[path] = load_calendar(path)
-    return calendars[path].add_working_time(start, duration)
+    calendar = working_calendar()
+    return start + duration if calendar is None else calendar.add_working_time(start, duration)
 
 
 def start_cycle_clocks(case: Case, now: datetime) -> None:
@@ -263,6 +257,7 @@ def escalate_overdue_cases(*, now: datetime, batch_size: int = 1000) -> SweepRes
     started = wallclock.perf_counter()
     result = SweepResult()
     ladder = Ladder()
+    forget_calendar()  # the scheduler's app context outlives sweeps: this sweep's calendar
     with writing_job():
         while True:
             claimed = db.session.scalars(claim_overdue(now, batch_size)).all()

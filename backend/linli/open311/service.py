@@ -4,6 +4,7 @@ Reading goes through cases/scope.py's public reader (which cases, which fields, 
 events); filing goes through cases/service.py like every other channel.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -71,6 +72,29 @@ ATTRIBUTES: dict[str, tuple[Attribute, ...]] = {
     ),
 }
 
+# A category's own extra questions (the console's) as attributes: the spec's datatypes.
+_DATATYPES = {"text": "string", "number": "number", "choice": "singlevaluelist"}
+_YES_NO = (("true", "是", "Yes"), ("false", "否", "No"))
+
+
+def _asked(field: dict) -> Attribute:
+    choices = tuple((c["key"], c["label_zh"], c["label_en"]) for c in field.get("choices") or [])
+    return Attribute(
+        field["key"],
+        _DATATYPES.get(field["type"], "singlevaluelist"),
+        bool(field.get("required")),
+        (field["label_zh"], field["label_en"]),
+        _YES_NO if field["type"] == "boolean" else choices,
+    )
+
+
+def attributes_of(category: Category) -> tuple[Attribute, ...]:
+    """The built-in attributes of the service, then the category's extra questions."""
+    built_in = ATTRIBUTES.get(category.code, ())
+    taken = {a.code for a in built_in}
+    return built_in + tuple(_asked(f) for f in category.fields or [] if f["key"] not in taken)
+
+
 STATUS_NOTICE = {
     CaseState.SUBMITTED: ("待派单", "Awaiting dispatch"),
     CaseState.ASSIGNED: ("待接单", "Awaiting acceptance"),
@@ -98,7 +122,7 @@ def _service(category: Category, locale: str) -> dict:
         "service_code": category.code,
         "service_name": category.name_en if locale == "en" else category.name_zh,
         "description": None,
-        "metadata": bool(ATTRIBUTES.get(category.code)),
+        "metadata": bool(attributes_of(category)),
         "type": "realtime",
         "keywords": f"{category.name_zh},{category.name_en}",
         "group": _pick(GROUPS.get(category.code, EMBEDDED_SERVICES), locale),
@@ -135,7 +159,7 @@ def service_definition(code: str, locale: str) -> dict:
                     {"key": k, "name": zh if locale != "en" else en} for k, zh, en in a.values
                 ],
             }
-            for order, a in enumerate(ATTRIBUTES.get(category.code, ()), start=1)
+            for order, a in enumerate(attributes_of(category), start=1)
         ],
     }
 
@@ -160,10 +184,10 @@ def discovery(base_url: str, *, contact: str, key_service: str) -> dict:
 # --- filing a request ------------------------------------------------------------------------
 
 
-def _attribute_values(code: str, given: dict[str, list[str]]) -> dict:
+def _attribute_values(category: Category, given: dict[str, list[str]]) -> dict:
     """The attributes sent (attribute[code]=value), checked against the definition: 400 names
     each wrong one."""
-    definition = {a.code: a for a in ATTRIBUTES.get(code, ())}
+    definition = {a.code: a for a in attributes_of(category)}
     errors, values = {}, {}
     for name in given.keys() - definition.keys():
         errors[f"attribute[{name}]"] = "not an attribute of this service"
@@ -180,11 +204,37 @@ def _attribute_values(code: str, given: dict[str, list[str]]) -> dict:
             errors[f"attribute[{a.code}]"] = f"one of {', '.join(sorted(keys))}"
         elif any(len(v) > 60 for v in sent):
             errors[f"attribute[{a.code}]"] = "at most 60 characters"
+        elif a.datatype == "number" and not _is_number(sent[0]):
+            errors[f"attribute[{a.code}]"] = "a number"
         else:
             values[a.code] = sent if a.datatype == "multivaluelist" else sent[0]
     if errors:
         abort(400, "invalid attributes", errors=errors)
     return values
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _answers(category: Category, values: dict) -> dict:
+    """The values of the category's own questions, typed as the case keeps its answers."""
+    answers = {}
+    for field in category.fields or []:
+        value = values.get(field["key"])
+        if value is None:
+            continue
+        if field["type"] == "number":
+            number = float(value)
+            answers[field["key"]] = int(number) if number.is_integer() else number
+        elif field["type"] == "boolean":
+            answers[field["key"]] = value == "true"
+        else:
+            answers[field["key"]] = value
+    return answers
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -207,7 +257,7 @@ def file_request(
     on the case's first event.
     """
     category = _active_category_or_400(data["service_code"])
-    values = _attribute_values(category.code, attributes)
+    values = _attribute_values(category, attributes)
     description = (data.get("description") or "").strip()
     first_line = description.splitlines()[0] if description else ""
     title = first_line[:TITLE_LENGTH] or category.name_zh
@@ -223,6 +273,7 @@ def file_request(
             "address": data.get("address_string") or "",
             "lat": data.get("lat"),
             "lon": data.get("long"),
+            "extra": _answers(category, values),
         },
         org=key.community,
         reporter={

@@ -1,7 +1,7 @@
 """notifications that reach people: Web Push subscriptions and a delivery state that retries
 
 Revision ID: 0011_push
-Revises: 0009_provider_load_index
+Revises: 0010_calendar_fields
 Create Date: 2026-12-04 19:00:00
 
 push_subscriptions holds each browser's Web Push subscription. notifications gain
@@ -17,7 +17,7 @@ from alembic import op
 import linli.db
 
 revision = "0011_push"
-down_revision = "0009_provider_load_index"
+down_revision = "0010_calendar_fields"
 branch_labels = None
 depends_on = None
 

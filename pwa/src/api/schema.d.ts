@@ -968,10 +968,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active categories, in display order (public). */
+        /** Active categories (or all of them), in display order, with their extra questions (public). */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    include_inactive?: boolean;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -987,6 +989,7 @@ export interface paths {
                         "application/json": components["schemas"]["CategoryOut"][];
                     };
                 };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1039,7 +1042,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Deactivate (or reactivate) a category; existing cases keep it. */
+        /**
+         * Rename, deactivate (or reactivate), reorder, or change the extra questions; existing
+         *     cases keep their category and answers.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -2310,6 +2316,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's holidays and make-up working days (administrators). */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarYearOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                day: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Make a date (YYYY-MM-DD, Asia/Shanghai) a holiday or a make-up working day. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CalendarDayIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarDayOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        /** The date is again what its weekday says. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/national-import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fill in a year from the national holiday calendar (hand-entered other days are kept). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NationalImportIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NationalImportOut"];
+                    };
+                };
+                401: components["responses"]["UNAUTHORIZED"];
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2549,7 +2708,7 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: number;
-                    object_type?: "assessment_publication" | "building" | "category" | "grid_households" | "household" | "open311_key" | "org" | "provider" | "responsibility" | "sla_policy" | "user";
+                    object_type?: "assessment_publication" | "building" | "calendar_day" | "category" | "grid_households" | "household" | "open311_key" | "org" | "provider" | "responsibility" | "sla_policy" | "user";
                     object_id?: string;
                     actor_id?: number;
                     /** @description actor, object id or changed value */
@@ -3215,21 +3374,59 @@ export interface components {
         HouseholdIn: {
             label: string;
         };
+        ChoiceOut: {
+            key: string;
+            label_zh: string;
+            label_en: string;
+        };
+        FieldOut: {
+            key: string;
+            label_zh: string;
+            label_en: string;
+            /** @enum {string} */
+            type: "text" | "number" | "choice" | "boolean";
+            required: boolean;
+            choices: components["schemas"]["ChoiceOut"][];
+        };
         CategoryOut: {
             code: string;
             name_zh: string;
             name_en: string;
             icon: string;
             active: boolean;
+            sort_order: number;
+            /** @description Extra questions the report form asks, in order */
+            fields: components["schemas"]["FieldOut"][];
+        };
+        Choice: {
+            key: string;
+            label_zh: string;
+            label_en: string;
+        };
+        Field: {
+            key: string;
+            label_zh: string;
+            label_en: string;
+            /** @enum {string} */
+            type: "text" | "number" | "choice" | "boolean";
+            /** @default false */
+            required: boolean;
+            choices?: components["schemas"]["Choice"][];
         };
         CategoryIn: {
             code: string;
             name_zh: string;
             name_en: string;
             icon?: string;
+            fields?: components["schemas"]["Field"][];
         };
         CategoryPatch: {
-            active: boolean;
+            active?: boolean;
+            name_zh?: string;
+            name_en?: string;
+            /** @description Where it goes in the display order (0: first) */
+            position?: number;
+            fields?: components["schemas"]["Field"][];
         };
         ProviderOut: {
             id: number;
@@ -3299,6 +3496,10 @@ export interface components {
             channel?: "app" | "grid_visit" | "hotline" | "self_org" | "open311";
             household_id?: number | null;
             on_behalf_of?: components["schemas"]["OnBehalfOfIn"] | null;
+            /** @description Answers to the category's extra questions, by field key */
+            extra?: {
+                [key: string]: unknown;
+            };
         };
         ReporterOut: {
             id: number | null;
@@ -3346,6 +3547,17 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             allowed_actions: ("accept" | "complete" | "return")[];
+        };
+        ExtraAnswerOut: {
+            key: string;
+            /** @enum {string} */
+            type: "text" | "number" | "choice" | "boolean";
+            label_zh: string;
+            label_en: string;
+            value: string | number | boolean;
+            /** @description A choice's label (null for other types) */
+            value_zh: string | null;
+            value_en: string | null;
         };
         CaseOut: {
             /** Format: uuid */
@@ -3413,6 +3625,8 @@ export interface components {
             rating: components["schemas"]["RatingOut"] | null;
             attachments: components["schemas"]["AttachmentOut"][];
             co_tasks: components["schemas"]["CoTaskOut"][];
+            /** @description Answers to the category's extra questions, in its order */
+            extra: components["schemas"]["ExtraAnswerOut"][];
         };
         CaseSummaryOut: {
             /** Format: uuid */
@@ -3673,6 +3887,46 @@ export interface components {
             priority: "normal" | "urgent";
             accept_within_minutes: number;
             resolve_within_minutes: number;
+        };
+        CalendarDayOut: {
+            /** Format: date */
+            day: string;
+            /** @enum {unknown} */
+            kind: "holiday" | "workday";
+            note: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CalendarYearOut: {
+            year: number;
+            days: components["schemas"]["CalendarDayOut"][];
+            /** @description The national calendar can fill in the years from this one… */
+            national_first_year: number;
+            /** @description … to this one */
+            national_last_year: number;
+            /** @description Whether SLA clocks count working time (any day entered) */
+            in_use: boolean;
+        };
+        CalendarDayIn: {
+            /** @enum {unknown} */
+            kind: "holiday" | "workday";
+            /** @default  */
+            note: string;
+        };
+        NationalImportIn: {
+            year: number;
+        };
+        NationalImportOut: {
+            year: number;
+            days: components["schemas"]["CalendarDayOut"][];
+            /** @description The national calendar can fill in the years from this one… */
+            national_first_year: number;
+            /** @description … to this one */
+            national_last_year: number;
+            /** @description Whether SLA clocks count working time (any day entered) */
+            in_use: boolean;
+            /** @description Days added or changed by the import */
+            changed: number;
         };
         NotificationDataOut: {
             reference?: string;

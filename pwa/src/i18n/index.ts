@@ -90,6 +90,11 @@ export function categoryName(c: Pick<Category, 'name_zh' | 'name_en'> | undefine
   return locale.value === 'en' ? c.name_en || c.name_zh : c.name_zh || c.name_en;
 }
 
+/** A label the server keeps in both languages (a category's extra question, a choice). */
+export function labelOf(l: { label_zh: string; label_en: string }): string {
+  return locale.value === 'en' ? l.label_en || l.label_zh : l.label_zh || l.label_en;
+}
+
 export function orgName(o: Pick<Org, 'name' | 'name_en'> | undefined): string {
   if (!o) return '';
   return locale.value === 'en' ? o.name_en || o.name : o.name || o.name_en;

@@ -1,7 +1,8 @@
+import { Fragment } from 'preact';
 import { lazy } from 'preact-iso';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Case, CaseEvent, CaseSummary, CoTask } from '../../api/types';
-import { fmtRelative, fmtTime, t, tn } from '../../i18n';
+import { fmtRelative, fmtTime, labelOf, t, tn } from '../../i18n';
 import { reads, type CaseRead } from '../../offline/cache';
 import { actionOf } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
@@ -80,8 +81,15 @@ function Phone({ number, label, testid }: { number: string; label: string; testi
   );
 }
 
+/** An extra question's answer in the viewer's language (yes/no, the choice's label). */
+function answerText(a: Case['extra'][number]): string {
+  if (typeof a.value === 'boolean') return t(a.value ? 'common.yes' : 'common.no');
+  if (a.value_zh !== null) return labelOf({ label_zh: a.value_zh, label_en: a.value_en ?? a.value_zh });
+  return String(a.value);
+}
+
 /** What the info list shows: a whole case, or a queue row (the rest unknown yet). */
-type InfoCase = CaseSummary & Partial<Pick<Case, 'address' | 'provider_contact' | 'reporter'>>;
+type InfoCase = CaseSummary & Partial<Pick<Case, 'address' | 'provider_contact' | 'reporter' | 'extra'>>;
 
 function Info({ c, staff }: { c: InfoCase; staff: boolean }) {
   const open = OPEN_STATES.includes(c.state);
@@ -127,6 +135,12 @@ function Info({ c, staff }: { c: InfoCase; staff: boolean }) {
           </dd>
         </>
       )}
+      {(c.extra ?? []).map((a) => (
+        <Fragment key={a.key}>
+          <dt>{labelOf(a)}</dt>
+          <dd data-testid={`case-extra-${a.key}`}>{answerText(a)}</dd>
+        </Fragment>
+      ))}
       <dt>{t('cases.created')}</dt>
       <dd>{fmtTime(c.created_at)}</dd>
       <Deadline

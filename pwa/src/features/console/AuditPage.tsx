@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { fmtTime, hasKey, t, type MessageKey } from '../../i18n';
+import { fmtTime, hasKey, labelOf, t, type MessageKey } from '../../i18n';
 import { ErrorText, Page } from '../../ui/bits';
 import { SearchBar } from '../../ui/SearchBar';
 import { consoleApi, type AuditListArgs, type AuditRecord } from './api';
 import { ConsoleNav } from './ConsoleNav';
 
 type ObjectType = NonNullable<AuditListArgs['object_type']>;
-const OBJECT_TYPES: ObjectType[] = ['user', 'org', 'building', 'household', 'provider', 'category', 'sla_policy', 'assessment_publication', 'responsibility'];
+const OBJECT_TYPES: ObjectType[] = ['user', 'org', 'building', 'household', 'provider', 'category', 'sla_policy', 'assessment_publication', 'responsibility', 'calendar_day'];
 
 const HEADLINE: Record<AuditRecord['action'], MessageKey> = { create: 'audit.created', update: 'audit.updated', delete: 'audit.deleted' };
 
@@ -14,9 +14,10 @@ function objectLabel(type: string): string {
   return t(`audit.object.${type}` as MessageKey);
 }
 
-function fieldName(field: string): string {
-  const key = `audit.field.${field}`;
-  return hasKey(key) ? t(key as MessageKey) : field;
+function fieldName(objectType: string, field: string): string {
+  // A field some object names differently comes first (a calendar day's kind is not an org's).
+  const key = [`audit.field.${objectType}.${field}`, `audit.field.${field}`].find(hasKey);
+  return key ? t(key as MessageKey) : field;
 }
 
 /** A logged value as the reader's words: yes/no, a role's name, a time in Shanghai. */
@@ -24,8 +25,10 @@ function shown(field: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return t(value ? 'audit.yes' : 'audit.no');
   if (field === 'role' && hasKey(`role.${String(value)}`)) return t(`role.${String(value)}` as MessageKey);
+  if (field === 'kind' && hasKey(`calendar.${String(value)}`)) return t(`calendar.${String(value)}` as MessageKey);
   if (field.endsWith('_at') && typeof value === 'string') return fmtTime(value);
-  if (Array.isArray(value)) return value.join('、') || '—';
+  // A category's extra questions: each by its label.
+  if (Array.isArray(value)) return value.map((v: unknown) => (v && typeof v === 'object' && 'label_zh' in v ? labelOf(v as { label_zh: string; label_en: string }) : String(v))).join('、') || '—';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
@@ -47,7 +50,7 @@ function Record({ r }: { r: AuditRecord }) {
           return (
             <li key={field}>
               {t('audit.fieldChange', {
-                field: fieldName(field),
+                field: fieldName(r.object_type, field),
                 change:
                   r.action === 'create' ? shown(field, after) : r.action === 'delete' ? shown(field, before) : t('audit.change', { before: shown(field, before), after: shown(field, after) }),
               })}

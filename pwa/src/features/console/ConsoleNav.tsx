@@ -1,7 +1,7 @@
 import { useLocation } from 'preact-iso';
 import { t } from '../../i18n';
 
-/** The console's sections, one tab for all of them (six tabs do not fit a phone). */
+/** The console's sections, one tab each; the bar wraps onto more lines on a phone. */
 export function ConsoleNav() {
   const { path } = useLocation();
   const links = [
@@ -9,6 +9,9 @@ export function ConsoleNav() {
     { href: '/console/orgs', label: t('console.orgs'), testid: 'console-orgs' },
     { href: '/console/providers', label: t('console.providers'), testid: 'console-providers' },
     { href: '/console/duties', label: t('console.duties'), testid: 'console-duties' },
+    { href: '/console/categories', label: t('console.categories'), testid: 'console-categories' },
+    { href: '/console/sla', label: t('console.sla'), testid: 'console-sla' },
+    { href: '/console/calendar', label: t('console.calendar'), testid: 'console-calendar' },
     { href: '/console/sheets', label: t('nav.sheets'), testid: 'console-sheets' },
     { href: '/console/audit', label: t('console.audit'), testid: 'console-audit' },
   ];

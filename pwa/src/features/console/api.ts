@@ -1,6 +1,6 @@
 // The operations console's calls: online only (an administrative change is made, and its
 // answer read, while the admin looks at it; nothing queues in the outbox).
-import { request, type Org, type Provider, type User } from '../../api';
+import { request, type Category, type Org, type Provider, type User } from '../../api';
 import type { components, paths } from '../../api/schema';
 
 type S = components['schemas'];
@@ -13,6 +13,10 @@ export type Building = S['BuildingOut'];
 export type Household = S['HouseholdOut'];
 export type Responsibility = S['ResponsibilityOut'];
 export type AuditListArgs = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;
+export type SlaPolicy = S['SlaPolicyOut'];
+export type CategoryField = S['Field'];
+export type CalendarYear = S['CalendarYearOut'];
+export type CalendarDay = S['CalendarDayOut'];
 export type UserListArgs = NonNullable<paths['/api/v1/users']['get']['parameters']['query']>;
 
 export const consoleApi = {
@@ -44,4 +48,17 @@ export const consoleApi = {
   responsibilities: () => request<Responsibility[]>('GET', '/responsibilities'),
   setResponsibility: (body: S['ResponsibilityIn']) => request<Responsibility>('PUT', '/responsibilities', { body }),
   removeResponsibility: (id: number) => request<void>('DELETE', `/responsibilities/${id}`),
+  /** Every category, deactivated ones too, with its extra questions. */
+  categories: () => request<Category[]>('GET', '/categories', { query: { include_inactive: true } }),
+  createCategory: (body: S['CategoryIn']) => request<Category>('POST', '/categories', { body }),
+  updateCategory: (code: string, body: S['CategoryPatch']) =>
+    request<Category>('PATCH', `/categories/${encodeURIComponent(code)}`, { body }),
+  slaPolicies: () => request<SlaPolicy[]>('GET', '/sla-policies'),
+  setSlaPolicy: (body: S['SlaPolicyIn']) => request<SlaPolicy>('PUT', '/sla-policies', { body }),
+  calendar: (year: number) => request<CalendarYear>('GET', '/calendar', { query: { year } }),
+  setCalendarDay: (day: string, body: S['CalendarDayIn']) =>
+    request<CalendarDay>('PUT', `/calendar/days/${day}`, { body }),
+  removeCalendarDay: (day: string) => request<void>('DELETE', `/calendar/days/${day}`),
+  importNationalYear: (year: number) =>
+    request<S['NationalImportOut']>('POST', '/calendar/national-import', { body: { year } }),
 };

@@ -18,3 +18,8 @@ export function depths(orgs: Org[]): Map<number, number> {
   const d = (o: Org): number => (o.parent_id !== null && byId.has(o.parent_id) ? 1 + d(byId.get(o.parent_id) as Org) : 0);
   return new Map(orgs.map((o) => [o.id, d(o)]));
 }
+
+/** Whether `orgId` is the city itself: its admin changes the city-wide settings. */
+export function isCityOrg(orgs: Org[] | undefined, orgId: number | undefined): boolean {
+  return orgs?.find((o) => o.id === orgId)?.kind === 'city';
+}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import type { CaseCreate, Category } from '../../api/types';
 import { t } from '../../i18n';
+import { answersOf, ExtraFields } from './ExtraFields';
 import { reads } from '../../offline/cache';
 import { reportCase } from '../../offline/outbox';
 import type { StoredFile } from '../../offline/outbox-types';
@@ -29,7 +30,7 @@ export function ReportPage() {
   const tiles: Category[] = useMemo(
     () =>
       cats.data?.filter((c) => c.active !== false) ??
-      DEFAULT_CATEGORIES.map((code) => ({ code, name_zh: '', name_en: '', icon: '', active: true })),
+      DEFAULT_CATEGORIES.map((code) => ({ code, name_zh: '', name_en: '', icon: '', active: true, sort_order: 0, fields: [] })),
     [cats.data],
   );
 
@@ -43,8 +44,10 @@ export function ReportPage() {
   const [geo, setGeo] = useState<Geo>({ state: 'off' });
   const [residentName, setResidentName] = useState('');
   const [residentPhone, setResidentPhone] = useState('');
+  const [extra, setExtra] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const questions = tiles.find((c) => c.code === category)?.fields ?? [];
 
   useEffect(() => {
     if (!org.community && orgs.data) setOrg(defaultOrg(orgs.data, user.org_id));
@@ -69,6 +72,8 @@ export function ReportPage() {
     if (!title.trim()) return setError(t('report.errorTitle'));
     if (!description.trim()) return setError(t('report.errorDescription'));
     if (!orgId) return setError(t('report.errorOrg'));
+    const answers = answersOf(questions, extra);
+    if (typeof answers === 'string') return setError(answers);
     setError('');
     setBusy(true);
     try {
@@ -80,6 +85,7 @@ export function ReportPage() {
         priority: urgent ? 'urgent' : 'normal',
         channel: household ? 'grid_visit' : 'app',
       };
+      if (Object.keys(answers).length) body.extra = answers;
       if (address.trim()) body.address = address.trim();
       if (geo.state === 'ok') Object.assign(body, { lat: geo.lat, lon: geo.lon });
       if (household) {
@@ -112,7 +118,10 @@ export function ReportPage() {
               key={c.code}
               class="tile"
               data-testid={`report-category-${c.code}`}
-              onClick={() => setCategory(c.code)}
+              onClick={() => {
+                setCategory(c.code);
+                setExtra({});
+              }}
             >
               <span class="tile-glyph" aria-hidden="true">
                 {categoryGlyph(c)}
@@ -175,6 +184,7 @@ export function ReportPage() {
           value={description}
           onValue={setDescription}
         />
+        <ExtraFields fields={questions} values={extra} onChange={setExtra} />
         <PhotoPicker photos={photos} onChange={setPhotos} testid="report-photos" />
         {!visitOrg && <OrgPicker orgs={orgs.data ?? []} value={org} onChange={setOrg} />}
         <TextField label={t('report.address')} data-testid="report-address" value={address} onValue={setAddress} />
