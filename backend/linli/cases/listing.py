@@ -8,17 +8,14 @@ import base64
 import enum
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, or_, type_coerce
+from sqlalchemy import and_, literal, or_
 
-from linli.cases.models import OPEN_STATES, Case
+from linli.cases.models import CASE_DUE_AT, Case
 from linli.db import UTCDateTime
 from linli.errors import abort
 from linli.extensions import db
-
-# A case with no running clock sorts after every deadline ("due soonest" ends with them).
-NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class CaseOrder(enum.StrEnum):
@@ -27,24 +24,8 @@ class CaseOrder(enum.StrEnum):
     DUE = "due"  # the running clock soonest: accepting until accepted, then resolving
 
 
-def due_key():
-    """The deadline that matters now (the PWA's activeDeadline), NO_DEADLINE once none runs."""
-    running = case(
-        (
-            and_(
-                Case.state.in_(OPEN_STATES),
-                Case.accepted_at.is_(None),
-                Case.accept_due_at.is_not(None),
-            ),
-            Case.accept_due_at,
-        ),
-        (Case.state.in_(OPEN_STATES), Case.resolve_due_at),
-    )
-    return type_coerce(func.coalesce(running, literal(NO_DEADLINE, UTCDateTime())), UTCDateTime())
-
-
 def _sort_key(order: CaseOrder):
-    return due_key() if order is CaseOrder.DUE else Case.created_at
+    return CASE_DUE_AT if order is CaseOrder.DUE else Case.created_at
 
 
 def search_condition(q: str, *, private_too):
@@ -61,18 +42,31 @@ def search_condition(q: str, *, private_too):
     return or_(public, and_(private_too, private))
 
 
-def encode_cursor(order: CaseOrder, key: datetime, case_id: uuid.UUID) -> str:
-    raw = json.dumps([order.value, key.isoformat(), str(case_id)])
+def searched(query, actor, q: str | None):
+    """`query` (a SELECT involving Case) narrowed to the cases matching `q`, as `actor` may
+    search them: the one search of every case list (the queue, the review queue, co-tasks)."""
+    from linli.cases.scope import sees_private_fields
+
+    q = (q or "").strip()
+    if not q:
+        return query
+    return query.where(search_condition(q, private_too=sees_private_fields(actor)))
+
+
+def encode_cursor(order: CaseOrder, key: datetime, row_id) -> str:
+    raw = json.dumps([order.value, key.isoformat(), str(row_id)])
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_cursor(cursor: str, order: CaseOrder) -> tuple[datetime, uuid.UUID]:
+def decode_cursor(cursor: str, order: CaseOrder, id_type=uuid.UUID) -> tuple[datetime, object]:
     try:
-        made_for, key, case_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        made_for, key, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         at = datetime.fromisoformat(key)
         if at.tzinfo is None:
             raise ValueError("a naive time cannot be compared with the sort key")
-        parsed = uuid.UUID(case_id)
+        if not isinstance(row_id, str):
+            raise TypeError("an id travels as a string")
+        parsed = id_type(row_id)
     except (ValueError, TypeError, UnicodeDecodeError):
         abort(422, "bad cursor", errors={"cursor": ["not a cursor this API gave out"]})
     if made_for != order.value:
@@ -80,22 +74,27 @@ def decode_cursor(cursor: str, order: CaseOrder) -> tuple[datetime, uuid.UUID]:
     return at, parsed
 
 
-def keyset_page(query, order: CaseOrder, *, limit: int, cursor: str | None):
-    """One page of `query` (a SELECT of cases) in `order`: (cases, next cursor or None)."""
-    key = _sort_key(order)
+def keyset_page(
+    query, order: CaseOrder, *, limit: int, cursor: str | None, keys=None, id_column=Case.id
+):
+    """One page of `query` (a SELECT of cases) in `order`: (rows, next cursor or None).
+
+    Another list ordered by its own columns (a unit's co-tasks) passes `keys` (order → its
+    sort column) and its `id_column`; the page then holds its rows."""
+    key = keys[order] if keys else _sort_key(order)
     descending = order is CaseOrder.NEWEST
     if cursor:
-        after, after_id = decode_cursor(cursor, order)
+        after, after_id = decode_cursor(cursor, order, id_column.type.python_type)
         bound = literal(after, UTCDateTime())
         if descending:
-            query = query.where(or_(key < bound, and_(key == bound, Case.id < after_id)))
+            query = query.where(or_(key < bound, and_(key == bound, id_column < after_id)))
         else:
-            query = query.where(or_(key > bound, and_(key == bound, Case.id > after_id)))
-    ordering = (key.desc(), Case.id.desc()) if descending else (key.asc(), Case.id.asc())
+            query = query.where(or_(key > bound, and_(key == bound, id_column > after_id)))
+    ordering = (key.desc(), id_column.desc()) if descending else (key.asc(), id_column.asc())
     rows = db.session.execute(query.add_columns(key).order_by(*ordering).limit(limit + 1)).all()
     page = [row[0] for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
-        last_case, last_key = rows[limit - 1]
-        next_cursor = encode_cursor(order, last_key, last_case.id)
+        last_row, last_key = rows[limit - 1]
+        next_cursor = encode_cursor(order, last_key, getattr(last_row, id_column.key))
     return page, next_cursor

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from linli.accounts.models import Role, User
 from linli.cases.events import record_event
 from linli.cases.lifecycle import Action, VersionConflict, apply_transition
-from linli.cases.listing import CaseOrder, keyset_page, search_condition
+from linli.cases.listing import CaseOrder, keyset_page, searched
 from linli.cases.models import (
     OPEN_STATES,
     Case,
@@ -31,7 +31,7 @@ from linli.cases.scope import (
     get_case_for,
     may_file_for,
     org_in_reach,
-    sees_private_fields,
+    public_events,
     visible_cases,
     visible_events,
 )
@@ -41,7 +41,7 @@ from linli.errors import abort
 from linli.escalation.service import cycle_clock, overdue_condition, start_cycle_clocks
 from linli.extensions import db
 from linli.feedback.service import preload_current_ratings
-from linli.orgs.models import Household, Org, OrgKind
+from linli.orgs.models import Building, Household, Org, OrgKind
 from linli.orgs.service import in_service, subtree_ids_query
 from linli.routing.models import Provider
 from linli.routing.rules import route_case
@@ -99,6 +99,28 @@ def _check_household(household_id: int, org: Org) -> None:
     if grid is None or not org.contains(grid):
         abort(
             422, "that household is not in this place", errors={"household_id": ["not in org_id"]}
+        )
+
+
+def _check_building(data: dict, org: Org) -> None:
+    """The building must be in `org`; a household named with it, in that building (a household
+    alone names its building)."""
+    household = (
+        db.session.get(Household, data["household_id"]) if data.get("household_id") else None
+    )
+    if data.get("building_id") is None:
+        if household is not None:
+            data["building_id"] = household.building_id
+        return
+    building = db.session.get(Building, data["building_id"])
+    grid = db.session.get(Org, building.grid_id) if building else None
+    if grid is None or not org.contains(grid):
+        abort(422, "that building is not in this place", errors={"building_id": ["not in org_id"]})
+    if household is not None and household.building_id != building.id:
+        abort(
+            422,
+            "that household is not in this building",
+            errors={"household_id": ["not in building_id"]},
         )
 
 
@@ -169,6 +191,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         )
     if data.get("household_id") is not None:
         _check_household(data["household_id"], org)
+    _check_building(data, org)
 
     case = _file_case(
         actor,
@@ -225,6 +248,8 @@ def _file_case(
         address=data.get("address") or "",
         lat=data.get("lat"),
         lon=data.get("lon"),
+        location_accuracy=data.get("location_accuracy"),
+        building_id=data.get("building_id"),
         priority=data.get("priority") or Priority.NORMAL,
         channel=channel,
         household_id=data.get("household_id"),
@@ -277,8 +302,7 @@ def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, no
         query = query.where(overdue if filters["overdue"] else ~overdue)
     if "unmet_need" in filters:
         query = query.where(Case.unmet_need.is_(filters["unmet_need"]))
-    if q := filters.get("q", "").strip():
-        query = query.where(search_condition(q, private_too=sees_private_fields(actor)))
+    query = searched(query, actor, filters.get("q"))
     # What every row of the page shows, loaded for the page at once (not a query per row).
     query = query.options(selectinload(Case.attachments), selectinload(Case.co_tasks))
     page, next_cursor = keyset_page(
@@ -302,11 +326,21 @@ def community_board(actor: User, *, limit: int, cursor: str | None, now: datetim
             )
         )
     )
+    # What was done, for the solved ones: the unit's latest public resolve note (text and time).
+    solved = [c.id for c in page if c.state in (CaseState.RESOLVED, CaseState.CLOSED)]
+    resolutions = {
+        e.case_id: e
+        for e in db.session.scalars(
+            public_events(solved).where(CaseEvent.action == EventKind.RESOLVE)
+        )
+    }
     rows = [
         {
             "case": c,
             "supported_by_me": c.id in supported,
             "mine": actor.id in (c.reporter_id, c.created_by_id),
+            "resolution_note": resolutions[c.id].note if c.id in resolutions else None,
+            "resolution_at": resolutions[c.id].at if c.id in resolutions else None,
         }
         for c in page
     ]
