@@ -95,7 +95,9 @@ def test_a_resident_reports_with_the_building_and_the_phones_position_offline(
     expect(place.get_by_test_id("minimap")).to_be_visible()
     shoot(page, "case-place")
     page.get_by_test_id("lang-toggle").click()
-    expect(page.get_by_test_id("case-position")).to_contain_text("phone location (within about 18 m)")
+    expect(page.get_by_test_id("case-position")).to_contain_text(
+        "phone location (within about 18 m)"
+    )
     expect(page.locator("dt", has_text="Where")).to_be_visible()
     shoot(page, "case-place-en")
     page.get_by_test_id("lang-toggle").click()
@@ -158,7 +160,7 @@ def _joint_case(api, title: str) -> tuple[dict, int]:
 
 
 def test_the_co_task_queue_is_searched(page: Page, app_ui, api):
-    lift, lift_task = _joint_case(api, "电梯按钮失灵需协办")
+    _, lift_task = _joint_case(api, "电梯按钮失灵需协办")
     lamp, lamp_task = _joint_case(api, "小区路灯线路需协办")
     try:
         page.set_viewport_size({"width": 360, "height": 800})
