@@ -57,6 +57,21 @@ def test_neighbours_the_board_and_open311_never_learn_the_place(client, auth, wo
         assert "12.5" not in text
 
 
+def test_the_figures_export_for_other_units_carries_no_place(client, auth, world, new_case, drive):
+    case = new_case(building_id=world.building_a1.id, **HERE)
+    drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
+    response = client.get(
+        f"{API}/assessment",
+        query_string={"group_by": "provider", "format": "csv"},
+        headers=auth(world.officer_district),
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    body = response.get_data(as_text=True)
+    assert world.provider.name in body
+    for private in ("31.2304", "121.4737", "1号楼"):
+        assert private not in body
+
+
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
