@@ -183,6 +183,7 @@ RULES: dict[tuple[str, str], Rule] = {
         post(lambda s, w: f"{API}/me/sign-out-everywhere"), EVERYONE, scoped=False
     ),
     ("get", "/api/v1/orgs"): Rule(get(lambda s, w: f"{API}/orgs"), EVERYONE, scoped=False),
+    ("get", "/api/v1/map"): Rule(get(lambda s, w: f"{API}/map"), EVERYONE, scoped=False),
     ("get", "/api/v1/categories"): Rule(
         get(lambda s, w: f"{API}/categories"), EVERYONE, scoped=False
     ),
@@ -394,7 +395,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # Places.
     ("get", "/api/v1/orgs/{org_id}/buildings"): Rule(
         get(lambda s, w: f"{API}/orgs/{s.grids[w].id}/buildings"),
-        {R.GRID_WORKER, R.DISPATCHER, R.OFFICER, R.ADMIN},
+        # residents of the grid's community: the buildings only, to say where a need is
+        {R.RESIDENT, R.GRID_WORKER, R.DISPATCHER, R.OFFICER, R.ADMIN},
         area=True,
     ),
     ("post", "/api/v1/visits"): Rule(
@@ -566,7 +568,7 @@ def scene(world, new_case, drive, act, client, auth, other_provider_serves_a, ma
         return response.get_json()["url"]
 
     def task_of(case, provider_staff):
-        tasks = client.get(f"{API}/tasks", headers=auth(provider_staff)).get_json()
+        tasks = client.get(f"{API}/tasks", headers=auth(provider_staff)).get_json()["items"]
         return next((t["id"] for t in tasks if t["case_id"] == case["id"]), None)
 
     def notification_of(user):

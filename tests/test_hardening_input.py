@@ -368,4 +368,5 @@ def test_an_operation_is_documented_as_needing_a_token_exactly_when_it_refuses_n
         ("get", f"{API}/orgs"),
         ("get", f"{API}/categories"),
         ("get", f"{API}/push/vapid-public-key"),  # a public key, for subscribing
+        ("get", f"{API}/map"),  # where map tiles come from, if anywhere
     }

@@ -17,7 +17,7 @@ INSERT = (
 def test_the_audit_log_takes_removals(tmp_path):
     with own_apps():
         app = migrated_app(tmp_path, "previous.sqlite3")
-        config = upgraded_to(app, "0011_push")
+        config = upgraded_to(app, "0012_place")
         with app.app_context():
             with db.engine.begin() as conn:
                 conn.execute(sa.text(INSERT), {"action": "update"})

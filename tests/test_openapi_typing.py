@@ -165,7 +165,9 @@ def co_task(client, auth, world, assigned_case, drive):
             lead_provider_id=world.provider.id,
             co_providers=[{"provider_id": world.other_provider.id, "due_at": later()}],
         )
-        tasks = client.get(f"{API}/tasks", headers=auth(world.other_provider_staff)).get_json()
+        tasks = client.get(f"{API}/tasks", headers=auth(world.other_provider_staff)).get_json()[
+            "items"
+        ]
         (task,) = [t for t in tasks if t["case_id"] == case["id"]]
         return task
 
@@ -210,7 +212,7 @@ def test_a_co_units_staff_see_the_task_actions_its_state_allows(
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["allowed_actions"] == expected
 
-    tasks = client.get(f"{API}/tasks", headers=auth(world.other_provider_staff)).get_json()
+    tasks = client.get(f"{API}/tasks", headers=auth(world.other_provider_staff)).get_json()["items"]
 
     assert [t["allowed_actions"] for t in tasks if t["id"] == task["id"]] == [expected]
 
@@ -249,7 +251,7 @@ def test_no_task_actions_are_offered_once_the_case_is_over(client, auth, world, 
     case = drive(case, world.dispatcher_a, "accept_return")
     drive(case, world.dispatcher_a, "reject", reason="已由12345处理")
 
-    tasks = client.get(f"{API}/tasks", headers=auth(world.other_provider_staff)).get_json()
+    tasks = client.get(f"{API}/tasks", headers=auth(world.other_provider_staff)).get_json()["items"]
 
     assert [(t["state"], t["allowed_actions"]) for t in tasks] == [("open", [])]
 

@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from linli.escalation.api import calendar_blp
     from linli.feedback.api import blp as feedback_blp
     from linli.feedback.api import reviews_blp
+    from linli.maps import blp as map_blp
     from linli.notifications.api import blp as notifications_blp
     from linli.notifications.api import push_blp
     from linli.open311.api import blp as open311_blp
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         analytics_blp,
         open311_keys_blp,
         sheets_blp,
+        map_blp,
     ):
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
     app.register_blueprint(docs_blp)

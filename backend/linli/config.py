@@ -156,6 +156,11 @@ def load_config(overrides: dict | None = None) -> dict:
         # Open311 discovery: whom to ask about the API, and where client apps ask for a key.
         "OPEN311_CONTACT": _env("LINLI_OPEN311_CONTACT", ""),
         "OPEN311_KEY_SERVICE": _env("LINLI_OPEN311_KEY_SERVICE", ""),
+        # Small maps under a case's position: an XYZ tile URL template, e.g.
+        # https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind the tile server's usage policy);
+        # unset: no map, nothing fetched. The credit line the tiles' licence asks for.
+        "MAP_TILE_URL": _env("LINLI_MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": _env("LINLI_MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors"),
         # How long a resolved case waits for the resident's rating before the sweep closes
         # it as not rated, and how long after closing the reporter may appeal (days).
         "RATING_WINDOW_DAYS": _days("LINLI_RATING_WINDOW_DAYS", 7),
@@ -199,6 +204,11 @@ def load_config(overrides: dict | None = None) -> dict:
         config["SQLALCHEMY_BINDS"] = {"replica": {"url": replica, **_engine_options(replica)}}
     if env == "production" and config["SECRET_KEY_GENERATED"]:
         raise ConfigError("LINLI_SECRET_KEY is required in production")
+    if config["MAP_TILE_URL"]:
+        from linli.maps import tile_url_problem
+
+        if problem := tile_url_problem(config["MAP_TILE_URL"]):
+            raise ConfigError(f"LINLI_MAP_TILE_URL {problem}, not {config['MAP_TILE_URL']!r}")
     if config["WORKING_CALENDAR"]:
         # A broken calendar would fail every report later on; refuse to start instead.
         from linli.escalation.calendar import CalendarError, load_calendar

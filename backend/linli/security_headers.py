@@ -9,6 +9,8 @@ import re
 
 from flask import Flask, Response, request
 
+from linli.maps import tile_source
+
 # JSON is never a page: nothing in it may load, run or be framed.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 # The built PWA: its own scripts, styles and images, photos previewed from blob: URLs, and
@@ -67,6 +69,9 @@ def _policy(response: Response) -> str:
         return DOCS_CSP.format(script_hashes=_script_hashes(html))
     if request.path.startswith(("/api/", "/open311/")):
         return API_CSP
+    if tiles := tile_source():
+        # The small maps' tiles: images from that one host, when a tile server is configured.
+        return APP_CSP.replace("img-src 'self' data: blob:", f"img-src 'self' data: blob: {tiles}")
     return APP_CSP
 
 

@@ -22,6 +22,8 @@ NOTICE_FIELDS = {
     "resolved_at",
     "supported_by_me",
     "mine",
+    "resolution_note",
+    "resolution_at",
 }
 
 
@@ -97,3 +99,39 @@ def test_the_board_is_for_residents(client, auth, world, who):
 def test_a_bad_page_of_the_board_is_a_422(client, auth, world, query, field):
     response = client.get(BOARD, query_string=query, headers=auth(world.resident_a))
     assert_problem(response, 422, field)
+
+
+def test_a_solved_need_says_what_was_done_and_when_not_by_whom(
+    client, auth, world, new_case, drive
+):
+    solved = new_case(title="路灯不亮")
+    solved = drive(solved, world.dispatcher_a, "assign", provider_id=world.provider.id)
+    solved = drive(solved, world.provider_staff, "accept")
+    solved = drive(solved, world.provider_staff, "resolve", note="已更换灯泡")
+    open_one = new_case(title="还在办的")
+    rows = {r["title"]: r for r in board(client, auth, world.resident_a2)["items"]}
+
+    done = rows["路灯不亮"]
+    assert (done["resolution_note"], done["resolution_at"]) == ("已更换灯泡", solved["resolved_at"])
+    assert (
+        rows[open_one["title"]]["resolution_note"],
+        rows[open_one["title"]]["resolution_at"],
+    ) == (
+        None,
+        None,
+    )
+    text = str(board(client, auth, world.resident_a2))
+    for name in (world.provider_staff.display_name, world.resident_a.display_name):
+        assert name not in text
+
+
+def test_after_rework_the_board_shows_the_latest_resolution(client, auth, world, new_case, drive):
+    case = new_case(title="漏水")
+    case = drive(case, world.dispatcher_a, "assign", provider_id=world.provider.id)
+    case = drive(case, world.provider_staff, "accept")
+    case = drive(case, world.provider_staff, "resolve", note="先堵上了")
+    case = drive(case, world.dispatcher_a, "reopen")
+    case = drive(case, world.provider_staff, "accept")
+    case = drive(case, world.provider_staff, "resolve", note="换了水管")
+    (row,) = board(client, auth, world.resident_a2)["items"]
+    assert row["resolution_note"] == "换了水管"

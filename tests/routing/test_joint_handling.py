@@ -120,14 +120,14 @@ def test_the_co_units_staff_are_told_of_their_task(new_case, coordinate, world):
 def test_the_co_unit_sees_its_task_and_the_case(client, auth, new_case, coordinate, world):
     case = coordinate(new_case())
 
-    tasks = client.get(TASKS, headers=auth(world.other_provider_staff)).get_json()
+    tasks = client.get(TASKS, headers=auth(world.other_provider_staff)).get_json()["items"]
     seen = client.get(f"{API}/cases/{case['id']}", headers=auth(world.other_provider_staff))
 
     assert [(t["case_id"], t["state"]) for t in tasks] == [(case["id"], "open")]
     assert tasks[0]["provider_name"] == world.other_provider.name
     assert seen.status_code == 200
     assert seen.get_json()["allowed_actions"] == []
-    assert client.get(TASKS, headers=auth(world.provider_staff)).get_json() == []
+    assert client.get(TASKS, headers=auth(world.provider_staff)).get_json()["items"] == []
 
 
 def test_the_task_list_filters_by_state(client, auth, new_case, coordinate, task_action, world):
@@ -138,7 +138,7 @@ def test_the_task_list_filters_by_state(client, auth, new_case, coordinate, task
     def listed(state):
         response = client.get(f"{TASKS}?state={state}", headers=auth(world.other_provider_staff))
         assert response.status_code == 200, response.get_json()
-        return [t["case_id"] for t in response.get_json()]
+        return [t["case_id"] for t in response.get_json()["items"]]
 
     assert listed("accepted") == [first["id"]]
     assert listed("open") == [second["id"]]

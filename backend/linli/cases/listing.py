@@ -8,20 +8,17 @@ import base64
 import enum
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import and_, literal, or_, select
 
-from linli.cases.models import OPEN_STATES, Case
+from linli.cases.models import CASE_DUE_AT, Case
 from linli.categories.models import Category
 from linli.db import UTCDateTime
 from linli.errors import abort
 from linli.extensions import db
 from linli.orgs.models import Org
 from linli.routing.models import Provider
-
-# A case with no running clock sorts after every deadline ("due soonest" ends with them).
-NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class CaseOrder(enum.StrEnum):
@@ -30,24 +27,8 @@ class CaseOrder(enum.StrEnum):
     DUE = "due"  # the running clock soonest: accepting until accepted, then resolving
 
 
-def due_key():
-    """The deadline that matters now (the PWA's activeDeadline), NO_DEADLINE once none runs."""
-    running = case(
-        (
-            and_(
-                Case.state.in_(OPEN_STATES),
-                Case.accepted_at.is_(None),
-                Case.accept_due_at.is_not(None),
-            ),
-            Case.accept_due_at,
-        ),
-        (Case.state.in_(OPEN_STATES), Case.resolve_due_at),
-    )
-    return type_coerce(func.coalesce(running, literal(NO_DEADLINE, UTCDateTime())), UTCDateTime())
-
-
 def _sort_key(order: CaseOrder):
-    return due_key() if order is CaseOrder.DUE else Case.created_at
+    return CASE_DUE_AT if order is CaseOrder.DUE else Case.created_at
 
 
 def search_condition(q: str, *, private_too):
@@ -101,18 +82,31 @@ def summaries(query):
     return summary if query.whereclause is None else summary.where(query.whereclause)
 
 
-def encode_cursor(order: CaseOrder, key: datetime, case_id: uuid.UUID) -> str:
-    raw = json.dumps([order.value, key.isoformat(), str(case_id)])
+def searched(query, actor, q: str | None):
+    """`query` (a SELECT involving Case) narrowed to the cases matching `q`, as `actor` may
+    search them: the one search of every case list (the queue, the review queue, co-tasks)."""
+    from linli.cases.scope import sees_private_fields
+
+    q = (q or "").strip()
+    if not q:
+        return query
+    return query.where(search_condition(q, private_too=sees_private_fields(actor)))
+
+
+def encode_cursor(order: CaseOrder, key: datetime, row_id) -> str:
+    raw = json.dumps([order.value, key.isoformat(), str(row_id)])
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_cursor(cursor: str, order: CaseOrder) -> tuple[datetime, uuid.UUID]:
+def decode_cursor(cursor: str, order: CaseOrder, id_type=uuid.UUID) -> tuple[datetime, object]:
     try:
-        made_for, key, case_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        made_for, key, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         at = datetime.fromisoformat(key)
         if at.tzinfo is None:
             raise ValueError("a naive time cannot be compared with the sort key")
-        parsed = uuid.UUID(case_id)
+        if not isinstance(row_id, str):
+            raise TypeError("an id travels as a string")
+        parsed = id_type(row_id)
     except (ValueError, TypeError, UnicodeDecodeError):
         abort(422, "bad cursor", errors={"cursor": ["not a cursor this API gave out"]})
     if made_for != order.value:
@@ -120,24 +114,36 @@ def decode_cursor(cursor: str, order: CaseOrder) -> tuple[datetime, uuid.UUID]:
     return at, parsed
 
 
-def keyset_page(query, order: CaseOrder, *, limit: int, cursor: str | None, rows=False):
+def keyset_page(
+    query,
+    order: CaseOrder,
+    *,
+    limit: int,
+    cursor: str | None,
+    keys=None,
+    id_column=Case.id,
+    rows=False,
+):
     """One page of `query` (a SELECT of cases) in `order`: (cases, next cursor or None).
 
-    `rows`: `query` selects columns (`summaries`), and the page is of its rows."""
-    key = _sort_key(order)
+    Another list ordered by its own columns (a unit's co-tasks) passes `keys` (order → its
+    sort column) and its `id_column`; the page then holds its rows. `rows`: `query` selects
+    columns (`summaries`), and the page is of those rows."""
+    key = keys[order] if keys else _sort_key(order)
     descending = order is CaseOrder.NEWEST
     if cursor:
-        after, after_id = decode_cursor(cursor, order)
+        after, after_id = decode_cursor(cursor, order, id_column.type.python_type)
         bound = literal(after, UTCDateTime())
         if descending:
-            query = query.where(or_(key < bound, and_(key == bound, Case.id < after_id)))
+            query = query.where(or_(key < bound, and_(key == bound, id_column < after_id)))
         else:
-            query = query.where(or_(key > bound, and_(key == bound, Case.id > after_id)))
-    ordering = (key.desc(), Case.id.desc()) if descending else (key.asc(), Case.id.asc())
+            query = query.where(or_(key > bound, and_(key == bound, id_column > after_id)))
+    ordering = (key.desc(), id_column.desc()) if descending else (key.asc(), id_column.asc())
     found = db.session.execute(query.add_columns(key).order_by(*ordering).limit(limit + 1)).all()
     page = found[:limit] if rows else [row[0] for row in found[:limit]]
     next_cursor = None
     if len(found) > limit:
         last = found[limit - 1]
-        next_cursor = encode_cursor(order, last[-1], last.id if rows else last[0].id)
+        last_id = getattr(last if rows else last[0], id_column.key)
+        next_cursor = encode_cursor(order, last[-1], last_id)
     return page, next_cursor

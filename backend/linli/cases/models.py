@@ -2,15 +2,30 @@
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func, select, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from linli.accounts.models import User
 from linli.categories.models import Category
-from linli.db import Base, str_enum, utcnow
-from linli.orgs.models import Household, Org, OrgKind
+from linli.db import Base, UTCDateTime, str_enum, utcnow
+from linli.orgs.models import Building, Household, Org, OrgKind
 from linli.routing.models import CoTask, Provider
 
 
@@ -133,6 +148,10 @@ class Case(Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    # How far off the phone said its position may be, in metres (with lat and lon only).
+    location_accuracy: Mapped[float | None]
+    # The building of the org tree it is in (a grid's building), picked on the report.
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"))
     priority: Mapped[Priority] = mapped_column(str_enum(Priority, "case_priority"))
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, "case_channel"))
     # The resident the need belongs to (an account when there is one) …
@@ -174,6 +193,7 @@ class Case(Base):
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     household: Mapped[Household | None] = relationship()
+    building: Mapped[Building | None] = relationship()
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="case", order_by="Attachment.created_at"
     )
@@ -190,6 +210,41 @@ class Case(Base):
     # Optimistic locking: every UPDATE carries "WHERE version = <loaded>". The version steps
     # once per write (a transition, an escalation), however many UPDATEs that write needs.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+# A case with no running clock sorts after every deadline ("due soonest" ends with them).
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _open(column):
+    # Written into the statement, not bound: the index below is on this very expression, and
+    # a database matches an expression index only to an expression with the same constants.
+    states = [s.value for s in OPEN_STATES]
+    return column.in_(bindparam("open_states", states, expanding=True, literal_execute=True))
+
+
+# The deadline that matters now (the PWA's activeDeadline): accepting until accepted, then
+# resolving; NO_DEADLINE once none runs. The "due soonest" order of case lists (listing.py).
+CASE_DUE_AT = type_coerce(
+    func.coalesce(
+        case(
+            (
+                and_(
+                    _open(Case.state),
+                    Case.accepted_at.is_(None),
+                    Case.accept_due_at.is_not(None),
+                ),
+                Case.accept_due_at,
+            ),
+            (_open(Case.state), Case.resolve_due_at),
+        ),
+        literal(NO_DEADLINE, UTCDateTime(), literal_execute=True),
+    ),
+    UTCDateTime(),
+)
+# A page of that order, whatever else a queue filters by, is read from the index in order
+# (closed cases sit at its far end).
+Index("ix_cases_due", CASE_DUE_AT, Case.id)
 
 
 class CaseEvent(Base):

@@ -3,7 +3,7 @@ from contextvars import ContextVar
 
 from flask import url_for
 from flask_jwt_extended import get_current_user
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
 from linli.accounts.models import Role
@@ -21,6 +21,8 @@ from linli.routing.models import CoTaskState
 from linli.routing.tasks import TaskAction, allowed_task_actions
 
 MAX_DESCRIPTION = 5000
+# Metres: a phone without GPS may say a few kilometres; beyond this it is no position.
+MAX_ACCURACY = 50_000
 
 
 class OnBehalfOfIn(Schema):
@@ -38,9 +40,23 @@ class CaseCreate(Schema):
     address = Text(300)
     lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
     lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+    location_accuracy = fields.Float(
+        validate=validate.Range(0, MAX_ACCURACY),
+        allow_nan=False,
+        metadata={"description": "How far off lat/lon may be, in metres (the phone's estimate)"},
+    )
     priority = fields.Enum(Priority, by_value=True)
     channel = fields.Enum(Channel, by_value=True)
-    household_id = Id(allow_none=True)
+    building_id = Id(
+        allow_none=True,
+        metadata={"description": "A building of the grid reported into (GET /orgs/{id}/buildings)"},
+    )
+    household_id = Id(
+        allow_none=True,
+        metadata={
+            "description": "A household of that grid: staff only (residents name a building)"
+        },
+    )
     on_behalf_of = fields.Nested(OnBehalfOfIn, allow_none=True)
     extra = fields.Dict(
         keys=fields.String(validate=validate.Length(max=40)),
@@ -48,15 +64,23 @@ class CaseCreate(Schema):
         metadata={"description": "Answers to the category's extra questions, by field key"},
     )
 
+    @validates_schema
+    def _position_whole(self, data, **kwargs):
+        if ("lat" in data) != ("lon" in data):
+            raise ValidationError("send both lat and lon", "lon" if "lat" in data else "lat")
+        if "location_accuracy" in data and "lat" not in data:
+            raise ValidationError("an accuracy belongs to a position", "location_accuracy")
 
-class CaseListArgs(PageArgs):
-    state = DelimitedList(fields.Enum(CaseState, by_value=True))
-    category = Text(40, min_length=1)
-    org_id = Id(strict=False)
-    mine = fields.Boolean()
-    escalation_level = DelimitedList(fields.Enum(OrgKind, by_value=True))
-    overdue = fields.Boolean()
-    unmet_need = fields.Boolean()
+
+def case_order(default: CaseOrder, description: str):
+    return fields.Enum(
+        CaseOrder, by_value=True, load_default=default, metadata={"description": description}
+    )
+
+
+class SearchArgs(PageArgs):
+    """A page of a case list, searched (cases/listing.py searched) and in an order."""
+
     q = Text(
         100,
         min_length=1,
@@ -65,12 +89,17 @@ class CaseListArgs(PageArgs):
             "reference (LL-...); a neighbour's +1'd cases match by title and reference only"
         },
     )
-    sort = fields.Enum(
-        CaseOrder,
-        by_value=True,
-        load_default=CaseOrder.NEWEST,
-        metadata={"description": "newest or oldest first, or the running deadline soonest"},
-    )
+    sort = case_order(CaseOrder.NEWEST, "newest or oldest first, or the running deadline soonest")
+
+
+class CaseListArgs(SearchArgs):
+    state = DelimitedList(fields.Enum(CaseState, by_value=True))
+    category = Text(40, min_length=1)
+    org_id = Id(strict=False)
+    mine = fields.Boolean()
+    escalation_level = DelimitedList(fields.Enum(OrgKind, by_value=True))
+    overdue = fields.Boolean()
+    unmet_need = fields.Boolean()
 
 
 class SimilarArgs(Schema):
@@ -226,6 +255,12 @@ class ExtraAnswerOut(Schema):
 
 
 @output
+class CoTaskPage(Schema):
+    items = fields.List(fields.Nested(CoTaskOut))
+    next_cursor = fields.String(allow_none=True)
+
+
+@output
 class CaseOut(ActorAware, Schema):
     """A case as the caller sees it: reporter details and allowed actions depend on who asks.
 
@@ -242,6 +277,12 @@ class CaseOut(ActorAware, Schema):
     address = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
+    location_accuracy = fields.Float(allow_none=True, metadata={"description": "Metres"})
+    building_id = fields.Integer(allow_none=True)
+    building_name = fields.String(allow_none=True)
+    household_label = fields.String(
+        allow_none=True, metadata={"description": "The flat (e.g. 2-101)"}
+    )
     priority = fields.Enum(Priority, by_value=True)
     channel = fields.Enum(Channel, by_value=True)
     state = fields.Enum(CaseState, by_value=True)
@@ -313,6 +354,10 @@ class CaseOut(ActorAware, Schema):
             return obj
         if attr == "extra":
             return answered(obj.category, obj.extra or {})
+        if attr == "building_name":
+            return obj.building.name if obj.building else None
+        if attr == "household_label":
+            return obj.household.label if obj.household else None
         if attr == "allowed_actions":
             return allowed_actions(obj, self.actor)
         if attr == "appeal_due_at":
@@ -407,6 +452,14 @@ class BoardCaseOut(Schema):
     resolved_at = fields.DateTime(attribute="case.resolved_at", allow_none=True)
     supported_by_me = fields.Boolean(metadata={"description": "The caller has +1'd it"})
     mine = fields.Boolean(metadata={"description": "The caller reported it (no +1 there)"})
+    resolution_note = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "A solved need: what the handling unit said it did (its public "
+            "note on marking it done; who wrote it is not shown)"
+        },
+    )
+    resolution_at = fields.DateTime(allow_none=True, metadata={"description": "When it was done"})
 
 
 @output

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from linli.accounts.models import Role, User
 from linli.cases.events import record_event
 from linli.cases.lifecycle import Action, VersionConflict, apply_transition
-from linli.cases.listing import CaseOrder, keyset_page, search_condition, summaries
+from linli.cases.listing import CaseOrder, keyset_page, searched, summaries
 from linli.cases.models import (
     OPEN_STATES,
     Case,
@@ -31,7 +31,7 @@ from linli.cases.scope import (
     get_case_for,
     may_file_for,
     org_in_reach,
-    sees_private_fields,
+    public_events,
     visible_cases,
     visible_events,
 )
@@ -44,7 +44,7 @@ from linli.extensions import db
 from linli.feedback.service import remember_no_rating
 from linli.notifications.models import NotificationKind
 from linli.notifications.service import handlers_of, notify
-from linli.orgs.models import Household, Org, OrgKind
+from linli.orgs.models import Building, Household, Org, OrgKind
 from linli.orgs.service import in_service, subtree_ids_query
 from linli.routing.models import Provider
 from linli.routing.rules import route_case
@@ -102,6 +102,28 @@ def _check_household(household_id: int, org: Org) -> None:
     if grid is None or not org.contains(grid):
         abort(
             422, "that household is not in this place", errors={"household_id": ["not in org_id"]}
+        )
+
+
+def _check_building(data: dict, org: Org) -> None:
+    """The building must be in `org`; a household named with it, in that building (a household
+    alone names its building)."""
+    household = (
+        db.session.get(Household, data["household_id"]) if data.get("household_id") else None
+    )
+    if data.get("building_id") is None:
+        if household is not None:
+            data["building_id"] = household.building_id
+        return
+    building = db.session.get(Building, data["building_id"])
+    grid = db.session.get(Org, building.grid_id) if building else None
+    if grid is None or not org.contains(grid):
+        abort(422, "that building is not in this place", errors={"building_id": ["not in org_id"]})
+    if household is not None and household.building_id != building.id:
+        abort(
+            422,
+            "that household is not in this building",
+            errors={"household_id": ["not in building_id"]},
         )
 
 
@@ -172,6 +194,7 @@ def report_case(actor: User, data: dict, *, now: datetime) -> tuple[Case, bool]:
         )
     if data.get("household_id") is not None:
         _check_household(data["household_id"], org)
+    _check_building(data, org)
     extra = checked_answers(category, data.get("extra") or {})
 
     case = _file_case(
@@ -234,6 +257,8 @@ def _file_case(
         address=data.get("address") or "",
         lat=data.get("lat"),
         lon=data.get("lon"),
+        location_accuracy=data.get("location_accuracy"),
+        building_id=data.get("building_id"),
         priority=data.get("priority") or Priority.NORMAL,
         channel=channel,
         household_id=data.get("household_id"),
@@ -292,8 +317,7 @@ def list_cases(actor: User, filters: dict, *, limit: int, cursor: str | None, no
         query = query.where(overdue if filters["overdue"] else ~overdue)
     if "unmet_need" in filters:
         query = query.where(Case.unmet_need.is_(filters["unmet_need"]))
-    if q := filters.get("q", "").strip():
-        query = query.where(search_condition(q, private_too=sees_private_fields(actor)))
+    query = searched(query, actor, filters.get("q"))
     return keyset_page(
         summaries(query),
         filters.get("sort", CaseOrder.NEWEST),
@@ -317,11 +341,21 @@ def community_board(actor: User, *, limit: int, cursor: str | None, now: datetim
             )
         )
     )
+    # What was done, for the solved ones: the unit's latest public resolve note (text and time).
+    solved = [c.id for c in page if c.state in (CaseState.RESOLVED, CaseState.CLOSED)]
+    resolutions = {
+        e.case_id: e
+        for e in db.session.scalars(
+            public_events(solved).where(CaseEvent.action == EventKind.RESOLVE)
+        )
+    }
     rows = [
         {
             "case": c,
             "supported_by_me": c.id in supported,
             "mine": actor.id in (c.reporter_id, c.created_by_id),
+            "resolution_note": resolutions[c.id].note if c.id in resolutions else None,
+            "resolution_at": resolutions[c.id].at if c.id in resolutions else None,
         }
         for c in page
     ]

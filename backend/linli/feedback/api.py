@@ -57,10 +57,13 @@ def appeal_case(data, case_id):
 @reviews_blp.response(200, ReviewPage)
 def review_queue(args):
     """Cases in scope with a low rating, overdue, bounced twice, escalated or rejected, that
-    changed since they were last marked reviewed; newest first, keyset cursor."""
+    changed since they were last marked reviewed; searched by `q`, newest first unless
+    `sort` says otherwise, keyset cursor."""
     items, next_cursor = review.review_queue(
         current_actor(),
         reasons=args.get("reason"),
+        q=args.get("q"),
+        order=args["sort"],
         limit=args["limit"],
         cursor=args.get("cursor"),
         now=utcnow(),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
 from linli.cases.events import record_event
-from linli.cases.listing import CaseOrder, keyset_page
+from linli.cases.listing import CaseOrder, keyset_page, searched
 from linli.cases.models import Case, CaseEvent, CaseState, EventKind
 from linli.cases.scope import get_case_for, visible_cases
 from linli.errors import abort
@@ -95,11 +95,14 @@ def review_queue(
     actor: User,
     *,
     reasons: list[ReviewReason] | None,
+    q: str | None = None,
+    order: CaseOrder = CaseOrder.NEWEST,
     limit: int,
     cursor: str | None,
     now: datetime,
 ) -> tuple[list[ReviewItem], str | None]:
-    """Cases in the actor's scope needing review, newest first (keyset on created_at, id)."""
+    """Cases in the actor's scope needing review, searched by `q`, in `order` (newest first
+    by default), keyset-paginated."""
     require_role(actor, *REVIEWERS)
     conditions = _reason_conditions(now)
     last_reviewed = _last_reviewed()
@@ -107,8 +110,9 @@ def review_queue(
         or_(*(conditions[r] for r in (reasons or ReviewReason))),
         or_(last_reviewed.is_(None), Case.updated_at > last_reviewed),
     )
+    query = searched(query, actor, q)
     query = query.options(selectinload(Case.co_tasks), selectinload(Case.attachments))
-    page, next_cursor = keyset_page(query, CaseOrder.NEWEST, limit=limit, cursor=cursor)
+    page, next_cursor = keyset_page(query, order, limit=limit, cursor=cursor)
     preload_current_ratings(page)
     return _items(page, now), next_cursor
 

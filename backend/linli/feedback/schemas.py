@@ -1,8 +1,8 @@
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
-from linli.cases.schemas import CaseOut
-from linli.common_schemas import PageArgs, Required, StrictBoolean, Text, output
+from linli.cases.schemas import CaseOut, SearchArgs
+from linli.common_schemas import Required, StrictBoolean, Text, output
 from linli.feedback.models import RatingChannel
 from linli.feedback.review import ReviewKind, ReviewReason
 
@@ -26,7 +26,7 @@ class AppealIn(Schema):
     reason = Required(2000, metadata={"description": "Why the closing is disputed"})
 
 
-class ReviewListArgs(PageArgs):
+class ReviewListArgs(SearchArgs):
     reason = DelimitedList(
         fields.Enum(ReviewReason, by_value=True),
         metadata={"description": "Only cases with one of these reasons"},

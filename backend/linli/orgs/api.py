@@ -52,7 +52,8 @@ def update_org(data, org_id):
 @jwt_required()
 @blp.response(200, BuildingOut(many=True))
 def list_buildings(org_id):
-    """Buildings and households of a grid in the caller's scope, for door-to-door rounds."""
+    """Buildings and households of a grid in the caller's scope, for door-to-door rounds and
+    for saying where a need is; residents of its community get the buildings only."""
     return service.buildings_in_scope(current_actor(), org_id)
 
 

@@ -82,16 +82,22 @@ def buildings_of_grid(grid: Org) -> list[Building]:
     )
 
 
-def buildings_in_scope(actor, grid_id: int) -> list[Building]:
+def buildings_in_scope(actor, grid_id: int) -> list:
     """A grid's buildings and households, for the staff who organise door-to-door rounds in
-    it (others get 403, or 404 for a grid outside their area)."""
+    it and who report there; a resident of its community gets the buildings only, to say
+    where a need is (others get 403, or 404 for a grid outside their area)."""
     from linli.accounts.models import Role
-    from linli.accounts.permissions import org_in_scope, require_role
+    from linli.accounts.permissions import require_role
+    from linli.cases.scope import org_in_reach
 
-    require_role(actor, Role.GRID_WORKER, Role.DISPATCHER, Role.OFFICER, Role.ADMIN)
+    require_role(actor, Role.RESIDENT, Role.GRID_WORKER, Role.DISPATCHER, Role.OFFICER, Role.ADMIN)
     grid = get_org_or_404(grid_id)
-    if not org_in_scope(actor, grid):
+    if not org_in_reach(actor, grid):
         abort(404, f"org {grid_id} does not exist")
     if grid.kind is not OrgKind.GRID:
         abort(422, "buildings belong to grids", errors={"org_id": ["not a grid"]})
-    return buildings_of_grid(grid)
+    buildings = buildings_of_grid(grid)
+    if actor.role is Role.RESIDENT:
+        # Which flats there are is for the staff who visit them.
+        return [{"id": b.id, "name": b.name, "households": []} for b in buildings]
+    return buildings

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from linli.accounts.models import Role
 from linli.accounts.permissions import require_role
 from linli.accounts.service import current_actor
-from linli.cases.schemas import CoTaskOut
+from linli.cases.schemas import CoTaskOut, CoTaskPage
 from linli.cases.scope import get_case_for
 from linli.categories.service import category_by_code
 from linli.db import utcnow
@@ -125,10 +125,19 @@ def remove_responsibility(line_id):
 @tasks_blp.route("")
 @jwt_required()
 @tasks_blp.arguments(TaskListArgs, location="query")
-@tasks_blp.response(200, CoTaskOut(many=True))
+@tasks_blp.response(200, CoTaskPage)
 def list_tasks(args):
-    """The co-tasks of the caller's provider, soonest deadline first."""
-    return tasks.tasks_of_provider(current_actor(), states=args.get("state"))
+    """The co-tasks of the caller's provider, searched by their cases (`q`), soonest deadline
+    first unless `sort` says otherwise, keyset cursor."""
+    items, next_cursor = tasks.tasks_of_provider(
+        current_actor(),
+        states=args.get("state"),
+        q=args.get("q"),
+        order=args["sort"],
+        limit=args["limit"],
+        cursor=args.get("cursor"),
+    )
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @tasks_blp.route(

@@ -1,6 +1,8 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from webargs.fields import DelimitedList
 
+from linli.cases.listing import CaseOrder
+from linli.cases.schemas import SearchArgs, case_order
 from linli.common_schemas import Id, Required, StrictBoolean, Text, output
 from linli.routing.models import CoTaskState, ProviderType
 
@@ -127,8 +129,11 @@ class RoutingOut(Schema):
     )
 
 
-class TaskListArgs(Schema):
+class TaskListArgs(SearchArgs):
     state = DelimitedList(fields.Enum(CoTaskState, by_value=True))
+    sort = case_order(
+        CaseOrder.DUE, "the task's deadline soonest (the default), or newest or oldest task first"
+    )
 
 
 class TaskActionIn(Schema):

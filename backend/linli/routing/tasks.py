@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
 from linli.cases.events import record_event
+from linli.cases.listing import CaseOrder, keyset_page, searched
 from linli.cases.models import OPEN_STATES, Case, EventKind
 from linli.db import get_by_int_id
 from linli.errors import abort
@@ -89,17 +90,33 @@ def add_co_tasks(
     return tasks
 
 
-def tasks_of_provider(actor: User, *, states: list[CoTaskState] | None) -> list[CoTask]:
+def tasks_of_provider(
+    actor: User,
+    *,
+    states: list[CoTaskState] | None,
+    q: str | None = None,
+    order: CaseOrder = CaseOrder.DUE,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> tuple[list[CoTask], str | None]:
+    """The co-tasks of the actor's unit, searched by their cases, in `order` (the task's
+    deadline soonest by default), keyset-paginated. Returns (tasks, next_cursor)."""
     require_role(actor, Role.PROVIDER_STAFF)
     query = (
         select(CoTask)
+        .join(CoTask.case)
         .where(CoTask.provider_id == actor.provider_id)
         .options(joinedload(CoTask.case))
-        .order_by(CoTask.due_at)
     )
     if states:
         query = query.where(CoTask.state.in_(states))
-    return list(db.session.scalars(query))
+    query = searched(query, actor, q)
+    keys = {
+        CaseOrder.NEWEST: CoTask.created_at,
+        CaseOrder.OLDEST: CoTask.created_at,
+        CaseOrder.DUE: CoTask.due_at,
+    }
+    return keyset_page(query, order, limit=limit, cursor=cursor, keys=keys, id_column=CoTask.id)
 
 
 def act_on_task(actor: User, task_id: int, action: str, *, note: str, now: datetime) -> CoTask:

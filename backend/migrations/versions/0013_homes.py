@@ -1,7 +1,7 @@
 """the audit log records removals: an unused building, household or responsibility line
 
 Revision ID: 0013_homes
-Revises: 0011_push
+Revises: 0012_place
 Create Date: 2026-12-04 19:00:00
 
 audit_records.action gains "delete": the console removes a building or household that no
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_homes"
-down_revision = "0011_push"
+down_revision = "0012_place"
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ import type {
   Category,
   CoTask,
   LoginBody,
+  MapSettings,
   LoginResponse,
   NotificationListArgs,
   NotificationPage,
@@ -76,7 +77,9 @@ export const api = {
   case: (id: string) => request<Case>('GET', `/cases/${enc(id)}`),
   events: (id: string) => request<{ items: CaseEvent[] }>('GET', `/cases/${enc(id)}/events`),
   routing: (id: string) => request<Routing>('GET', `/cases/${enc(id)}/routing`),
-  tasks: (args: TaskListArgs = {}) => request<CoTask[]>('GET', '/tasks', { query: { ...args } }),
+  tasks: (args: TaskListArgs = {}) => request<Page<CoTask>>('GET', '/tasks', { query: { ...args } }),
+  /** Where the small maps' tiles come from (null: no map, nothing fetched). */
+  map: () => request<MapSettings>('GET', '/map', { auth: false }),
   visits: (gridId: number, since?: string) =>
     request<{ items: Visit[] }>('GET', '/visits', { query: { grid_id: gridId, since } }),
   /** Cases needing a party-branch review (party_reviewer, officer, admin). */

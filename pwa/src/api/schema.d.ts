@@ -717,7 +717,10 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Buildings and households of a grid in the caller's scope, for door-to-door rounds. */
+        /**
+         * Buildings and households of a grid in the caller's scope, for door-to-door rounds and
+         *     for saying where a need is; residents of its community get the buildings only.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1252,6 +1255,10 @@ export interface paths {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description Words in the title, description or address, or part of the reference (LL-...); a neighbour's +1'd cases match by title and reference only */
+                    q?: string;
+                    /** @description newest or oldest first, or the running deadline soonest */
+                    sort?: "newest" | "oldest" | "due";
                     state?: ("submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected")[];
                     category?: string;
                     org_id?: number;
@@ -1259,10 +1266,6 @@ export interface paths {
                     escalation_level?: ("city" | "district" | "street" | "community" | "grid")[];
                     overdue?: boolean;
                     unmet_need?: boolean;
-                    /** @description Words in the title, description or address, or part of the reference (LL-...); a neighbour's +1'd cases match by title and reference only */
-                    q?: string;
-                    /** @description newest or oldest first, or the running deadline soonest */
-                    sort?: "newest" | "oldest" | "due";
                 };
                 header?: never;
                 path?: never;
@@ -1903,10 +1906,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The co-tasks of the caller's provider, soonest deadline first. */
+        /**
+         * The co-tasks of the caller's provider, searched by their cases (`q`), soonest deadline
+         *     first unless `sort` says otherwise, keyset cursor.
+         */
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description Words in the title, description or address, or part of the reference (LL-...); a neighbour's +1'd cases match by title and reference only */
+                    q?: string;
+                    /** @description the task's deadline soonest (the default), or newest or oldest task first */
+                    sort?: "newest" | "oldest" | "due";
                     state?: ("open" | "accepted" | "done" | "returned")[];
                 };
                 header?: never;
@@ -1921,7 +1933,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CoTaskOut"][];
+                        "application/json": components["schemas"]["CoTaskPage"];
                     };
                 };
                 401: components["responses"]["UNAUTHORIZED"];
@@ -2145,13 +2157,18 @@ export interface paths {
         };
         /**
          * Cases in scope with a low rating, overdue, bounced twice, escalated or rejected, that
-         *     changed since they were last marked reviewed; newest first, keyset cursor.
+         *     changed since they were last marked reviewed; searched by `q`, newest first unless
+         *     `sort` says otherwise, keyset cursor.
          */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description Words in the title, description or address, or part of the reference (LL-...); a neighbour's +1'd cases match by title and reference only */
+                    q?: string;
+                    /** @description newest or oldest first, or the running deadline soonest */
+                    sort?: "newest" | "oldest" | "due";
                     /** @description Only cases with one of these reasons */
                     reason?: ("low_rating" | "mid_rating" | "overdue" | "bounced" | "escalated" | "rejected")[];
                 };
@@ -3215,6 +3232,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the PWA's small maps come from (public; the same for everyone). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MapOut"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3490,10 +3544,15 @@ export interface components {
             address?: string;
             lat?: number;
             lon?: number;
+            /** @description How far off lat/lon may be, in metres (the phone's estimate) */
+            location_accuracy?: number;
             /** @enum {unknown} */
             priority?: "normal" | "urgent";
             /** @enum {unknown} */
             channel?: "app" | "grid_visit" | "hotline" | "self_org" | "open311";
+            /** @description A building of the grid reported into (GET /orgs/{id}/buildings) */
+            building_id?: number | null;
+            /** @description A household of that grid: staff only (residents name a building) */
             household_id?: number | null;
             on_behalf_of?: components["schemas"]["OnBehalfOfIn"] | null;
             /** @description Answers to the category's extra questions, by field key */
@@ -3571,6 +3630,12 @@ export interface components {
             address: string | null;
             lat: number | null;
             lon: number | null;
+            /** @description Metres */
+            location_accuracy: number | null;
+            building_id: number | null;
+            building_name: string | null;
+            /** @description The flat (e.g. 2-101) */
+            household_label: string | null;
             /** @enum {unknown} */
             priority: "normal" | "urgent";
             /** @enum {unknown} */
@@ -3687,6 +3752,13 @@ export interface components {
             supported_by_me: boolean;
             /** @description The caller reported it (no +1 there) */
             mine: boolean;
+            /** @description A solved need: what the handling unit said it did (its public note on marking it done; who wrote it is not shown) */
+            resolution_note: string | null;
+            /**
+             * Format: date-time
+             * @description When it was done
+             */
+            resolution_at: string | null;
         };
         BoardPage: {
             items: components["schemas"]["BoardCaseOut"][];
@@ -3809,6 +3881,10 @@ export interface components {
             lead_provider_id: number;
             co_provider_ids?: number[];
             note?: string;
+        };
+        CoTaskPage: {
+            items: components["schemas"]["CoTaskOut"][];
+            next_cursor: string | null;
         };
         TaskActionIn: {
             note?: string;
@@ -4320,6 +4396,12 @@ export interface components {
             rows: components["schemas"]["PlannedRowOut"][];
         } & {
             [key: string]: unknown;
+        };
+        MapOut: {
+            /** @description An XYZ tile URL template ({z}/{x}/{y}, {s} a subdomain); null: no map is shown and no tile is fetched */
+            tile_url: string | null;
+            /** @description The tiles' credit line, shown on the map */
+            attribution: string;
         };
     };
     responses: {

@@ -27,6 +27,7 @@ export type Org = S['OrgOut'];
 export type OrgKind = Org['kind'];
 export type Household = S['HouseholdOut'];
 export type Building = S['BuildingOut'];
+export type MapSettings = S['MapOut'];
 export type Category = S['CategoryOut'];
 export type Provider = S['ProviderOut'];
 

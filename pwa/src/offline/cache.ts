@@ -16,6 +16,7 @@ import type {
   CaseSummary,
   Category,
   CoTask,
+  MapSettings,
   NotificationPage,
   Page,
   Org,
@@ -96,7 +97,8 @@ export const reads = {
     refRead(`visits:${gridId}:${since}`, async () => (await api.visits(gridId, since)).items),
 
   routing: (caseId: string): Read<Routing> => refRead(`routing:${caseId}`, () => api.routing(caseId)),
-  tasks: (args: TaskListArgs): Read<CoTask[]> => refRead('tasks:' + JSON.stringify(args), () => api.tasks(args)),
+  tasks: (args: TaskListArgs): Read<Page<CoTask>> => refRead('tasks:' + JSON.stringify(args), () => api.tasks(args)),
+  map: (): Read<MapSettings> => refRead('map', api.map),
   /** The newest page of the inbox (what the list and the nav badge show). */
   board: (): Read<Page<BoardCase>> => refRead('board', () => api.board()),
   notifications: (): Read<NotificationPage> => refRead('notifications', () => api.notifications({ limit: 50 })),

@@ -29,9 +29,19 @@ export default function BoardPage() {
               <span class="muted case-meta">
                 <span>{categoryLabel(c.category)}</span>
                 <span>{c.org_name}</span>
-                <span>{fmtTime(c.resolved_at ?? c.created_at)}</span>
+                <span>
+                  {c.resolution_at && !OPEN_STATES.includes(c.state)
+                    ? t('board.doneAt', { time: fmtTime(c.resolution_at) })
+                    : fmtTime(c.resolved_at ?? c.created_at)}
+                </span>
                 {count > 0 && <span data-testid="board-supporters">{t('report.supporters', { n: count })}</span>}
               </span>
+              {c.resolution_note && (
+                <p class="board-resolution" data-testid="board-resolution">
+                  <span class="muted">{t('board.done')}</span>
+                  {c.resolution_note}
+                </p>
+              )}
             </div>
             <StateBadge state={c.state} />
             {c.mine ? (

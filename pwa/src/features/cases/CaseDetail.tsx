@@ -8,6 +8,7 @@ import { actionOf } from '../../offline/outbox';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { ErrorText, Page, ResourceNote, StateBadge } from '../../ui/bits';
 import { Photos } from '../../ui/Photos';
+import { MiniMap } from '../../ui/MiniMap';
 import { categoryLabel } from '../../ui/categories';
 import { useOutbox } from '../../ui/useOutbox';
 import { useResource, type Resource } from '../../ui/useResource';
@@ -89,7 +90,8 @@ function answerText(a: Case['extra'][number]): string {
 }
 
 /** What the info list shows: a whole case, or a queue row (the rest unknown yet). */
-type InfoCase = CaseSummary & Partial<Pick<Case, 'address' | 'provider_contact' | 'reporter' | 'extra'>>;
+type InfoCase = CaseSummary &
+  Partial<Pick<Case, 'address' | 'provider_contact' | 'reporter' | 'extra' | 'building_name' | 'household_label' | 'lat' | 'lon' | 'location_accuracy'>>;
 
 function Info({ c, staff }: { c: InfoCase; staff: boolean }) {
   const open = OPEN_STATES.includes(c.state);
@@ -99,8 +101,19 @@ function Info({ c, staff }: { c: InfoCase; staff: boolean }) {
       <dd data-testid="case-reference">{c.reference}</dd>
       <dt>{t('cases.category')}</dt>
       <dd>{categoryLabel(c.category)}</dd>
-      <dt>{t('cases.org')}</dt>
-      <dd>{[c.org_name, c.address].filter(Boolean).join(' · ')}</dd>
+      <dt>{t('place.where')}</dt>
+      <dd data-testid="case-place">
+        {[c.org_name, [c.building_name, c.household_label].filter(Boolean).join(' '), c.address].filter(Boolean).join(' · ')}
+        {c.lat != null && c.lon != null && (
+          <>
+            <span class="muted" data-testid="case-position">
+              {' · '}
+              {c.location_accuracy != null ? t('place.positionWithin', { m: Math.round(c.location_accuracy) }) : t('place.positionShared')}
+            </span>
+            <MiniMap lat={c.lat} lon={c.lon} accuracy={c.location_accuracy} />
+          </>
+        )}
+      </dd>
       <dt>{t('cases.escalation')}</dt>
       <dd data-testid="case-level">{t(`level.${c.escalation_level}`)}</dd>
       {c.provider_name && (

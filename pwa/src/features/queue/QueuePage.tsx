@@ -13,6 +13,7 @@ import {
 import { t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { LoadMore, Page, ResourceNote } from '../../ui/bits';
+import { type CaseOrder, SearchSort, searchArgs } from '../../ui/SearchSort';
 import { Toggle } from '../../ui/Toggle';
 import { usePagedList } from '../../ui/usePagedList';
 import { useDebounced } from '../../ui/useDebounced';
@@ -38,17 +39,12 @@ export function todoStates(role: Role | undefined): CaseState[] {
 export const FOLLOW_UP_STATES: CaseState[] = ['resolved'];
 
 type StateFilter = 'todo' | 'followup' | '' | CaseState;
-export type CaseOrder = NonNullable<CaseListArgs['sort']>;
-const ORDERS: CaseOrder[] = ['newest', 'oldest', 'due'];
 
 export function queueArgs(
   role: Role | undefined,
   f: { state: StateFilter; levels: EscalationLevel[]; overdue: boolean; unmet: boolean; q?: string; sort?: CaseOrder },
 ): CaseListArgs {
-  const a: CaseListArgs = {};
-  const q = f.q?.trim();
-  if (q) a.q = q;
-  if (f.sort && f.sort !== 'newest') a.sort = f.sort;
+  const a: CaseListArgs = searchArgs(f.q ?? '', f.sort ?? 'newest');
   if (f.state === 'todo') a.state = todoStates(role);
   else if (f.state === 'followup') a.state = FOLLOW_UP_STATES;
   else if (f.state) a.state = [f.state];
@@ -103,30 +99,7 @@ export default function QueuePage() {
   return (
     <Page title={title}>
       <div class="filters">
-        <div class="search-row" role="search">
-          <label class="field">
-            <span>{t('queue.search')}</span>
-            <input
-              type="search"
-              data-testid="queue-search"
-              value={search}
-              placeholder={t('queue.searchHint')}
-              enterKeyHint="search"
-              maxLength={100}
-              onInput={(e) => setSearch(e.currentTarget.value)}
-            />
-          </label>
-          <label class="field">
-            <span>{t('queue.sort')}</span>
-            <select data-testid="queue-sort" value={sort} onChange={(e) => setSort(e.currentTarget.value as CaseOrder)}>
-              {ORDERS.map((o) => (
-                <option key={o} value={o}>
-                  {t(`queue.sort.${o}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <SearchSort testid="queue" search={search} onSearch={setSearch} sort={sort} onSort={setSort} />
         <label class="field">
           <span>{t('queue.filterState')}</span>
           <select data-testid="filter-state" value={state} onChange={(e) => setState(e.currentTarget.value as StateFilter)}>

@@ -14,9 +14,8 @@ import { useResource } from '../../ui/useResource';
 import { currentUser } from '../auth/session';
 import { defaultOrg, OrgPicker, rememberedOrg, rememberOrg, type OrgChoice } from './OrgPicker';
 import { PhotoPicker } from './PhotoPicker';
+import { BuildingPicker, LocationButton, useGeolocation } from './PlacePicker';
 import { Similar } from './Similar';
-
-type Geo = { state: 'off' } | { state: 'locating' } | { state: 'ok'; lat: number; lon: number } | { state: 'failed' };
 
 export function ReportPage() {
   const { query, route } = useLocation();
@@ -41,7 +40,9 @@ export function ReportPage() {
   const [urgent, setUrgent] = useState(false);
   const [photos, setPhotos] = useState<StoredFile[]>([]);
   const [org, setOrg] = useState<OrgChoice>(() => rememberedOrg(user.id) ?? { community: '', grid: '' });
-  const [geo, setGeo] = useState<Geo>({ state: 'off' });
+  const [geo, locate, clearLocation] = useGeolocation();
+  const [building, setBuilding] = useState('');
+  const [flat, setFlat] = useState('');
   const [residentName, setResidentName] = useState('');
   const [residentPhone, setResidentPhone] = useState('');
   const [extra, setExtra] = useState<Record<string, string>>({});
@@ -56,16 +57,8 @@ export function ReportPage() {
   // Offline with no org list yet: the user's own org (a resident's registration grid) will do.
   const orgId = visitOrg || org.grid || org.community || (user.org_id != null ? String(user.org_id) : '');
 
-  const shareLocation = (on: boolean) => {
-    if (!on) return setGeo({ state: 'off' });
-    if (!navigator.geolocation) return setGeo({ state: 'failed' });
-    setGeo({ state: 'locating' });
-    navigator.geolocation.getCurrentPosition(
-      (p) => setGeo({ state: 'ok', lat: p.coords.latitude, lon: p.coords.longitude }),
-      () => setGeo({ state: 'failed' }),
-      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 60_000 },
-    );
-  };
+  // The grid whose buildings are offered: the round's grid, or the one picked.
+  const gridId = visitOrg || org.grid;
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -87,7 +80,9 @@ export function ReportPage() {
       };
       if (Object.keys(answers).length) body.extra = answers;
       if (address.trim()) body.address = address.trim();
-      if (geo.state === 'ok') Object.assign(body, { lat: geo.lat, lon: geo.lon });
+      if (geo.state === 'ok') Object.assign(body, { lat: geo.lat, lon: geo.lon, location_accuracy: geo.accuracy });
+      if (building && !household) body.building_id = Number(building);
+      if (flat && !household) body.household_id = Number(flat);
       if (household) {
         body.household_id = Number(household);
         if (residentName.trim() || residentPhone.trim()) {
@@ -186,20 +181,32 @@ export function ReportPage() {
         />
         <ExtraFields fields={questions} values={extra} onChange={setExtra} />
         <PhotoPicker photos={photos} onChange={setPhotos} testid="report-photos" />
-        {!visitOrg && <OrgPicker orgs={orgs.data ?? []} value={org} onChange={setOrg} />}
-        <TextField label={t('report.address')} data-testid="report-address" value={address} onValue={setAddress} />
-        <label class="check">
-          <input
-            type="checkbox"
-            data-testid="report-location"
-            checked={geo.state !== 'off'}
-            onChange={(e) => shareLocation(e.currentTarget.checked)}
-          />
-          <span>{t('report.shareLocation')}</span>
-          {geo.state === 'locating' && <span class="muted">{t('report.locating')}</span>}
-          {geo.state === 'ok' && <span class="ok">{t('report.located')}</span>}
-          {geo.state === 'failed' && <span class="error">{t('report.locationFailed')}</span>}
-        </label>
+        <fieldset class="field">
+          <legend>{t('place.title')}</legend>
+          {!visitOrg && (
+            <OrgPicker
+              orgs={orgs.data ?? []}
+              value={org}
+              onChange={(v) => {
+                setOrg(v);
+                setBuilding('');
+                setFlat('');
+              }}
+            />
+          )}
+          {!household && (
+            <BuildingPicker
+              gridId={gridId}
+              role={user.role}
+              building={building}
+              onBuilding={setBuilding}
+              household={flat}
+              onHousehold={setFlat}
+            />
+          )}
+          <TextField label={t('report.address')} data-testid="report-address" value={address} onValue={setAddress} />
+          <LocationButton geo={geo} locate={locate} clear={clearLocation} />
+        </fieldset>
         <label class="check">
           <input type="checkbox" data-testid="report-urgent" checked={urgent} onChange={(e) => setUrgent(e.currentTarget.checked)} />
           <span>{t('report.urgent')}</span>

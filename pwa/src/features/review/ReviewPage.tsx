@@ -8,7 +8,9 @@ import { fmtTime, t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import type { OutboxItem } from '../../offline/outbox-types';
 import { LoadMore, Page, ResourceNote } from '../../ui/bits';
+import { type CaseOrder, SearchSort, searchArgs } from '../../ui/SearchSort';
 import { Toggle } from '../../ui/Toggle';
+import { useDebounced } from '../../ui/useDebounced';
 import { useOutbox } from '../../ui/useOutbox';
 import { usePagedList } from '../../ui/usePagedList';
 import { useResource } from '../../ui/useResource';
@@ -17,8 +19,8 @@ import { CaseRow, fromCase } from '../cases/CaseRow';
 export const REVIEW_PAGE_SIZE = 20;
 
 /** The list query; reasons in the document's order so the cache key does not depend on tapping order. */
-export function reviewArgs(reasons: ReviewReason[]): ReviewListArgs {
-  const a: ReviewListArgs = { limit: REVIEW_PAGE_SIZE };
+export function reviewArgs(reasons: ReviewReason[], q = '', sort: CaseOrder = 'newest'): ReviewListArgs {
+  const a: ReviewListArgs = { limit: REVIEW_PAGE_SIZE, ...searchArgs(q, sort) };
   if (reasons.length) a.reason = REVIEW_REASONS.filter((r) => reasons.includes(r));
   return a;
 }
@@ -58,7 +60,10 @@ function Reasons({ reasons }: { reasons: ReviewReason[] }) {
 
 export default function ReviewPage() {
   const [reasons, setReasons] = useState<ReviewReason[]>([]);
-  const args = useMemo(() => reviewArgs(reasons), [reasons]);
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<CaseOrder>('newest');
+  const q = useDebounced(search);
+  const args = useMemo(() => reviewArgs(reasons, q, sort), [reasons, q, sort]);
   const res = useResource(useMemo(() => reads.reviews(args), [args]));
   const outbox = useOutbox();
   const paging = usePagedList(args, res.data?.next_cursor, api.reviews);
@@ -69,6 +74,7 @@ export default function ReviewPage() {
 
   return (
     <Page title={t('review.title')}>
+      <SearchSort testid="review" search={search} onSearch={setSearch} sort={sort} onSort={setSort} />
       <fieldset class="field filters">
         <legend>{t('review.filterReasons')}</legend>
         <div class="chips" data-testid="review-reasons">
@@ -84,7 +90,12 @@ export default function ReviewPage() {
         </div>
       </fieldset>
       <ResourceNote res={res} />
-      {res.data && rows.length === 0 && <p class="muted">{t('review.empty')}</p>}
+      {res.data && rows.length === 0 && (
+        <div class="empty" data-testid="review-empty">
+          <p>{args.q ? t('queue.noMatch', { q: args.q }) : t('review.empty')}</p>
+          {args.q && <p class="muted">{t('queue.noMatchHint')}</p>}
+        </div>
+      )}
       <ul class="list" data-testid="review-list">
         {rows.map((i) => (
           <CaseRow

@@ -1,12 +1,16 @@
 // Joint-handling tasks of a provider (loaded lazily; provider staff only).
 import { useMemo, useState } from 'preact/hooks';
-import type { CoTask, CoTaskState, TaskAction } from '../../api/types';
+import { api } from '../../api';
+import type { CoTask, CoTaskState, TaskAction, TaskListArgs } from '../../api/types';
 import { fmtRelative, fmtTime, t } from '../../i18n';
 import { reads } from '../../offline/cache';
 import { taskAction, taskIdOf } from '../../offline/outbox';
-import { Page, ResourceNote } from '../../ui/bits';
+import { LoadMore, Page, ResourceNote } from '../../ui/bits';
 import { TextAreaField } from '../../ui/form';
+import { type CaseOrder, SearchSort, searchArgs } from '../../ui/SearchSort';
+import { useDebounced } from '../../ui/useDebounced';
 import { useOutbox } from '../../ui/useOutbox';
+import { usePagedList } from '../../ui/usePagedList';
 import { useResource } from '../../ui/useResource';
 
 /** What a co-unit may do from each state (routing/tasks.py TASK_TRANSITIONS). */
@@ -101,26 +105,42 @@ function TaskItem({ task, pending }: { task: CoTask; pending: boolean }) {
   );
 }
 
+/** The list query: open tasks only or all, searched by their cases, the task's deadline first by default. */
+export function tasksArgs(onlyOpen: boolean, q: string, sort: CaseOrder): TaskListArgs {
+  return { ...(onlyOpen ? { state: ['open', 'accepted'] as CoTaskState[] } : {}), ...searchArgs(q, sort, 'due') };
+}
+
 export default function TasksPage() {
   const [onlyOpen, setOnlyOpen] = useState(true);
-  const args = useMemo(() => (onlyOpen ? { state: ['open', 'accepted'] as CoTaskState[] } : {}), [onlyOpen]);
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState<CaseOrder>('due');
+  const q = useDebounced(search);
+  const args = useMemo(() => tasksArgs(onlyOpen, q, sort), [onlyOpen, q, sort]);
   const res = useResource(useMemo(() => reads.tasks(args), [args]));
+  const paging = usePagedList(args, res.data?.next_cursor, api.tasks);
   const outbox = useOutbox();
   const pending = new Set(outbox.filter((i) => i.state !== 'sent').map(taskIdOf));
-  const tasks = res.data ?? [];
+  const tasks = [...(res.data?.items ?? []), ...paging.extra];
   return (
     <Page title={t('tasks.title')}>
+      <SearchSort testid="tasks" search={search} onSearch={setSearch} sort={sort} onSort={setSort} />
       <label class={`chip${onlyOpen ? ' chip-on' : ''}`}>
         <input type="checkbox" data-testid="tasks-only-open" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.currentTarget.checked)} />
         <span>{t('tasks.onlyOpen')}</span>
       </label>
       <ResourceNote res={res} />
-      {res.data && tasks.length === 0 && <p class="muted">{t('tasks.empty')}</p>}
+      {res.data && tasks.length === 0 && (
+        <div class="empty" data-testid="tasks-empty">
+          <p>{args.q ? t('queue.noMatch', { q: args.q }) : t('tasks.empty')}</p>
+          {args.q && <p class="muted">{t('queue.noMatchHint')}</p>}
+        </div>
+      )}
       <ul class="list" data-testid="task-list">
         {tasks.map((task) => (
           <TaskItem key={task.id} task={task} pending={pending.has(task.id)} />
         ))}
       </ul>
+      <LoadMore paging={paging} />
     </Page>
   );
 }
