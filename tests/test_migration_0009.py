@@ -15,7 +15,7 @@ def test_the_provider_index_gains_the_state(tmp_path):
         with app.app_context():
             with db.engine.begin() as conn:
                 insert_one_case(conn)
-            command.upgrade(config, "head")
+            command.upgrade(config, "0009_provider_load_index")
 
             indexes = {
                 i["name"]: i["column_names"] for i in sa.inspect(db.engine).get_indexes("cases")

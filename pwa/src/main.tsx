@@ -1,11 +1,16 @@
 import { render } from 'preact';
 import { App } from './app';
 import { bootSession } from './features/auth/session';
-import { applyDocumentLocale } from './i18n';
+import { applyDocumentLocale, loadLocale, locale } from './i18n';
 import { registerServiceWorker } from './offline/sw-bridge';
 import './ui/app.css';
 
-applyDocumentLocale();
 bootSession();
-render(<App />, document.getElementById('app')!);
+// An English reader's dictionary first (a moment, once); Chinese is in this bundle.
+void loadLocale(locale.value)
+  .catch(() => undefined) // offline before the chunk was ever kept: Chinese, until it arrives
+  .then(() => {
+    applyDocumentLocale();
+    render(<App />, document.getElementById('app')!);
+  });
 registerServiceWorker();

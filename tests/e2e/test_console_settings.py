@@ -3,23 +3,16 @@ admin gives a category an extra question that residents then answer on the repor
 changes a time limit, imports a year of the national holiday calendar; a street admin sees
 the settings read-only. Each test puts the demo city back as it found it (the run shares it)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.screens import shoot
+
 pytestmark = pytest.mark.e2e
 
-SHOTS = os.environ.get("LINLI_E2E_SCREENSHOTS")
 CATEGORY = "culture_leisure"  # no other e2e test reports in it
-
-
-def shoot(page: Page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def _console(page: Page, app_ui, username: str, section: str) -> None:
@@ -50,11 +43,11 @@ def test_an_extra_question_is_asked_on_the_report_form(
     field.get_by_test_id("field-label-en").fill("Age")
     field.get_by_test_id("field-type").select_option("number")
     field.get_by_test_id("field-required").check()
-    shoot(page, f"console-category-form-{width}")
+    shoot(page, "console-category-form")
     row.get_by_test_id("category-submit").click()
     row = page.locator(f"[data-testid=category-item][data-code={CATEGORY}]")
     expect(row).to_contain_text("追加问题：1 个")
-    shoot(page, f"console-categories-{width}")
+    shoot(page, "console-categories")
     listed = next(c for c in api.call("GET", "/categories").body if c["code"] == CATEGORY)
     assert listed["fields"] == [
         {
@@ -78,7 +71,7 @@ def test_an_extra_question_is_asked_on_the_report_form(
     page.get_by_test_id("report-submit").click()
     expect(page.get_by_test_id("report-error")).to_have_text("请填写“老人年龄”")
     age.fill("72")
-    shoot(page, f"report-extra-{width}")
+    shoot(page, "report-extra")
     # Offline: the outbox keeps the answers as typed and sends them once online.
     page.context.set_offline(True)
     try:
@@ -122,11 +115,11 @@ def test_a_time_limit_is_set_in_hours_and_days(page: Page, app_ui, api, width):
     form.get_by_test_id("sla-accept-value").fill("3")
     form.get_by_test_id("sla-accept-unit").select_option("hours")
     form.get_by_test_id("sla-resolve-value").fill("2")
-    shoot(page, f"console-sla-form-{width}")
+    shoot(page, "console-sla-form")
     form.get_by_test_id("sla-submit").click()
     row = page.locator(f"[data-testid=sla-row][data-category={CATEGORY}][data-priority=urgent]")
     expect(row.get_by_test_id("sla-durations")).to_have_text("3 小时内接单，2 天内办结")
-    shoot(page, f"console-sla-{width}")
+    shoot(page, "console-sla")
     policy = next(
         p
         for p in api.get("admin1", "/sla-policies")
@@ -180,7 +173,7 @@ def test_a_year_of_the_national_calendar_is_imported(
     expect(page.locator("[data-testid=calendar-item][data-day='2027-10-01']")).to_contain_text(
         "国庆节"
     )
-    shoot(page, f"console-calendar-2027-{width}")
+    shoot(page, "console-calendar-2027")
 
     page.get_by_test_id("calendar-year").select_option("2026")
     page.get_by_test_id("calendar-import").click()
@@ -192,7 +185,7 @@ def test_a_year_of_the_national_calendar_is_imported(
         "data-kind", "workday"
     )
     expect(page.get_by_test_id("calendar-not-in-use")).to_have_count(0)
-    shoot(page, f"console-calendar-{width}")
+    shoot(page, "console-calendar")
     days = api.get("admin1", "/calendar?year=2026")["days"]
     assert {"day": "2026-10-01", "kind": "holiday", "note": "国庆节"}.items() <= days[
         [d["day"] for d in days].index("2026-10-01")
@@ -213,13 +206,13 @@ def test_a_street_admin_sees_the_city_settings_read_only(page: Page, app_ui, wid
     expect(page.get_by_test_id("settings-read-only")).to_be_visible()
     expect(page.get_by_test_id("category-edit")).to_have_count(0)
     expect(page.get_by_test_id("category-new")).to_have_count(0)
-    # Eight sections, none cut off at a phone's width: the bar wraps.
+    # Nine sections, none cut off at a phone's width: the bar wraps.
     links = page.locator("nav.segbar > a")
-    expect(links).to_have_count(8)
-    for i in range(8):
+    expect(links).to_have_count(9)
+    for i in range(9):
         box = links.nth(i).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
-    shoot(page, f"console-categories-read-only-{width}")
+    shoot(page, "console-categories-read-only")
 
     page.get_by_test_id("console-sla").click()
     expect(page.get_by_test_id("sla-row").first).to_be_visible()
@@ -232,4 +225,4 @@ def test_a_street_admin_sees_the_city_settings_read_only(page: Page, app_ui, wid
     expect(page.get_by_test_id("calendar-year")).to_be_visible()
     expect(page.get_by_test_id("calendar-add")).to_have_count(0)
     expect(page.get_by_test_id("calendar-import")).to_have_count(0)
-    shoot(page, f"console-calendar-read-only-{width}")
+    shoot(page, "console-calendar-read-only")

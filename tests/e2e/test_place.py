@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.test_photos_and_search import shoot
+from tests.e2e.screens import shoot
 from tests.e2e.test_profile import a_new_resident
 from tests.e2e.test_resident import _resolved_case_of_resident1
 
@@ -68,8 +68,12 @@ def test_a_resident_reports_with_the_building_and_the_phones_position_offline(
     expect(status).to_have_attribute("data-state", "ok")
     expect(status).to_have_text("已附上我的位置（误差约 18 米）")
     expect(page.get_by_test_id("minimap")).to_be_visible()
+    for _ in range(50):  # the tiles are asked for once the map has drawn its images
+        if any("/e2e-tiles/17/109763/53556.png" in url for url in asked):
+            break
+        page.wait_for_timeout(100)
     assert any("/e2e-tiles/17/109763/53556.png" in url for url in asked), asked
-    shoot(page, "report-place")
+    shoot(page, "report-place", (360, 1280))
 
     # Sent later, as typed: the outbox keeps the position and the building.
     context.set_offline(True)
@@ -93,13 +97,13 @@ def test_a_resident_reports_with_the_building_and_the_phones_position_offline(
     expect(place).to_contain_text(building["name"])
     expect(page.get_by_test_id("case-position")).to_contain_text("手机定位（误差约 18 米）")
     expect(place.get_by_test_id("minimap")).to_be_visible()
-    shoot(page, "case-place")
+    shoot(page, "case-place", (360, 1280))
     page.get_by_test_id("lang-toggle").click()
     expect(page.get_by_test_id("case-position")).to_contain_text(
         "phone location (within about 18 m)"
     )
     expect(page.locator("dt", has_text="Where")).to_be_visible()
-    shoot(page, "case-place-en")
+    shoot(page, "case-place-en", (360, 1280))
     page.get_by_test_id("lang-toggle").click()
 
 
@@ -118,7 +122,7 @@ def test_refused_location_is_said_in_words_and_the_report_goes_without_it(
     expect(status).to_have_attribute("data-state", "denied")
     expect(status).to_contain_text("No permission to use your location")
     expect(page.get_by_test_id("minimap")).to_have_count(0)
-    shoot(page, "report-location-refused-en")
+    shoot(page, "report-location-refused-en", (360, 1280))
     page.get_by_test_id("lang-toggle").click()
     expect(status).to_contain_text("没有定位权限")
 
@@ -132,7 +136,7 @@ def test_the_review_queue_is_searched_by_reference(page: Page, app_ui, api):
     page.get_by_test_id("review-search").fill(first["reference"])
     expect(page.get_by_test_id("review-item")).to_have_count(1)
     expect(page.get_by_test_id("review-item")).to_contain_text(first["title"])
-    shoot(page, "review-search")
+    shoot(page, "review-search", (360, 1280))
     page.get_by_test_id("review-search").fill("没有这样的诉求")
     expect(page.get_by_test_id("review-empty")).to_contain_text("没有符合“没有这样的诉求”的诉求")
     page.get_by_test_id("lang-toggle").click()
@@ -170,7 +174,7 @@ def test_the_co_task_queue_is_searched(page: Page, app_ui, api):
         items = page.get_by_test_id("task-item")
         expect(items).to_have_count(1)
         expect(items).to_have_attribute("data-task-id", str(lift_task))
-        shoot(page, "tasks-search")
+        shoot(page, "tasks-search", (360, 1280))
         page.get_by_test_id("tasks-search").fill(lamp["reference"])
         expect(items).to_have_attribute("data-task-id", str(lamp_task))
         page.get_by_test_id("lang-toggle").click()
@@ -197,9 +201,9 @@ def test_the_board_says_what_was_done_for_a_solved_need(page: Page, app_ui, api)
     expect(done).to_contain_text("已联系理发师每周三上门")
     expect(row).not_to_contain_text("赵师傅")  # the staff member who wrote it
     row.scroll_into_view_if_needed()
-    shoot(page, "board-resolution")
+    shoot(page, "board-resolution", (360, 1280))
     page.get_by_test_id("lang-toggle").click()
     expect(done).to_contain_text("What was done: 已联系理发师")
     expect(row).to_contain_text("done ")
-    shoot(page, "board-resolution-en")
+    shoot(page, "board-resolution-en", (360, 1280))
     page.get_by_test_id("lang-toggle").click()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_photos_and_search import shoot
+from tests.e2e.screens import shoot
 from tests.e2e.test_profile import a_new_resident
 
 pytestmark = pytest.mark.e2e
@@ -30,7 +30,7 @@ def test_the_toggle_asks_and_says_when_the_server_sends_no_push(page: Page, app_
     expect(page.get_by_test_id("profile-push-status")).to_have_text("服务器尚未开启推送。")
     expect(toggle).not_to_be_checked()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    shoot(page, "profile-push")
+    shoot(page, "profile-push", (360, 1280))
 
     page.get_by_test_id("profile-lang-en").click()
     expect(page.get_by_text("Receive push notifications")).to_be_visible()
@@ -45,11 +45,11 @@ def test_a_browser_without_push_is_told_sms_will_do(page: Page, app_ui, api):
         "此浏览器不支持推送，将以短信通知"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    shoot(page, "profile-push-unsupported")
+    shoot(page, "profile-push-unsupported", (360, 1280))
 
     page.get_by_test_id("profile-lang-en").click()
     expect(page.get_by_test_id("profile-push-unsupported")).to_have_text(
         "This browser does not support push; you will be notified by SMS"
     )
-    shoot(page, "profile-push-unsupported-en")
+    shoot(page, "profile-push-unsupported-en", (360, 1280))
     page.get_by_test_id("profile-lang-zh-CN").click()

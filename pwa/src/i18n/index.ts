@@ -1,12 +1,18 @@
 import { signal } from '@preact/signals';
 import { zhCN, type MessageKey, type Messages } from './zh-CN';
-import { en } from './en';
 import type { Category, Org } from '../api/types';
 
 export type Locale = 'zh-CN' | 'en';
 export type { MessageKey };
 
-const dictionaries: Record<Locale, Messages> = { 'zh-CN': zhCN, en };
+// English comes in a chunk of its own, fetched the first time it is chosen (most people read
+// Chinese, and the first screen of a cheap phone should not wait for both).
+const dictionaries: Partial<Record<Locale, Messages>> = { 'zh-CN': zhCN };
+
+/** Fetch a locale's dictionary once (the service worker keeps it for offline use). */
+export async function loadLocale(l: Locale): Promise<void> {
+  if (!dictionaries[l]) dictionaries[l] = (await import('./en')).en;
+}
 const KEY = 'linli.lang';
 
 function initial(): Locale {
@@ -19,7 +25,9 @@ function initial(): Locale {
 
 export const locale = signal<Locale>(initial());
 
-export function setLocale(l: Locale): void {
+/** Switch the language: at once when its dictionary is here, else once it has arrived. */
+export function setLocale(l: Locale): Promise<void> {
+  if (!dictionaries[l]) return loadLocale(l).then(() => setLocale(l));
   locale.value = l;
   try {
     localStorage.setItem(KEY, l);
@@ -27,6 +35,7 @@ export function setLocale(l: Locale): void {
     // private mode: the choice lasts for this visit
   }
   applyDocumentLocale();
+  return Promise.resolve();
 }
 
 export function applyDocumentLocale(): void {
@@ -36,7 +45,7 @@ export function applyDocumentLocale(): void {
 }
 
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  let s: string = dictionaries[locale.value][key];
+  let s: string = (dictionaries[locale.value] ?? zhCN)[key];
   if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v));
   return s;
 }
