@@ -260,8 +260,22 @@ class CoTaskPage(Schema):
     next_cursor = fields.String(allow_none=True)
 
 
+class CaseStandingFields(Schema):
+    """What a case and its queue row both say of where it stands: state, rung, clocks."""
+
+    priority = fields.Enum(Priority, by_value=True)
+    state = fields.Enum(CaseState, by_value=True)
+    version = fields.Integer()
+    escalation_level = fields.Enum(OrgKind, by_value=True)
+    accept_due_at = fields.DateTime(allow_none=True)
+    resolve_due_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+    overdue = fields.Function(lambda c: is_overdue(c, utcnow()), metadata={"type": "boolean"})
+    unmet_need = fields.Boolean()
+
+
 @output
-class CaseOut(ActorAware, Schema):
+class CaseOut(ActorAware, CaseStandingFields):
     """A case as the caller sees it: reporter details and allowed actions depend on who asks.
 
     The actor is the signed-in user of the request unless one is passed in.
@@ -283,17 +297,8 @@ class CaseOut(ActorAware, Schema):
     household_label = fields.String(
         allow_none=True, metadata={"description": "The flat (e.g. 2-101)"}
     )
-    priority = fields.Enum(Priority, by_value=True)
     channel = fields.Enum(Channel, by_value=True)
-    state = fields.Enum(CaseState, by_value=True)
-    version = fields.Integer()
-    escalation_level = fields.Enum(OrgKind, by_value=True)
     cycle = fields.Integer()
-    accept_due_at = fields.DateTime(allow_none=True)
-    resolve_due_at = fields.DateTime(allow_none=True)
-    accepted_at = fields.DateTime(allow_none=True)
-    overdue = fields.Function(lambda c: is_overdue(c, utcnow()), metadata={"type": "boolean"})
-    unmet_need = fields.Boolean()
     provider_id = fields.Integer(allow_none=True)
     provider_name = fields.Function(
         lambda c: c.provider.name if c.provider else None,
@@ -384,7 +389,7 @@ class VersionConflictProblem(Problem):
 
 
 @output
-class CaseSummaryOut(Schema):
+class CaseSummaryOut(CaseStandingFields):
     """A case as a queue row shows it; the case itself (GET /cases/{id}) carries the rest.
 
     Only fields every viewer of a listed case may see (none of PRIVATE_CASE_FIELDS), so a
@@ -396,15 +401,6 @@ class CaseSummaryOut(Schema):
     title = fields.String()
     org_id = fields.Integer()
     org_name = fields.String()
-    priority = fields.Enum(Priority, by_value=True)
-    state = fields.Enum(CaseState, by_value=True)
-    version = fields.Integer()
-    escalation_level = fields.Enum(OrgKind, by_value=True)
-    accept_due_at = fields.DateTime(allow_none=True)
-    resolve_due_at = fields.DateTime(allow_none=True)
-    accepted_at = fields.DateTime(allow_none=True)
-    overdue = fields.Function(lambda c: is_overdue(c, utcnow()), metadata={"type": "boolean"})
-    unmet_need = fields.Boolean()
     provider_id = fields.Integer(allow_none=True)
     provider_name = fields.String(allow_none=True)
     supporters = fields.Integer()

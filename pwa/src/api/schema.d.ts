@@ -3619,6 +3619,21 @@ export interface components {
             value_en: string | null;
         };
         CaseOut: {
+            /** @enum {unknown} */
+            priority: "normal" | "urgent";
+            /** @enum {unknown} */
+            state: "submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected";
+            version: number;
+            /** @enum {unknown} */
+            escalation_level: "city" | "district" | "street" | "community" | "grid";
+            /** Format: date-time */
+            accept_due_at: string | null;
+            /** Format: date-time */
+            resolve_due_at: string | null;
+            /** Format: date-time */
+            accepted_at: string | null;
+            readonly overdue: boolean;
+            unmet_need: boolean;
             /** Format: uuid */
             id: string;
             reference: string;
@@ -3637,23 +3652,8 @@ export interface components {
             /** @description The flat (e.g. 2-101) */
             household_label: string | null;
             /** @enum {unknown} */
-            priority: "normal" | "urgent";
-            /** @enum {unknown} */
             channel: "app" | "grid_visit" | "hotline" | "self_org" | "open311";
-            /** @enum {unknown} */
-            state: "submitted" | "assigned" | "in_progress" | "returned" | "resolved" | "closed" | "rejected";
-            version: number;
-            /** @enum {unknown} */
-            escalation_level: "city" | "district" | "street" | "community" | "grid";
             cycle: number;
-            /** Format: date-time */
-            accept_due_at: string | null;
-            /** Format: date-time */
-            resolve_due_at: string | null;
-            /** Format: date-time */
-            accepted_at: string | null;
-            readonly overdue: boolean;
-            unmet_need: boolean;
             provider_id: number | null;
             readonly provider_name: string | null;
             /** @description How to reach the unit holding the case (its public contact) */
@@ -3694,13 +3694,6 @@ export interface components {
             extra: components["schemas"]["ExtraAnswerOut"][];
         };
         CaseSummaryOut: {
-            /** Format: uuid */
-            id: string;
-            reference: string;
-            category: string;
-            title: string;
-            org_id: number;
-            org_name: string;
             /** @enum {unknown} */
             priority: "normal" | "urgent";
             /** @enum {unknown} */
@@ -3716,6 +3709,13 @@ export interface components {
             accepted_at: string | null;
             readonly overdue: boolean;
             unmet_need: boolean;
+            /** Format: uuid */
+            id: string;
+            reference: string;
+            category: string;
+            title: string;
+            org_id: number;
+            org_name: string;
             provider_id: number | null;
             provider_name: string | null;
             supporters: number;

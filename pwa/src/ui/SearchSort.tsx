@@ -1,8 +1,10 @@
 // The search box and order picker of every case list (the queue, the review queue, co-tasks):
 // one server-side search (cases/listing.py searched), the same three orders.
+import type { CaseListArgs } from '../api/types';
 import { t } from '../i18n';
 
-export type CaseOrder = 'newest' | 'oldest' | 'due';
+/** The orders the server offers (cases/listing.py CaseOrder). */
+export type CaseOrder = NonNullable<CaseListArgs['sort']>;
 const ORDERS: CaseOrder[] = ['newest', 'oldest', 'due'];
 
 export function SearchSort({
