@@ -49,3 +49,16 @@ def test_a_row_is_a_fraction_of_the_case(client, auth, world, new_case):
     row_bytes = len(json.dumps(row, ensure_ascii=False).encode())
     assert row_bytes < 800
     assert row_bytes * 2 < len(json.dumps(whole, ensure_ascii=False).encode())
+
+
+def test_the_review_queue_lists_rows_too(client, auth, world, new_case, drive):
+    rejected = drive(new_case(title="重复上报"), world.dispatcher_a, "reject", reason="重复")
+    headers = auth(world.reviewer_a)
+
+    items = client.get("/api/v1/reviews", headers=headers).get_json()["items"]
+
+    assert [(i["case"]["id"], i["reasons"]) for i in items] == [(rejected["id"], ["rejected"])]
+    row = items[0]["case"]
+    assert set(row) == SUMMARY_FIELDS
+    whole = client.get(f"{CASES}/{row['id']}", headers=headers).get_json()
+    assert row == {field: whole[field] for field in row}

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from linli.accounts.models import Role, User
 from linli.accounts.permissions import require_role
 from linli.cases.events import record_event
-from linli.cases.listing import CaseOrder, keyset_page, searched
+from linli.cases.listing import CaseOrder, keyset_page, searched, summaries
 from linli.cases.models import Case, CaseEvent, CaseState, EventKind
 from linli.cases.scope import get_case_for, visible_cases
 from linli.errors import abort
@@ -23,7 +22,7 @@ from linli.escalation.models import Escalation
 from linli.escalation.service import is_overdue, overdue_condition
 from linli.extensions import db
 from linli.feedback.models import Rating
-from linli.feedback.service import MID_STARS, UNHAPPY_STARS, preload_current_ratings
+from linli.feedback.service import MID_STARS, UNHAPPY_STARS
 from linli.notifications.models import NotificationKind
 from linli.notifications.service import dispatchers_of, notify, staff_of_provider
 
@@ -111,13 +110,11 @@ def review_queue(
         or_(last_reviewed.is_(None), Case.updated_at > last_reviewed),
     )
     query = searched(query, actor, q)
-    query = query.options(selectinload(Case.co_tasks), selectinload(Case.attachments))
-    page, next_cursor = keyset_page(query, order, limit=limit, cursor=cursor)
-    preload_current_ratings(page)
+    page, next_cursor = keyset_page(summaries(query), order, limit=limit, cursor=cursor, rows=True)
     return _items(page, now), next_cursor
 
 
-def _items(cases: list[Case], now: datetime) -> list[ReviewItem]:
+def _items(cases, now: datetime) -> list[ReviewItem]:
     """The reasons of a page of cases: one grouped query per kind of fact, not one per case."""
     ids = [c.id for c in cases]
     if not ids:

@@ -1,7 +1,7 @@
 from marshmallow import Schema, fields, validate
 from webargs.fields import DelimitedList
 
-from linli.cases.schemas import CaseOut, SearchArgs
+from linli.cases.schemas import CaseSummaryOut, SearchArgs
 from linli.common_schemas import Required, StrictBoolean, Text, output
 from linli.feedback.models import RatingChannel
 from linli.feedback.review import ReviewKind, ReviewReason
@@ -51,7 +51,7 @@ class ReviewIn(Schema):
 
 @output
 class ReviewItemOut(Schema):
-    case = fields.Nested(CaseOut)
+    case = fields.Nested(CaseSummaryOut)
     reasons = fields.List(fields.Enum(ReviewReason, by_value=True))
     last_reviewed_at = fields.DateTime(allow_none=True)
 

@@ -28,7 +28,7 @@ REMIND_BEFORE = timedelta(days=1)  # the reporter is asked to rate this long bef
 
 
 def current_rating(case: Case) -> Rating | None:
-    """The rating of the case's current cycle (as preloaded for a page, if it was)."""
+    """The rating of the case's current cycle (as remembered when it is known, if it is)."""
     cycle, rating = case.__dict__.get("_current_rating", (None, None))
     if cycle == case.cycle:
         return rating
@@ -44,18 +44,6 @@ def _remember_rating(case: Case, rating: Rating | None) -> None:
 def remember_no_rating(case: Case) -> None:
     """The case has no rating in its current cycle (a new report): none to look up."""
     _remember_rating(case, None)
-
-
-def preload_current_ratings(cases: list[Case]) -> None:
-    """The current cycle's rating of each case of a page, in one query."""
-    if not cases:
-        return
-    found = {
-        (r.case_id, r.cycle): r
-        for r in db.session.scalars(select(Rating).where(Rating.case_id.in_([c.id for c in cases])))
-    }
-    for case in cases:
-        _remember_rating(case, found.get((case.id, case.cycle)))
 
 
 def rating_window() -> timedelta:

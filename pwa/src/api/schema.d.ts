@@ -3918,7 +3918,7 @@ export interface components {
             public: boolean;
         };
         ReviewItemOut: {
-            case: components["schemas"]["CaseOut"];
+            case: components["schemas"]["CaseSummaryOut"];
             reasons: ("low_rating" | "mid_rating" | "overdue" | "bounced" | "escalated" | "rejected")[];
             /** Format: date-time */
             last_reviewed_at: string | null;

@@ -73,7 +73,7 @@ export type TaskListArgs = Query<'/api/v1/tasks'>;
 export type NotificationListArgs = Query<'/api/v1/notifications'>;
 export type ReviewListArgs = Query<'/api/v1/reviews'>;
 
-export type ReviewItem = Omit<S['ReviewItemOut'], 'case'> & { case: Case };
+export type ReviewItem = S['ReviewItemOut'];
 export type ReviewReason = ReviewItem['reasons'][number];
 export type ReviewPage = { items: ReviewItem[]; next_cursor: string | null };
 /** `public` has a server default, so the client may leave it out. */

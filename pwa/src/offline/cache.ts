@@ -28,7 +28,7 @@ import type {
   TaskListArgs,
   Visit,
 } from '../api/types';
-import { withDb } from './db';
+import { withDb, type Db } from './db';
 import type { OutboxItem } from './outbox-types';
 
 /** A case as the phone can show it: the whole case, or offline only its row from a list. */
@@ -40,6 +40,16 @@ export interface Read<T> {
   key: string;
   cached: () => Promise<T | undefined>;
   fresh: () => Promise<T>;
+}
+
+/** Each row, or the phone's newer copy of its case (opened since, or a write came back). */
+async function newestOf(db: Db, rows: CaseSummary[]): Promise<CaseSummary[]> {
+  const out: CaseSummary[] = [];
+  for (const row of rows) {
+    const copy = (await db.get('cases', row.id))?.case;
+    out.push(copy && copy.version > row.version ? copy : row);
+  }
+  return out;
 }
 
 export async function putCase(c: Case, events?: CaseEvent[]): Promise<void> {
@@ -127,12 +137,7 @@ export const reads = {
         withDb(async (db) => {
           const list = await db.get('lists', key);
           if (!list?.rows) return undefined;
-          const items: CaseSummary[] = [];
-          for (const row of list.rows) {
-            const copy = (await db.get('cases', row.id))?.case;
-            items.push(copy && copy.version > row.version ? copy : row);
-          }
-          return { items, next_cursor: list.next_cursor };
+          return { items: await newestOf(db, list.rows), next_cursor: list.next_cursor };
         }),
       fresh: async () => {
         const page = await api.cases(args);
@@ -142,41 +147,30 @@ export const reads = {
     };
   },
 
-  /**
-   * The first page of the review queue. The cases go to the `cases` store (so each opens
-   * offline, and a later fetch of one shows in the list); the list keeps ids and reasons.
-   */
+  /** The first page of the review queue: a list of rows (as `cases`), with each row's reasons. */
   reviews: (args: ReviewListArgs): Read<ReviewPage> => {
     const key = 'reviews:' + JSON.stringify(args);
-    type Entry = { items: (Omit<ReviewItem, 'case'> & { id: string })[]; next_cursor: string | null };
     return {
       key,
       cached: () =>
         withDb(async (db) => {
-          const entry = (await db.get('ref', key))?.value as Entry | undefined;
-          if (!entry) return undefined;
+          const list = await db.get('lists', key);
+          if (!list?.rows || !list.reviews) return undefined;
           const items: ReviewItem[] = [];
-          for (const { id, reasons, last_reviewed_at } of entry.items) {
-            const c = await db.get('cases', id);
-            if (c) items.push({ case: c.case, reasons, last_reviewed_at });
+          for (const row of await newestOf(db, list.rows)) {
+            const why = list.reviews[row.id];
+            if (why) items.push({ case: row, ...why });
           }
-          return { items, next_cursor: entry.next_cursor };
+          return { items, next_cursor: list.next_cursor };
         }),
       fresh: async () => {
         const page = await api.reviews(args);
-        const entry: Entry = {
-          items: page.items.map((i) => ({ id: i.case.id, reasons: i.reasons, last_reviewed_at: i.last_reviewed_at })),
-          next_cursor: page.next_cursor,
-        };
-        await withDb(async (db) => {
-          const tx = db.transaction(['cases', 'ref'], 'readwrite');
-          for (const { case: c } of page.items) {
-            const prev = await tx.objectStore('cases').get(c.id);
-            await tx.objectStore('cases').put({ id: c.id, case: c, events: prev?.events, fetchedAt: Date.now() });
-          }
-          await tx.objectStore('ref').put({ key, value: entry, fetchedAt: Date.now() });
-          await tx.done;
-        });
+        const reviews = Object.fromEntries(
+          page.items.map((i) => [i.case.id, { reasons: i.reasons, last_reviewed_at: i.last_reviewed_at }]),
+        );
+        await withDb((db) =>
+          db.put('lists', { key, rows: page.items.map((i) => i.case), reviews, next_cursor: page.next_cursor, fetchedAt: Date.now() }),
+        );
         return page;
       },
     };

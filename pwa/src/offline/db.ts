@@ -3,7 +3,7 @@
 // under us (Safari, storage pressure, a version change from another tab).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { OutboxItem } from './outbox-types';
-import type { Case, CaseEvent, CaseSummary } from '../api/types';
+import type { Case, CaseEvent, CaseSummary, ReviewReason } from '../api/types';
 
 export interface CachedCase {
   id: string;
@@ -15,6 +15,8 @@ export interface CachedList {
   key: string;
   /** The page's rows as the server listed them (or a case the phone reported, at the top). */
   rows: CaseSummary[];
+  /** The review queue's: why each row is in it, by case id. */
+  reviews?: Record<string, { reasons: ReviewReason[]; last_reviewed_at: string | null }>;
   next_cursor: string | null;
   fetchedAt: number;
 }
