@@ -22,6 +22,9 @@ from linli.routing.service import create_provider
 from tests.factories import World, build_world
 
 TEST_DATABASE_URL = os.environ.get("LINLI_TEST_DATABASE_URL")
+# Every app a test makes delivers notifications only when the test says so: a delivery
+# thread outliving its test would hold a connection to a database the test has dropped.
+os.environ["LINLI_DELIVER_AFTER_COMMIT"] = "0"
 
 
 # Each xdist worker migrates a PostgreSQL schema of its own, so PostgreSQL runs in parallel
