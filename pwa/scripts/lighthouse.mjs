@@ -1,9 +1,10 @@
-// Lighthouse budget: performance and accessibility of the login page and of the report
-// form, on a phone (Lighthouse's default mobile: simulated slow 4G, 4× CPU slowdown).
+// Lighthouse budget: performance and accessibility of the login page, of the report form
+// and of a staff queue, on a phone (Lighthouse's default mobile: simulated slow 4G, 4× CPU slowdown).
 //
-// Usage: npm run lighthouse -- [server URL] [--runs N] [--user U] [--password P] [--out DIR]
+// Usage: npm run lighthouse -- [server URL] [--runs N] [--user U] [--staff S] [--password P] [--out DIR]
 //   server URL  default http://127.0.0.1:5000 (the Flask app serving pwa/dist, e.g. ./run)
 //   --runs N    audit each page N times and keep the median run (by performance score)
+//   --staff S   the account whose queue (/queue) is audited, signed in apart (default dispatcher1)
 //   --out DIR   also write each page's full Lighthouse report (JSON) there
 // Env: CHROME_PATH (default /usr/bin/chromium).
 // Exits 1 when a page scores below budget (performance ≥ 90, accessibility ≥ 95), 2 on error.
@@ -38,6 +39,7 @@ const { values, positionals } = parseArgs({
   options: {
     runs: { type: 'string', default: '1' },
     user: { type: 'string', default: 'resident1' },
+    staff: { type: 'string', default: 'dispatcher1' },
     password: { type: 'string', default: process.env.LINLI_DEMO_PASSWORD ?? 'linli-demo' },
     out: { type: 'string' },
   },
@@ -80,15 +82,15 @@ async function audit(page, name, url, check) {
   return { name, url, lhr };
 }
 
-async function signIn(page) {
+async function signIn(page, user) {
   await page.goto(base + '/', { waitUntil: 'networkidle0' });
   await page.waitForSelector('[data-testid=login-username]');
-  await page.type('[data-testid=login-username]', values.user);
+  await page.type('[data-testid=login-username]', user);
   await page.type('[data-testid=login-password]', values.password);
   await page.click('[data-testid=login-submit]');
   await page.waitForSelector('[data-testid=logout]', { timeout: 15_000 }).catch(async () => {
     const error = await page.$eval('[data-testid=login-error]', (e) => e.textContent).catch(() => '');
-    throw new Error(`could not sign in as ${values.user} at ${base}: ${error || 'no answer'}`);
+    throw new Error(`could not sign in as ${user} at ${base}: ${error || 'no answer'}`);
   });
 }
 
@@ -152,10 +154,18 @@ try {
       if (!(await p.$('[data-testid=login-submit]'))) throw new Error('the login page did not show the login form');
     }),
   );
-  await signIn(page);
+  await signIn(page, values.user);
   results.push(
     await audit(page, 'report form', base + '/report', async (p) => {
       if (!(await p.$('[data-testid^=report-category-]'))) throw new Error('the report page did not show the form (signed out?)');
+    }),
+  );
+  // The staff member in a browser context of their own (their own storage, their own sign-in).
+  const staffPage = await (await browser.createBrowserContext()).newPage();
+  await signIn(staffPage, values.staff);
+  results.push(
+    await audit(staffPage, 'staff queue', base + '/queue', async (p) => {
+      if (!(await p.$('[data-testid=case-list], [data-testid=queue-empty]'))) throw new Error('the queue page did not show the queue');
     }),
   );
   process.exitCode = report(results) ? 1 : 0;

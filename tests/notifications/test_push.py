@@ -147,6 +147,21 @@ def test_staff_hear_by_push_only_and_without_a_channel_the_row_needs_nothing(
     assert sms == []  # SMS is for what residents must hear about
 
 
+def test_only_rows_a_channel_reaches_wait_for_delivery(
+    vapid, push_service, subscribe, new_case, drive, world
+):
+    # Written as they are: nothing to deliver costs no delivery transactions (SQLite has
+    # one writer); a subscribed member of staff's row waits, so does a resident's SMS notice.
+    case = drive(new_case(), world.dispatcher_a, "assign", provider_id=world.provider.id)
+    assert notice(case, NotificationKind.ASSIGNED).delivery_state is DeliveryState.NOT_REQUIRED
+
+    subscribe(world.provider_staff, Browser(f"{push_service.url}/send/staff"))
+    case = drive(new_case(), world.dispatcher_a, "assign", provider_id=world.provider.id)
+    assert notice(case, NotificationKind.ASSIGNED).delivery_state is DeliveryState.PENDING
+    case = drive(case, world.provider_staff, "accept")
+    assert notice(case).delivery_state is DeliveryState.PENDING  # resident_a has a phone
+
+
 def test_sms_notices_always_texts_as_well_as_pushing(
     vapid, push_service, subscribe, accepted, world, sms, app, monkeypatch
 ):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import delete, event, or_, select, update
+from sqlalchemy import and_, delete, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from linli.accounts.models import Role, User
@@ -47,6 +47,27 @@ LEASE = timedelta(minutes=5)  # longer than one row's sends can take (timeouts o
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 BATCH = 200
 _WRITTEN = "linli_notifications_written"
+
+
+def reachable(user_ids, kind: NotificationKind) -> set[int]:
+    """Of these users, those a channel may reach with a `kind` notice: a push subscription
+    (when push is on), or an SMS (a resident's case notice). Only their inbox rows wait for
+    delivery; the others need none, and cost no delivery transactions. One query, none
+    when no channel could reach anyone."""
+    sms = current_app.config["SMS_NOTICES"] != "off" and kind in SMS_KINDS
+    push = push_enabled()
+    if not user_ids or not (sms or push):
+        return set()
+    ways = []
+    if push:
+        ways.append(select(PushSubscription.id).where(PushSubscription.user_id == User.id).exists())
+    if sms:
+        ways.append(and_(User.role == Role.RESIDENT, func.coalesce(User.phone, "") != ""))
+    return set(
+        db.session.scalars(
+            select(User.id).where(User.id.in_(user_ids), User.active.is_(True), or_(*ways))
+        )
+    )
 
 
 def expect_delivery() -> None:

@@ -8,7 +8,7 @@ from linli.accounts.models import Role, User
 from linli.db import get_by_int_id
 from linli.errors import abort
 from linli.extensions import db
-from linli.notifications.delivery import expect_delivery
+from linli.notifications.delivery import expect_delivery, reachable
 from linli.notifications.models import DeliveryState, Notification, NotificationKind
 from linli.orgs.models import OrgKind
 from linli.orgs.service import org_at_level
@@ -19,10 +19,13 @@ def notification_rows(
 ) -> list[dict]:
     """One inbox row per user (each user once); `data` is what the app needs for the text.
 
-    The rows are pending delivery: once the caller's transaction commits, they go out by
-    push or SMS (notifications/delivery.py).
+    The rows of users a channel reaches are pending delivery: once the caller's transaction
+    commits, they go out by push or SMS (notifications/delivery.py).
     """
-    expect_delivery()
+    user_ids = list(dict.fromkeys(user_ids))
+    reached = reachable(user_ids, kind)
+    if reached:
+        expect_delivery()
     if case is not None:
         data.setdefault("reference", case.reference)
         data.setdefault("title", case.title)
@@ -33,11 +36,13 @@ def notification_rows(
             case_id=case.id if case else None,
             data=data,
             created_at=now,
-            delivery_state=DeliveryState.PENDING,
+            delivery_state=(
+                DeliveryState.PENDING if user_id in reached else DeliveryState.NOT_REQUIRED
+            ),
             delivery_channel="",
             delivery_attempts=0,
         )
-        for user_id in dict.fromkeys(user_ids)
+        for user_id in user_ids
     ]
 
 
