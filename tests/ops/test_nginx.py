@@ -73,6 +73,14 @@ class Stack:
     def access_log(self) -> str:
         return (self.folder / "access.log").read_text()
 
+    def access_log_with(self, text: str, seconds: float = 5) -> str:
+        """The access log once it holds `text`: nginx writes a request's line after the
+        response has gone, so a client can read the log before it is there."""
+        deadline = time.monotonic() + seconds
+        while text not in (log := self.access_log()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return log
+
 
 def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
@@ -333,7 +341,7 @@ def test_a_problem_carries_nginx_request_id_into_both_logs(stack):
         for line in app_lines
         if line.get("request_id") == request_id
     } == {("/api/v1/cases/<uuid:case_id>", 401)}
-    assert request_id in stack.access_log()
+    assert request_id in stack.access_log_with(request_id)
 
 
 def test_a_body_over_the_limit_is_refused_by_nginx(stack, tmp_path):
